@@ -1,0 +1,77 @@
+"""Speed and memory benchmarks of 反诈指挥台 (figures printed, not asserted; see README 'Benchmarks')."""
+
+import resource
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from db.engine import make_engine, read_session
+from db.migrate import upgrade
+from services.config import normalise_database_url
+from services.demo.generator import DemoSpec
+from services.demo.loader import load_demo
+from services.overview import build_overview
+
+app = typer.Typer(help="Benchmarks: each prints its figures.", no_args_is_help=True, add_completion=False)
+ANCHOR = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _fresh_database(backend: str, pg_url: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    url = make_url(normalise_database_url(pg_url))
+    name = f"fanzha_bench_{int(time.time())}"
+    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@app.command()
+def demo(
+    cases: Annotated[int, typer.Option(help="Cases to generate.")] = 1_000_000,
+    backend: Annotated[str, typer.Option(help="sqlite or postgresql.")] = "sqlite",
+    pg_url: Annotated[str, typer.Option(help="Server for --backend postgresql.")] = "postgresql://postgres@127.0.0.1:5432/test",
+) -> None:
+    """Time `fanzha demo` (generation + bulk load in one transaction) on a new database."""
+    url = _fresh_database(backend, pg_url)
+    engine = make_engine(url)
+    upgrade(engine)
+    started = time.perf_counter()
+    summary = load_demo(engine, DemoSpec(cases=cases, seed=1, anchor=ANCHOR))
+    seconds = time.perf_counter() - started
+    print(f"demo load [{backend}]: {cases:,} cases, {summary.calls:,} calls, {summary.identifiers:,} identifiers "
+          f"in {seconds:.1f} s ({cases / seconds:,.0f} cases/s); peak RSS {_peak_rss_mb():,.0f} MB")
+    print(f"database: {url}")
+
+
+@app.command()
+def overview(
+    url: Annotated[str, typer.Option(help="Database URL holding a demo.")],
+    repeats: Annotated[int, typer.Option(help="Timed runs.")] = 20,
+) -> None:
+    """Time building the 总览 figures (the SQL aggregation and roll-up) for the whole city."""
+    engine = make_engine(normalise_database_url(url))
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        with read_session(engine) as session:
+            build_overview(session, ANCHOR)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    print(f"overview: median {statistics.median(timings):.1f} ms, p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms "
+          f"over {repeats} runs")
+
+
+if __name__ == "__main__":
+    app()

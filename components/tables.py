@@ -1,0 +1,41 @@
+"""Tables with Chinese headers and units."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+import streamlit as st
+
+from services import labels as L
+from services.money import fen_to_wan
+from services.overview import BranchRow
+
+
+def _wan(fen: int) -> Decimal:
+    return fen_to_wan(fen).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def branch_rows_frame(rows: list[BranchRow], total: BranchRow) -> pd.DataFrame:
+    """The overview table as a DataFrame: one row per branch plus the total."""
+    records = [
+        {
+            L.COL_DISTRICT: row.name,
+            L.COL_CASES_MONTH: row.month.cases,
+            L.COL_CASES_PREV: row.previous.cases,
+            L.COL_CASES_CHANGE: row.cases_change.label,
+            L.COL_LOSS_MONTH: _wan(row.month.loss_fen),
+            L.COL_LOSS_PREV: _wan(row.previous.loss_fen),
+            L.COL_LOSS_CHANGE: row.loss_change.label,
+            L.COL_RECOVERED_MONTH: _wan(row.month.recovered_fen),
+            L.COL_CALLS_MONTH: row.month.calls,
+            L.COL_DISSUADED_MONTH: row.month.dissuaded,
+        }
+        for row in [*rows, total]
+    ]
+    return pd.DataFrame.from_records(records)
+
+
+def branch_table(rows: list[BranchRow], total: BranchRow, unit_column: str = L.COL_DISTRICT) -> None:
+    """Draw the per-branch table."""
+    frame = branch_rows_frame(rows, total).rename(columns={L.COL_DISTRICT: unit_column})
+    money = {c: st.column_config.NumberColumn(c, format="%.2f") for c in (L.COL_LOSS_MONTH, L.COL_LOSS_PREV, L.COL_RECOVERED_MONTH)}
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=money, key="branch_table")

@@ -1,0 +1,48 @@
+"""Runtime configuration read from the environment or .streamlit/secrets.toml."""
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "fanzha.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app needs to know about its deployment."""
+
+    database_url: str
+    demo_on_first_start: bool
+
+
+def _secrets() -> dict:
+    if not SECRETS_FILE.is_file():
+        return {}
+    with SECRETS_FILE.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _lookup(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is not None and value != "":
+        return value
+    secret = _secrets().get(name)
+    return None if secret is None else str(secret)
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs that name no driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_settings() -> Settings:
+    """Settings from FANZHA_* environment variables, then secrets.toml, then defaults."""
+    url = _lookup("FANZHA_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    demo = (_lookup("FANZHA_DEMO") or "1").strip().lower() not in {"0", "false", "no", "off"}
+    return Settings(database_url=normalise_database_url(url), demo_on_first_start=demo)

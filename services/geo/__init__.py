@@ -1,0 +1,1 @@
+"""Geometry helpers: GCJ-02 datum conversion and polygon tiling."""

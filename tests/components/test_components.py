@@ -1,0 +1,39 @@
+"""Render helpers drawn in isolation with AppTest.from_function."""
+
+from streamlit.testing.v1 import AppTest
+
+
+def _measures_app():
+    from components.metrics import measure_cards
+    from services.overview import Measures
+
+    measure_cards(Measures(cases=1234, loss_fen=123_456_789, recovered_fen=10_000_000, calls=56, dissuaded=7), key="m")
+
+
+def test_measure_cards_show_units_and_wan():
+    at = AppTest.from_function(_measures_app).run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown == {
+        "案件数（起）": "1,234", "损失金额（万元）": "123.46", "挽回金额（万元）": "10.00",
+        "专家席来电（次）": "56", "劝阻成功（次）": "7",
+    }
+
+
+def _table_app():
+    from components.tables import branch_table
+    from services.overview import BranchRow, Measures
+
+    rows = [BranchRow(1, "芗城区公安分局", Measures(10, 2_000_000), Measures(8, 1_000_000)),
+            BranchRow(2, "长泰区公安分局", Measures(3, 0), Measures(0, 0))]
+    branch_table(rows, BranchRow(0, "合计", Measures(13, 2_000_000), Measures(8, 1_000_000)))
+
+
+def test_branch_table_has_chinese_headers_changes_and_total():
+    at = AppTest.from_function(_table_app).run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert list(frame.columns)[:4] == ["分局/县局", "本月案件(起)", "上月同期(起)", "案件环比"]
+    assert frame["案件环比"].tolist() == ["+25.0%", "新增", "+62.5%"]
+    assert str(frame["本月损失(万元)"].iloc[0]) == "2.00"
+    assert frame["分局/县局"].iloc[-1] == "合计"

@@ -1,12 +1,48 @@
-"""反诈指挥台 entry point: page config and the navigation router."""
+"""反诈指挥台 entry point: page config, login gate and the navigation router."""
+
+from dataclasses import dataclass
 
 import streamlit as st
 
+import web_session
 from services import labels as L
+from services.permissions import Permission
+
+
+@dataclass(frozen=True)
+class View:
+    """A page, the group it is listed in and the permission it needs (None: every signed-in user)."""
+
+    script: str
+    title: str
+    icon: str
+    url_path: str
+    group: str
+    permission: Permission | None
+
+    def page(self, default: bool = False) -> st.Page:
+        return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path, default=default)
+
+
+VIEWS = (
+    View("pages/overview.py", L.OVERVIEW_TITLE, ":material/dashboard:", "overview", L.NAV_GROUP_VIEWS, Permission.VIEW_OVERVIEW),
+    View("pages/cases.py", L.CASES_TITLE, ":material/folder_open:", "cases", L.NAV_GROUP_VIEWS, Permission.VIEW_CASES),
+    View("pages/users.py", L.USERS_TITLE, ":material/group:", "users", L.NAV_GROUP_ADMIN, Permission.MANAGE_USERS),
+    View("pages/audit.py", L.AUDIT_TITLE, ":material/policy:", "audit", L.NAV_GROUP_ADMIN, Permission.VIEW_AUDIT),
+    View("pages/account.py", L.ACCOUNT_TITLE, ":material/key:", "account", L.NAV_GROUP_ACCOUNT, None),
+)
+
 
 st.set_page_config(page_title=L.APP_TITLE, page_icon="🛡️", layout="wide")
+actor = web_session.current_actor()
+# Every view is registered, so the address a user opened (or was sent) survives the login, and a
+# view the role may not use answers with the service's refusal rather than a silent redirect.
+default = next((v for v in VIEWS if actor is None or v.permission is None or actor.can(v.permission)), VIEWS[0])
+pages = {v: v.page(default=v is default) for v in VIEWS}
+navigation = st.navigation(list(pages.values()), position="hidden")
+if actor is None:
+    web_session.login_view()
+    st.stop()
 
-navigation = st.navigation(
-    [st.Page("pages/overview.py", title=L.OVERVIEW_TITLE, icon=":material/dashboard:", url_path="overview", default=True)]
-)
+web_session.sidebar(actor, [(v.group, pages[v]) for v in VIEWS if v.permission is None or actor.can(v.permission)])
 navigation.run()

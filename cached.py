@@ -5,10 +5,13 @@ from datetime import datetime
 import streamlit as st
 from sqlalchemy import Engine
 
+from db import queries
 from db.engine import make_engine, read_session
 from db.migrate import upgrade
+from services.actor import Actor
 from services.config import load_settings
 from services.overview import Overview, build_overview
+from services.scope import visible_units
 from services.timeutil import now_utc
 
 REFRESH_SECONDS = 60
@@ -28,7 +31,21 @@ def current_minute() -> datetime:
 
 
 @st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=256)
-def overview(as_of: datetime, root_id: int | None = None) -> Overview | None:
-    """The overview of a unit's subtree at a given minute."""
+def overview(as_of: datetime, actor: Actor, unit_id: int | None = None) -> Overview:
+    """The overview of a unit in the actor's scope at a given minute (scope checked by the service)."""
     with read_session(engine()) as session:
-        return build_overview(session, as_of, root_id)
+        return build_overview(session, as_of, actor, unit_id)
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+def unit_choices(actor: Actor) -> list[tuple[int, str, int]]:
+    """(id, name, level) of every unit in the actor's scope, for pickers."""
+    with read_session(engine()) as session:
+        return [(u.id, u.name, u.level) for u in visible_units(session, actor)]
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+def is_demo() -> bool:
+    """Whether the database holds the generated demo."""
+    with read_session(engine()) as session:
+        return queries.setting(session, queries.DEMO_SETTING_KEY) is not None

@@ -6,13 +6,18 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from sqlalchemy import select
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from db.engine import make_engine, read_session
+from db.engine import make_engine, read_session, write_session
+from db.models import AppUser, Unit
 from db.migrate import upgrade
 from db.queries import all_units
+from services.auth import InvalidInput, create_user, reset_password, unlock
 from services.config import PROJECT_ROOT, load_settings
+from services.labels import ROLE_LABELS, Role, UnitKind
+from services.units import add_unit
 from services.demo.generator import DemoSpec
 from services.demo.loader import DemoRefused, ProgressSink, load_demo
 from services.timeutil import now_utc
@@ -97,6 +102,97 @@ def serve(
     console.print(f"反诈指挥台: http://{address}:{port}")
     os.chdir(PROJECT_ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
     os.execvp(command[0], command)
+
+
+user_app = typer.Typer(help="Local accounts (the first administrator is created here).", no_args_is_help=True)
+unit_app = typer.Typer(help="Units of the hierarchy (市局 → 分局/县局 → 派出所).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(unit_app, name="unit")
+
+
+def _ask_password() -> str:
+    return typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+
+
+def _unit_id(session, code: str) -> int:
+    unit = session.execute(select(Unit).where(Unit.code == code)).scalar_one_or_none()
+    if unit is None:
+        console.print(f"[red]没有编码为 {code} 的单位。[/red]")
+        raise typer.Exit(code=1)
+    return unit.id
+
+
+def _user_id(session, username: str) -> int:
+    user = session.execute(select(AppUser).where(AppUser.username == username.lower())).scalar_one_or_none()
+    if user is None:
+        console.print(f"[red]没有用户 {username}。[/red]")
+        raise typer.Exit(code=1)
+    return user.id
+
+
+def _apply(operation) -> None:
+    try:
+        with write_session(_engine()) as session:
+            operation(session)
+    except InvalidInput as invalid:
+        for message in invalid.errors.values():
+            console.print(f"[red]{message}[/red]")
+        raise typer.Exit(code=1) from invalid
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name: 3–32 lower-case letters, digits, _ or .")],
+    role: Annotated[Role, typer.Option(help="admin, leader, command, desk, clerk or wall.")],
+    unit: Annotated[str, typer.Option(help="Code of the user's unit (e.g. 350600).")],
+    name: Annotated[str, typer.Option(help="Display name (姓名).")],
+    password: Annotated[str | None, typer.Option(help="Password; asked for (hidden) when omitted.")] = None,
+) -> None:
+    """Create a local account (the password policy applies; no default password exists)."""
+    secret = password or _ask_password()
+    _apply(lambda s: create_user(s, None, username=username, display_name=name, role=role,
+                                 unit_id=_unit_id(s, unit), password=secret))
+    console.print(f"已创建用户 {username}（{ROLE_LABELS[role]}）。")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the accounts."""
+    with read_session(_engine()) as session:
+        rows = session.execute(select(AppUser, Unit).join(Unit, Unit.id == AppUser.unit_id).order_by(AppUser.username)).all()
+    for user, unit in rows:
+        state = "启用" if user.is_active else "停用"
+        console.print(f"{user.username}\t{user.display_name}\t{ROLE_LABELS[Role(user.role)]}\t{unit.name}\t{state}")
+
+
+@user_app.command("reset-password")
+def user_reset_password(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    password: Annotated[str | None, typer.Option(help="New password; asked for (hidden) when omitted.")] = None,
+) -> None:
+    """Set a new password and lift any lock-out."""
+    secret = password or _ask_password()
+    _apply(lambda s: reset_password(s, None, _user_id(s, username), secret))
+    console.print(f"已重置 {username} 的密码。")
+
+
+@user_app.command("unlock")
+def user_unlock(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Lift a lock-out after failed logins."""
+    _apply(lambda s: unlock(s, None, _user_id(s, username)))
+    console.print(f"已解除 {username} 的锁定。")
+
+
+@unit_app.command("add")
+def unit_add(
+    code: Annotated[str, typer.Argument(help="Unit code, e.g. the division code 350600.")],
+    name: Annotated[str, typer.Option(help="Name, e.g. 漳州市公安局.")],
+    kind: Annotated[UnitKind, typer.Option(help="city_bureau, district_bureau, station, team or command_center.")],
+    parent: Annotated[str | None, typer.Option(help="Code of the parent unit; omit for the top unit.")] = None,
+) -> None:
+    """Add a unit to the hierarchy (for starting without the demo)."""
+    _apply(lambda s: add_unit(s, code=code, name=name, kind=kind, parent_code=parent))
+    console.print(f"已添加单位 {name}（{code}）。")
 
 
 if __name__ == "__main__":

@@ -1,17 +1,11 @@
 """Tables with Chinese headers and units."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import pandas as pd
 import streamlit as st
 
 from services import labels as L
-from services.money import fen_to_wan
+from services.money import wan_decimal
 from services.overview import BranchRow
-
-
-def _wan(fen: int) -> Decimal:
-    return fen_to_wan(fen).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def branch_rows_frame(rows: list[BranchRow], total: BranchRow) -> pd.DataFrame:
@@ -22,10 +16,10 @@ def branch_rows_frame(rows: list[BranchRow], total: BranchRow) -> pd.DataFrame:
             L.COL_CASES_MONTH: row.month.cases,
             L.COL_CASES_PREV: row.previous.cases,
             L.COL_CASES_CHANGE: row.cases_change.label,
-            L.COL_LOSS_MONTH: _wan(row.month.loss_fen),
-            L.COL_LOSS_PREV: _wan(row.previous.loss_fen),
+            L.COL_LOSS_MONTH: wan_decimal(row.month.loss_fen),
+            L.COL_LOSS_PREV: wan_decimal(row.previous.loss_fen),
             L.COL_LOSS_CHANGE: row.loss_change.label,
-            L.COL_RECOVERED_MONTH: _wan(row.month.recovered_fen),
+            L.COL_RECOVERED_MONTH: wan_decimal(row.month.recovered_fen),
             L.COL_CALLS_MONTH: row.month.calls,
             L.COL_DISSUADED_MONTH: row.month.dissuaded,
         }

@@ -23,7 +23,8 @@ def _indexes_rebuilt(connection: Connection, table: Table) -> Iterator[None]:
     indexes = [index for index in table.indexes if not index.unique]
     for index in indexes:
         index.drop(connection)
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}")
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}")
     yield
     for index in indexes:
         index.create(connection)
@@ -81,17 +82,17 @@ def bulk_insert(
     """Insert rows (tuples in column order, values in storage form: timestamps as text from
     `timestamp_texts`) inside the caller's transaction; returns the row count.
 
-    Into an empty SQLite table the secondary indexes are dropped and rebuilt afterwards,
+    Into an empty table the secondary indexes are dropped and rebuilt afterwards,
     which is several times faster than maintaining them row by row.
     """
-    if connection.dialect.name == "sqlite":
-        if connection.execute(select(func.count()).select_from(table)).scalar():
-            return _insert_sqlite(connection, table, columns, rows, progress)
-        with _indexes_rebuilt(connection, table):
-            return _insert_sqlite(connection, table, columns, rows, progress)
-    if connection.dialect.name == "postgresql":
-        return _insert_postgresql(connection, table, columns, rows, progress)
-    raise NotImplementedError(f"bulk insert not supported on {connection.dialect.name}")
+    inserters = {"sqlite": _insert_sqlite, "postgresql": _insert_postgresql}
+    if connection.dialect.name not in inserters:
+        raise NotImplementedError(f"bulk insert not supported on {connection.dialect.name}")
+    insert = inserters[connection.dialect.name]
+    if connection.execute(select(func.count()).select_from(table)).scalar():
+        return insert(connection, table, columns, rows, progress)
+    with _indexes_rebuilt(connection, table):
+        return insert(connection, table, columns, rows, progress)
 
 
 def reset_id_sequence(connection: Connection, table: Table) -> None:

@@ -8,6 +8,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "fanzha.db"
+# local: accounts and passwords in this database; trusted_header: a reverse proxy authenticates
+# users and passes the user name in a header that Streamlit maps to st.user (see README).
+AUTH_MODES = {"local", "trusted_header"}
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,8 @@ class Settings:
 
     database_url: str
     demo_on_first_start: bool
+    auth_mode: str = "local"
+    idle_minutes: int = 30
 
 
 def _secrets() -> dict:
@@ -45,4 +50,8 @@ def load_settings() -> Settings:
     """Settings from FANZHA_* environment variables, then secrets.toml, then defaults."""
     url = _lookup("FANZHA_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
     demo = (_lookup("FANZHA_DEMO") or "1").strip().lower() not in {"0", "false", "no", "off"}
-    return Settings(database_url=normalise_database_url(url), demo_on_first_start=demo)
+    auth_mode = (_lookup("FANZHA_AUTH") or "local").strip().lower()
+    if auth_mode not in AUTH_MODES:
+        raise ValueError(f"FANZHA_AUTH must be one of {sorted(AUTH_MODES)}, not {auth_mode!r}")
+    idle = int(_lookup("FANZHA_IDLE_MINUTES") or 30)
+    return Settings(normalise_database_url(url), demo, auth_mode, idle)

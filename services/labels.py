@@ -355,7 +355,6 @@ COL_CALLS_MONTH = "本月来电(次)"
 COL_DISSUADED_MONTH = "本月劝阻(次)"
 TOTAL_ROW = "合计"
 OWN_LEVEL = "（本级）"
-OVERVIEW_TABLE_TITLE = "各分局/县局本月情况"
 OVERVIEW_TABLE_CAPTION = "统计口径：按北京时间；本月为 {start} 至 {end}，上月同期为 {prev_start} 至 {prev_end}。"
 OVERVIEW_EMPTY = "数据库中还没有单位。请运行 `fanzha demo` 载入演示数据，或用 `fanzha import-units` 导入辖区。"
 CHANGE_NEW = "新增"
@@ -364,3 +363,168 @@ UNIT_CASES = "起"
 UNIT_CALLS = "次"
 DATA_AS_OF = "数据截至 {time}（北京时间）"
 GENERIC_ERROR = "页面出错了，请稍后重试或联系系统管理员。"
+
+
+class AuditAction(StrEnum):
+    """What an audit record says happened."""
+
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    EXPORT = "export"
+    UNMASK = "unmask"
+    DENIED = "denied"
+
+
+AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
+    AuditAction.LOGIN: "登录",
+    AuditAction.LOGIN_FAILED: "登录失败",
+    AuditAction.LOGOUT: "退出",
+    AuditAction.CREATE: "新增",
+    AuditAction.UPDATE: "修改",
+    AuditAction.DELETE: "删除",
+    AuditAction.EXPORT: "导出",
+    AuditAction.UNMASK: "查看完整信息",
+    AuditAction.DENIED: "拒绝访问",
+}
+
+# Login, accounts and access
+LOGIN_TITLE = "登录反诈指挥台"
+LOGIN_USERNAME = "用户名"
+LOGIN_PASSWORD = "密码"
+LOGIN_SUBMIT = "登录"
+LOGIN_HINT_DEMO = "演示环境：各角色账号见 README，密码均为 Fanzha@Demo1"
+LOGIN_FAILED = "用户名或密码错误。"
+LOGIN_LOCKED = "连续 {attempts} 次密码错误，账号已锁定，请于 {until}（北京时间）后再试。"
+LOGIN_INACTIVE = "账号已停用，请联系系统管理员。"
+LOGIN_EMPTY = "请输入用户名和密码。"
+LOGOUT = "退出登录"
+LOGGED_OUT_IDLE = "已超过 {minutes} 分钟未操作，已自动退出，请重新登录。"
+SIGNED_IN_AS = "{name}（{role}）· {unit}"
+TRUSTED_HEADER_UNKNOWN = "统一认证用户“{username}”未在本系统开通，请联系系统管理员。"
+TRUSTED_HEADER_MISSING = "未收到统一认证身份信息，请通过单位门户访问本系统。"
+ACCESS_DENIED = "无权执行此操作。"
+OUT_OF_SCOPE = "无权查看该单位的数据：只能查看本单位及下级单位。"
+NOT_FOUND_OR_OUT_OF_SCOPE = "记录不存在，或不在您的管辖范围内。"
+
+PASSWORD_TOO_SHORT = "密码至少 {length} 位。"
+PASSWORD_CLASSES = "密码须包含大写字母、小写字母、数字、符号中的至少 {classes} 类。"
+PASSWORD_CONTAINS_USERNAME = "密码不能包含用户名。"
+PASSWORD_MISMATCH = "两次输入的新密码不一致。"
+PASSWORD_WRONG_CURRENT = "当前密码不正确。"
+PASSWORD_CHANGED = "密码已修改。"
+USERNAME_INVALID = "用户名须为 3–32 位小写字母、数字、下划线或点。"
+USERNAME_TAKEN = "用户名“{username}”已存在。"
+DISPLAY_NAME_REQUIRED = "请填写姓名。"
+UNIT_REQUIRED = "请选择所属单位。"
+
+# Masking and unmasking
+UNMASK_BUTTON = "查看完整信息"
+UNMASK_REASON = "查看理由"
+UNMASK_REASON_HELP = "将记入审计日志，例如：核查涉案账户、回访受害人。"
+UNMASK_REASON_TOO_SHORT = "请填写查看理由（至少 4 个字）。"
+UNMASK_CONFIRM = "确认查看"
+UNMASK_SHOWN = "以下为完整信息，已记入审计日志。请勿截屏外传。"
+
+# Navigation and page titles
+NAV_GROUP_VIEWS = "业务"
+NAV_GROUP_ADMIN = "系统管理"
+NAV_GROUP_ACCOUNT = "账号"
+CASES_TITLE = "案件登记"
+USERS_TITLE = "用户管理"
+AUDIT_TITLE = "审计日志"
+ACCOUNT_TITLE = "修改密码"
+UNIT_PICKER = "单位"
+BRANCH_LABELS = {1: "分局/县局", 2: "派出所", 3: "单位", 4: "单位"}
+OVERVIEW_TABLE_TITLE_BY_BRANCH = "各{branch}本月情况"
+
+# Case register
+CASES_FILTER_TYPE = "诈骗类型"
+CASES_FILTER_ALL = "全部"
+CASES_FILTER_FROM = "接报日期（起）"
+CASES_FILTER_TO = "接报日期（止）"
+CASES_FILTER_BAND = "损失金额"
+CASES_FILTER_CASE_NO = "案件编号"
+CASES_FILTER_SORT = "排序"
+CASES_DATE_ORDER = "起始日期不能晚于截止日期。"
+CASES_TOTAL = "共 {total:,} 起，第 {page} / {pages} 页"
+CASES_PAGE = "页码"
+CASES_EMPTY = "没有符合条件的案件。"
+CASES_SELECT_HINT = "点击表格中的一行查看案件详情。"
+CASES_DETAIL = "案件详情"
+LOSS_BANDS = {
+    "all": ("全部", None, None),
+    "lt1w": ("1万元以下", None, 1_000_000),
+    "1w_10w": ("1万–10万元", 1_000_000, 10_000_000),
+    "10w_50w": ("10万–50万元", 10_000_000, 50_000_000),
+    "50w_100w": ("50万–100万元", 50_000_000, 100_000_000),
+    "ge100w": ("100万元以上", 100_000_000, None),
+    "ge10w": ("10万元以上（含）", 10_000_000, None),
+}
+CASE_SORT_LABELS = {
+    "reported_desc": "接报时间（新→旧）",
+    "reported_asc": "接报时间（旧→新）",
+    "loss_desc": "损失金额（大→小）",
+    "loss_asc": "损失金额（小→大）",
+}
+COL_CASE_NO = "案件编号"
+COL_UNIT = "单位"
+COL_REPORTED_AT = "接报时间"
+COL_FRAUD_TYPE = "诈骗类型"
+COL_LOSS = "损失(万元)"
+COL_RECOVERED = "挽回(万元)"
+COL_STATUS = "状态"
+COL_VICTIM = "受害人"
+COL_AGE = "年龄"
+FIELD_OCCURRED_AT = "发案时间"
+FIELD_CONTACT = "联系渠道"
+FIELD_PAYMENT = "支付方式"
+FIELD_VICTIM_PROFILE = "受害人画像"
+FIELD_REACHED = "是否接触过防诈宣传"
+FIELD_SUMMARY = "简要案情"
+FIELD_IDENTIFIERS = "涉案号码、账户"
+FIELD_LOCATION = "位置"
+UNLOCATED = "未定位"
+YES, NO, UNKNOWN = "是", "否", "不详"
+
+# User administration, audit page, own password
+USERS_NEW = "新增用户"
+USERS_USERNAME = "用户名"
+USERS_DISPLAY_NAME = "姓名"
+USERS_ROLE = "角色"
+USERS_UNIT = "所属单位"
+USERS_PASSWORD = "初始密码"
+USERS_CREATE = "创建用户"
+USERS_CREATED = "已创建用户“{username}”。"
+USERS_ACTIVE = "状态"
+USERS_LOCKED = "锁定至"
+USERS_LAST_LOGIN = "最近登录"
+USERS_SELECT_HINT = "点击表格中的一行管理该用户。"
+USERS_RESET = "重置密码"
+USERS_NEW_PASSWORD = "新密码"
+USERS_UNLOCK = "解除锁定"
+USERS_DISABLE = "停用账号"
+USERS_ENABLE = "启用账号"
+USERS_DONE = "已完成：{action}。"
+ACTIVE, INACTIVE = "启用", "停用"
+AUDIT_FILTER_USER = "用户名"
+AUDIT_FILTER_ACTION = "操作"
+AUDIT_FILTER_FROM = "起始日期"
+AUDIT_FILTER_TO = "截止日期"
+AUDIT_TOTAL = "共 {total:,} 条（显示最新 {shown:,} 条）"
+AUDIT_EXPORT_PREPARE = "生成导出文件"
+AUDIT_EXPORT_DOWNLOAD = "下载 CSV"
+AUDIT_RETENTION_NOTE = "审计记录只可追加，系统不提供修改或删除途径（保存期不少于 180 天）。"
+ACCOUNT_CURRENT = "当前密码"
+ACCOUNT_NEW = "新密码"
+ACCOUNT_REPEAT = "再次输入新密码"
+ACCOUNT_SUBMIT = "修改密码"
+ACCOUNT_POLICY = "密码至少 10 位，包含大写字母、小写字母、数字、符号中的至少 3 类，且不含用户名。"
+ACCOUNT_TRUSTED_HEADER = "本系统通过统一认证登录，密码请在统一认证平台修改。"
+UNIT_CODE_REQUIRED = "请填写单位编码。"
+UNIT_CODE_TAKEN = "单位编码 {code} 已存在。"
+UNIT_NAME_REQUIRED = "请填写单位名称。"
+UNIT_PARENT_MISSING = "上级单位 {code} 不存在。"

@@ -29,3 +29,8 @@ def format_wan(fen: int, places: int = 2) -> str:
 def format_yuan(fen: int) -> str:
     """Render fen as 元 with two decimals and thousands separators."""
     return f"{(Decimal(fen) / FEN_PER_YUAN).quantize(Decimal('0.01')):,}"
+
+
+def wan_decimal(fen: int, places: int = 2) -> Decimal:
+    """fen as 万元, rounded half-up to fixed decimals (for tables)."""
+    return fen_to_wan(fen).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

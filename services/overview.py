@@ -8,7 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlmodel import Session
 
 from db import queries
+from services.actor import Actor
 from services.labels import CHANGE_NEW, OWN_LEVEL, TOTAL_ROW
+from services.permissions import Permission
+from services.scope import require, scoped_unit
 from services.timeutil import Period, month_to_date, previous_month_same_period, today_period
 from services.units import UnitTree
 
@@ -67,6 +70,7 @@ class Overview:
 
     root_id: int
     root_name: str
+    root_level: int
     as_of: datetime
     today: Measures
     month: Measures
@@ -102,13 +106,11 @@ def _row_units(tree: UnitTree, root, branches_with_data: set[int]) -> list[tuple
     return own + [(child, child.name) for child in children]
 
 
-def build_overview(session: Session, moment: datetime, root_id: int | None = None) -> Overview | None:
-    """The overview of root_id's subtree (default: the top unit) at an instant; None when there are no units."""
+def build_overview(session: Session, moment: datetime, actor: Actor, unit_id: int | None = None) -> Overview:
+    """The overview of a unit's subtree (default: the actor's unit) at an instant, within the actor's scope."""
+    require(actor, Permission.VIEW_OVERVIEW)
+    root = scoped_unit(session, actor, unit_id)
     tree = UnitTree.of(queries.all_units(session))
-    roots = tree.roots()
-    if not roots:
-        return None
-    root = tree.units[root_id] if root_id is not None else roots[0]
     month_period, previous_period = month_to_date(moment), previous_month_same_period(moment)
     month = _measures_by_branch(session, tree, root.id, month_period)
     previous = _measures_by_branch(session, tree, root.id, previous_period)
@@ -119,7 +121,7 @@ def build_overview(session: Session, moment: datetime, root_id: int | None = Non
     ]
     total = BranchRow(root.id, TOTAL_ROW, _total(month), _total(previous))
     return Overview(
-        root_id=root.id, root_name=root.name, as_of=moment, today=_total(today), month=total.month,
+        root_id=root.id, root_name=root.name, root_level=root.level, as_of=moment, today=_total(today), month=total.month,
         month_period=month_period, previous_period=previous_period, rows=rows, total=total,
         is_demo=queries.setting(session, queries.DEMO_SETTING_KEY) is not None,
     )

@@ -1,8 +1,13 @@
-"""The unit tree: subtrees, roll-up of per-unit figures to a unit's children."""
+"""The unit tree: subtrees, roll-up of per-unit figures to a unit's children, adding units."""
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlmodel import Session
+
 from db.models import Unit
+from services.errors import InvalidInput
+from services.labels import UNIT_CODE_REQUIRED, UNIT_CODE_TAKEN, UNIT_NAME_REQUIRED, UNIT_PARENT_MISSING, UnitKind
 
 
 def path_ids(path: str) -> list[int]:
@@ -48,3 +53,28 @@ class UnitTree:
     @staticmethod
     def ordered(units) -> list[Unit]:
         return sorted(units, key=lambda u: (u.sort_order, u.code))
+
+
+def add_unit(session: Session, *, code: str, name: str, kind: UnitKind, parent_code: str | None) -> Unit:
+    """Insert a unit under a parent (by code), keeping the materialised path right."""
+    errors = {}
+    if not code.strip():
+        errors["code"] = UNIT_CODE_REQUIRED
+    elif session.execute(select(Unit).where(Unit.code == code)).scalar_one_or_none() is not None:
+        errors["code"] = UNIT_CODE_TAKEN.format(code=code)
+    if not name.strip():
+        errors["name"] = UNIT_NAME_REQUIRED
+    parent = None
+    if parent_code is not None:
+        parent = session.execute(select(Unit).where(Unit.code == parent_code)).scalar_one_or_none()
+        if parent is None:
+            errors["parent"] = UNIT_PARENT_MISSING.format(code=parent_code)
+    if errors:
+        raise InvalidInput(errors)
+    unit = Unit(code=code.strip(), name=name.strip(), full_name=name.strip(), kind=UnitKind(kind).value,
+                level=parent.level + 1 if parent else 1, parent_id=parent.id if parent else None,
+                division_code=code.strip() if code.strip().isdigit() else None, path="")
+    session.add(unit)
+    session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    return unit

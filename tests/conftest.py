@@ -72,6 +72,8 @@ def _pg_database() -> Iterator[str | None]:
 
 def _reset_postgresql(engine: Engine) -> None:
     with engine.begin() as connection:
+        # The audit log refuses deletion by trigger; only the test harness, as superuser, bypasses it.
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
         tables = connection.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
             "AND tablename NOT IN ('alembic_version', 'accountability_rule')"
@@ -105,3 +107,15 @@ def demo_db_url(tmp_path_factory) -> str:
     load_demo(engine, DemoSpec(cases=2_000, seed=11, anchor=datetime.now(UTC)))
     engine.dispose()
     return url
+
+
+def actor_for_username(url: str, username: str):
+    """The Actor of a demo account, as the login would produce it."""
+    from db.engine import read_session
+    from services.auth import actor_by_username
+
+    database = make_engine(url)
+    with read_session(database) as session:
+        actor = actor_by_username(session, username, "127.0.0.1")
+    database.dispose()
+    return actor

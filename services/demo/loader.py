@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, select
+from sqlmodel import Session
 
 from db import models
 from db.bulk import bulk_insert, next_id, reset_id_sequence, timestamp_texts
@@ -15,6 +16,7 @@ from db.engine import writer
 from db.queries import DEMO_SETTING_KEY
 from services.demo import generator as gen
 from services.demo import identifiers as idgen
+from services.demo.users import create_demo_users
 from services.demo.units import COMMAND_CENTER_CODE, DemoUnit, build_demo_units, geometry_json, walk
 from services.geo.tiling import random_points_in
 from services.labels import (
@@ -83,7 +85,6 @@ def _check_empty(connection: Connection, replace: bool) -> None:
         raise DemoRefused("数据库中有非演示数据，拒绝覆盖。请使用新的数据库载入演示数据。")
     for model in BUSINESS_TABLES:
         connection.execute(delete(model))
-    connection.execute(delete(models.AuditLog))
     connection.execute(delete(models.AppUser))
     connection.execute(delete(models.AppSetting).where(models.AppSetting.key == DEMO_SETTING_KEY))
     # Children before parents: delete units deepest first.
@@ -401,5 +402,8 @@ def load_demo(engine: Engine, spec: gen.DemoSpec, progress: ProgressSink | None 
         activities = _write_campaigns(connection, spec, ids[root.code], participants, stations, rng, progress)
         summary = DemoSummary(len(ids), spec.cases, len(calls.ids), identifier_count, interceptions, activities,
                               (now_utc() - started).total_seconds())
-        _record(connection, spec, {"units": summary.units, "calls": summary.calls})
+        with Session(bind=connection) as session:
+            users = create_demo_users(session)
+            session.flush()
+        _record(connection, spec, {"units": summary.units, "calls": summary.calls, "users": users})
     return DemoSummary(**{**summary.__dict__, "seconds": (now_utc() - started).total_seconds()})

@@ -1,37 +1,36 @@
-"""The 总览 page through the whole app (AppTest), against the database."""
+"""The 总览 page through the whole app (AppTest), against the database, per role and scope."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import text
-from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine
 from services.money import format_wan
 from services.timeutil import month_to_date, today_period
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
-
-def _totals(url: str, period) -> tuple[int, int]:
+def _totals(url: str, period, unit_code: str | None = None) -> tuple[int, int]:
+    scope = ""
+    if unit_code:
+        scope = "AND unit_id IN (SELECT id FROM unit WHERE path LIKE (SELECT path FROM unit WHERE code = :c) || '%')"
     with make_engine(url).connect() as connection:
         row = connection.execute(
-            text("SELECT COUNT(*), COALESCE(SUM(loss_fen), 0) FROM fraud_case WHERE reported_at >= :s AND reported_at < :e"),
-            {"s": period.start.strftime("%Y-%m-%d %H:%M:%S"), "e": period.end.strftime("%Y-%m-%d %H:%M:%S")},
+            text(f"SELECT COUNT(*), COALESCE(SUM(loss_fen), 0) FROM fraud_case "
+                 f"WHERE reported_at >= :s AND reported_at < :e {scope}"),
+            {"s": period.start.strftime("%Y-%m-%d %H:%M:%S"), "e": period.end.strftime("%Y-%m-%d %H:%M:%S"),
+             "c": unit_code},
         ).one()
     return int(row[0]), int(row[1])
 
 
-def _run(monkeypatch, url: str) -> AppTest:
-    monkeypatch.setenv("FANZHA_DATABASE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=30).run()
-    assert not at.exception, at.exception
-    return at
+def test_login_form_when_signed_out(app_as):
+    at = app_as(None)
+    assert at.title[0].value == "登录反诈指挥台"
+    assert not at.metric
 
 
-def test_overview_shows_the_database_figures(monkeypatch, demo_db_url):
-    at = _run(monkeypatch, demo_db_url)
+def test_overview_shows_the_database_figures(app_as, demo_db_url):
+    at = app_as("leader")
     now = datetime.now(UTC)
     month_cases, month_loss = _totals(demo_db_url, month_to_date(now))
     today_cases, _ = _totals(demo_db_url, today_period(now))
@@ -42,8 +41,8 @@ def test_overview_shows_the_database_figures(monkeypatch, demo_db_url):
     assert month_cases > 0
 
 
-def test_overview_marks_demo_data_and_lists_districts(monkeypatch, demo_db_url):
-    at = _run(monkeypatch, demo_db_url)
+def test_overview_marks_demo_data_and_lists_districts(app_as):
+    at = app_as("leader")
     assert any("演示数据" in m.value and "badge" in m.value for m in at.markdown)
     frame = at.dataframe[0].value
     assert "长泰区公安分局" in frame["分局/县局"].tolist()
@@ -51,7 +50,25 @@ def test_overview_marks_demo_data_and_lists_districts(monkeypatch, demo_db_url):
     assert len(frame) == 13  # 11 district bureaus, the command centre (calls), the total
 
 
-def test_empty_database_explains_what_to_do(monkeypatch, tmp_path):
-    at = _run(monkeypatch, f"sqlite:///{tmp_path / 'empty.db'}")
-    assert "fanzha demo" in at.info[0].value
-    assert not at.dataframe
+def test_district_leader_sees_only_their_district(app_as, demo_db_url):
+    at = app_as("changtai")
+    month_cases, _ = _totals(demo_db_url, month_to_date(datetime.now(UTC)), "350605")
+    assert at.metric[5].value == f"{month_cases:,}"
+    stations = at.dataframe[0].value["派出所"].tolist()
+    assert "武安派出所" in stations and "芗城区公安分局" not in stations
+
+
+def test_url_naming_another_unit_does_not_widen_scope(app_as, demo_db_url):
+    from tests.conftest import actor_for_username
+
+    city_id = actor_for_username(demo_db_url, "leader").unit_id
+    at = app_as("clerk_wuan", unit=str(city_id))
+    assert "无权查看该单位的数据" in at.error[0].value
+    assert not at.metric
+
+
+def test_station_clerk_sees_own_station(app_as, demo_db_url):
+    at = app_as("clerk_wuan")
+    month_cases, _ = _totals(demo_db_url, month_to_date(datetime.now(UTC)), "350605100")
+    assert at.metric[5].value == f"{month_cases:,}"
+    assert at.dataframe[0].value["单位"].tolist() == ["武安派出所", "合计"]

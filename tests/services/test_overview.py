@@ -10,6 +10,8 @@ from db.engine import read_session, write_session
 from db.models import DeskCall, FraudCase, Unit
 from services.demo.generator import DemoSpec
 from services.demo.loader import load_demo
+from services.actor import AccessDenied, Actor
+from services.labels import Role
 from services.overview import Measures, build_overview, change
 from services.timeutil import SHANGHAI, month_to_date, previous_month_same_period
 
@@ -18,6 +20,18 @@ NOW = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)  # 2026-11-28 10:30 Beijing time
 
 def beijing(*args) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def as_leader_of(engine, unit_id: int, role: Role = Role.LEADER) -> Actor:
+    with read_session(engine) as session:
+        unit = session.get(Unit, unit_id)
+        return Actor(1, "u", "u", role, unit.id, unit.path, unit.name, None)
+
+
+def overview_for(engine, unit_id: int, requested: int | None = None, role: Role = Role.LEADER):
+    actor = as_leader_of(engine, unit_id, role)
+    with read_session(engine) as session:
+        return build_overview(session, NOW, actor, requested)
 
 
 def _tree(session) -> dict[str, Unit]:
@@ -77,16 +91,14 @@ def seeded(engine):
 
 
 def test_today_is_the_beijing_day(seeded):
-    engine, _ = seeded
-    with read_session(engine) as session:
-        overview = build_overview(session, NOW)
+    engine, ids = seeded
+    overview = overview_for(engine, ids["city"])
     assert overview.today == Measures(cases=1, loss_fen=12_000_000, recovered_fen=1_000_000, calls=3, dissuaded=2)
 
 
 def test_month_and_rows_roll_up_to_the_children_of_the_root(seeded):
     engine, ids = seeded
-    with read_session(engine) as session:
-        overview = build_overview(session, NOW)
+    overview = overview_for(engine, ids["city"])
     rows = {row.unit_id: row for row in overview.rows}
     assert list(rows) == [ids["d1"], ids["d2"], ids["desk"]]
     assert rows[ids["d1"]].month.cases == 4  # s1 ×2, s2, and the district's own case
@@ -100,8 +112,7 @@ def test_month_and_rows_roll_up_to_the_children_of_the_root(seeded):
 
 def test_scope_to_a_district_shows_its_stations_and_its_own_level(seeded):
     engine, ids = seeded
-    with read_session(engine) as session:
-        overview = build_overview(session, NOW, root_id=ids["d1"])
+    overview = overview_for(engine, ids["city"], requested=ids["d1"])
     assert [row.unit_id for row in overview.rows] == [ids["d1"], ids["s1"], ids["s2"]]
     assert overview.rows[0].name.endswith("（本级）")
     assert overview.month.cases == 4
@@ -110,8 +121,7 @@ def test_scope_to_a_district_shows_its_stations_and_its_own_level(seeded):
 
 def test_a_station_sees_only_itself(seeded):
     engine, ids = seeded
-    with read_session(engine) as session:
-        overview = build_overview(session, NOW, root_id=ids["s3"])
+    overview = overview_for(engine, ids["s3"])
     assert [row.unit_id for row in overview.rows] == [ids["s3"]]
     assert overview.month.cases == 1 and overview.today.calls == 1
 
@@ -123,9 +133,17 @@ def test_change_labels():
     assert change(3, 0).label == "新增"
 
 
-def test_no_units_gives_none(engine):
-    with read_session(engine) as session:
-        assert build_overview(session, NOW) is None
+def test_a_station_cannot_ask_for_its_district_or_a_sibling(seeded):
+    engine, ids = seeded
+    for other in ("d1", "s2", "city"):
+        with pytest.raises(AccessDenied, match="无权查看"):
+            overview_for(engine, ids["s1"], requested=ids[other])
+
+
+def test_administrators_see_no_case_figures(seeded):
+    engine, ids = seeded
+    with pytest.raises(AccessDenied):
+        overview_for(engine, ids["city"], role=Role.ADMIN)
 
 
 def _independent_month_totals(engine, moment: datetime) -> tuple[int, int, int]:
@@ -145,7 +163,8 @@ def _independent_month_totals(engine, moment: datetime) -> tuple[int, int, int]:
 def test_demo_overview_matches_independent_recomputation(engine):
     load_demo(engine, DemoSpec(cases=3_000, seed=9, anchor=NOW))
     with read_session(engine) as session:
-        overview = build_overview(session, NOW)
+        city = session.execute(text("SELECT id FROM unit WHERE level = 1")).scalar()
+    overview = overview_for(engine, city)
     cases, loss, recovered = _independent_month_totals(engine, NOW)
     assert (overview.month.cases, overview.month.loss_fen, overview.month.recovered_fen) == (cases, loss, recovered)
     assert sum(row.month.cases for row in overview.rows) == cases

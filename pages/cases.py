@@ -1,0 +1,100 @@
+"""案件登记: the cases of the user's scope, filtered by URL parameters, masked, with audited unmasking."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+import cached
+import web_session
+from components import url_state
+from components.case_views import case_detail_panel, case_table
+from db.engine import read_session, write_session
+from services import labels as L
+from services.actor import AccessDenied
+from services.cases import SORTS, CaseFilter, case_detail, list_cases, unmask_case
+from services.labels import FRAUD_TYPE_LABELS, FraudType
+from services.permissions import Permission
+from services.timeutil import day_start_utc, shanghai_today
+
+PAGE_SIZE = 50
+actor = web_session.actor()
+st.title(L.CASES_TITLE, anchor=False)
+
+today = shanghai_today()
+unit_id = url_state.get_int("unit")
+choices = cached.unit_choices(actor)
+if unit_id is not None and unit_id not in {c[0] for c in choices}:
+    st.error(L.OUT_OF_SCOPE, icon=":material/block:")
+    st.stop()
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    chosen_unit = url_state.unit_picker(L.UNIT_PICKER, choices, unit_id or actor.unit_id, key="cases_unit")
+    types = [None, *FraudType]
+    fraud_type = st.selectbox(
+        L.CASES_FILTER_TYPE, types, index=types.index(FraudType(t)) if (t := url_state.get_str("type", set(FraudType))) else 0,
+        format_func=lambda t: L.CASES_FILTER_ALL if t is None else FRAUD_TYPE_LABELS[t], key="cases_type",
+    )
+    first = st.date_input(L.CASES_FILTER_FROM, url_state.get_date("from") or today - timedelta(days=29), key="cases_from")
+    last = st.date_input(L.CASES_FILTER_TO, url_state.get_date("to") or today, key="cases_to")
+    bands = list(L.LOSS_BANDS)
+    band = st.selectbox(L.CASES_FILTER_BAND, bands, index=bands.index(url_state.get_str("band", set(bands)) or "all"),
+                        format_func=lambda b: L.LOSS_BANDS[b][0], key="cases_band")
+    case_no = st.text_input(L.CASES_FILTER_CASE_NO, url_state.get_str("q") or "", max_chars=40, key="cases_q")
+    sorts = list(SORTS)
+    sort = st.selectbox(L.CASES_FILTER_SORT, sorts, index=sorts.index(url_state.get_str("sort", set(sorts)) or "reported_desc"),
+                        format_func=L.CASE_SORT_LABELS.get, key="cases_sort")
+
+if first > last:
+    st.error(L.CASES_DATE_ORDER)
+    st.stop()
+url_state.set_params(unit=chosen_unit if chosen_unit != actor.unit_id else None,
+                     type=fraud_type.value if fraud_type else None, band=None if band == "all" else band,
+                     q=case_no.strip() or None, sort=None if sort == "reported_desc" else sort)
+url_state.set_params(**{"from": first.isoformat(), "to": last.isoformat()})
+_, low, high = L.LOSS_BANDS[band]
+criteria = CaseFilter(unit_id=chosen_unit, fraud_type=fraud_type, start=day_start_utc(first),
+                      end=day_start_utc(last + timedelta(days=1)), min_loss_fen=low, max_loss_fen=high,
+                      case_no=case_no.strip() or None, sort=sort)
+
+page_number = max(url_state.get_int("page") or 1, 1)
+with web_session.refusals(), read_session(cached.engine()) as session:
+    result = list_cases(session, actor, criteria, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+if not result.rows:
+    st.info(L.CASES_EMPTY)
+    st.stop()
+
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.caption(L.CASES_TOTAL.format(total=result.total, page=min(page_number, pages), pages=pages))
+    new_page = st.number_input(L.CASES_PAGE, 1, pages, min(page_number, pages), key="cases_page", width=140)
+    url_state.set_params(page=None if new_page == 1 else new_page)
+
+selected = case_table(result.rows, key="cases_table")
+if selected is None:
+    st.caption(L.CASES_SELECT_HINT)
+    st.stop()
+
+
+@st.dialog(L.UNMASK_BUTTON, width="large")
+def unmask_dialog(case_id: int) -> None:
+    reason = st.text_input(L.UNMASK_REASON, help=L.UNMASK_REASON_HELP, max_chars=200, key="unmask_reason")
+    if not st.button(L.UNMASK_CONFIRM, type="primary", key="unmask_confirm"):
+        return
+    try:
+        with write_session(cached.engine()) as session:
+            full = unmask_case(session, actor, case_id, reason)
+    except ValueError as invalid:
+        st.error(str(invalid))
+        return
+    except AccessDenied as denied:
+        st.error(str(denied))
+        return
+    st.warning(L.UNMASK_SHOWN)
+    case_detail_panel(full)
+
+
+st.subheader(L.CASES_DETAIL, anchor=False)
+with web_session.refusals(), read_session(cached.engine()) as session:
+    detail = case_detail(session, actor, selected)
+case_detail_panel(detail)
+if actor.can(Permission.UNMASK) and st.button(L.UNMASK_BUTTON, icon=":material/visibility:", key="unmask_open"):
+    unmask_dialog(selected)

@@ -1,0 +1,75 @@
+"""用户管理: accounts of the administrator's subtree: create, reset password, unlock, enable/disable."""
+
+import pandas as pd
+import streamlit as st
+
+import cached
+import web_session
+from db.engine import read_session, write_session
+from services import auth
+from services import labels as L
+from services.labels import ROLE_LABELS, Role
+from services.timeutil import now_utc, to_shanghai
+
+actor = web_session.actor()
+st.title(L.USERS_TITLE, anchor=False)
+if flash := st.session_state.pop("users_flash", None):
+    st.success(flash)
+with web_session.refusals(), read_session(cached.engine()) as session:
+    users = auth.list_users(session, actor)
+
+
+def _stamp(moment) -> str:
+    return to_shanghai(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+frame = pd.DataFrame([
+    {L.USERS_USERNAME: u.username, L.USERS_DISPLAY_NAME: u.display_name, L.USERS_ROLE: ROLE_LABELS[Role(u.role)],
+     L.USERS_UNIT: unit.name, L.USERS_ACTIVE: L.ACTIVE if u.is_active else L.INACTIVE,
+     L.USERS_LOCKED: _stamp(u.locked_until) if u.locked_until and u.locked_until > now_utc() else "",
+     L.USERS_LAST_LOGIN: _stamp(u.last_login_at)}
+    for u, unit in users
+])
+event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="users_table")
+
+
+def _run(action_label: str, operation) -> None:
+    try:
+        with write_session(cached.engine()) as session:
+            operation(session)
+    except auth.InvalidInput as invalid:
+        for message in invalid.errors.values():
+            st.error(message)
+        return
+    st.session_state["users_flash"] = L.USERS_DONE.format(action=action_label)
+    st.rerun()
+
+
+if event.selection.rows:
+    user, _ = users[event.selection.rows[0]]
+    st.subheader(f"{user.display_name}（{user.username}）", anchor=False)
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        new_password = st.text_input(L.USERS_NEW_PASSWORD, type="password", key="users_new_password")
+        if st.button(L.USERS_RESET, key="users_reset"):
+            _run(L.USERS_RESET, lambda s: auth.reset_password(s, actor, user.id, new_password))
+        if st.button(L.USERS_UNLOCK, key="users_unlock"):
+            _run(L.USERS_UNLOCK, lambda s: auth.unlock(s, actor, user.id))
+        toggle = L.USERS_DISABLE if user.is_active else L.USERS_ENABLE
+        if user.id != actor.user_id and st.button(toggle, key="users_toggle"):
+            _run(toggle, lambda s: auth.set_active(s, actor, user.id, not user.is_active))
+else:
+    st.caption(L.USERS_SELECT_HINT)
+
+st.subheader(L.USERS_NEW, anchor=False)
+choices = cached.unit_choices(actor)
+names = {unit_id: "\u3000" * (level - choices[0][2]) + name for unit_id, name, level in choices}
+with st.form("new_user", clear_on_submit=False):
+    left, right = st.columns(2)
+    username = left.text_input(L.USERS_USERNAME, max_chars=32, key="new_username")
+    display_name = right.text_input(L.USERS_DISPLAY_NAME, max_chars=64, key="new_display_name")
+    role = left.selectbox(L.USERS_ROLE, list(Role), format_func=ROLE_LABELS.get, key="new_role")
+    unit_id = right.selectbox(L.USERS_UNIT, list(names), format_func=names.get, key="new_unit")
+    password = left.text_input(L.USERS_PASSWORD, type="password", key="new_password", help=L.ACCOUNT_POLICY)
+    if st.form_submit_button(L.USERS_CREATE, type="primary"):
+        _run(L.USERS_CREATE, lambda s: auth.create_user(
+            s, actor, username=username, display_name=display_name, role=role, unit_id=unit_id, password=password))

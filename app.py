@@ -25,11 +25,11 @@ class View:
 
 
 VIEWS = (
-    View("pages/overview.py", L.OVERVIEW_TITLE, ":material/dashboard:", "overview", L.NAV_GROUP_VIEWS, Permission.VIEW_OVERVIEW),
-    View("pages/cases.py", L.CASES_TITLE, ":material/folder_open:", "cases", L.NAV_GROUP_VIEWS, Permission.VIEW_CASES),
-    View("pages/users.py", L.USERS_TITLE, ":material/group:", "users", L.NAV_GROUP_ADMIN, Permission.MANAGE_USERS),
-    View("pages/audit.py", L.AUDIT_TITLE, ":material/policy:", "audit", L.NAV_GROUP_ADMIN, Permission.VIEW_AUDIT),
-    View("pages/account.py", L.ACCOUNT_TITLE, ":material/key:", "account", L.NAV_GROUP_ACCOUNT, None),
+    View("views/overview.py", L.OVERVIEW_TITLE, ":material/dashboard:", "overview", L.NAV_GROUP_VIEWS, Permission.VIEW_OVERVIEW),
+    View("views/cases.py", L.CASES_TITLE, ":material/folder_open:", "cases", L.NAV_GROUP_VIEWS, Permission.VIEW_CASES),
+    View("views/users.py", L.USERS_TITLE, ":material/group:", "users", L.NAV_GROUP_ADMIN, Permission.MANAGE_USERS),
+    View("views/audit.py", L.AUDIT_TITLE, ":material/policy:", "audit", L.NAV_GROUP_ADMIN, Permission.VIEW_AUDIT),
+    View("views/account.py", L.ACCOUNT_TITLE, ":material/key:", "account", L.NAV_GROUP_ACCOUNT, None),
 )
 
 

@@ -8,8 +8,9 @@ import streamlit as st
 
 import cached
 from components.login import login_form
+from components.session_cookie import session_cookie
 from db.engine import write_session
-from services import audit
+from services import audit, sessions
 from services import labels as L
 from services.actor import AccessDenied, Actor
 from services.auth import actor_by_username, authenticate
@@ -18,7 +19,10 @@ from services.labels import AuditAction, Role
 from services.timeutil import now_utc
 
 ACTOR_KEY = "fanzha_actor"
+TOKEN_KEY = "fanzha_session_token"
 LAST_ACTIVE_KEY = "fanzha_last_active"
+LAST_TOUCH_KEY = "fanzha_last_touch"
+CLEAR_COOKIE_KEY = "fanzha_clear_cookie"
 FLASH_KEY = "fanzha_flash"
 
 
@@ -41,11 +45,14 @@ def _expired(actor: Actor) -> bool:
 
 
 def sign_out(idle: bool = False) -> None:
-    """End the session (audited) and return to the login form."""
+    """End the session (audited, its cookie revoked) and return to the login form."""
     actor = st.session_state.pop(ACTOR_KEY, None)
+    token = st.session_state.pop(TOKEN_KEY, None)
     st.session_state.pop(LAST_ACTIVE_KEY, None)
+    st.session_state[CLEAR_COOKIE_KEY] = True
     if actor is not None:
         with write_session(cached.engine()) as session:
+            sessions.end(session, token)
             audit.record(session, AuditAction.LOGOUT, actor, detail="超时自动退出" if idle else None)
     if idle:
         st.session_state[FLASH_KEY] = L.LOGGED_OUT_IDLE.format(minutes=load_settings().idle_minutes)
@@ -68,18 +75,41 @@ def _trusted_header_actor() -> Actor | None:
     return actor
 
 
+def _resume_from_cookie() -> Actor | None:
+    token = st.context.cookies.get(sessions.COOKIE_NAME)
+    if not isinstance(token, str) or not token or st.session_state.get(CLEAR_COOKIE_KEY):
+        return None
+    idle = timedelta(minutes=load_settings().idle_minutes)
+    with write_session(cached.engine()) as session:
+        actor = sessions.resume(session, token, client_addr(), idle)
+    if actor is not None:
+        st.session_state[TOKEN_KEY] = token
+    return actor
+
+
+def _touch_if_due() -> None:
+    token, last = st.session_state.get(TOKEN_KEY), st.session_state.get(LAST_TOUCH_KEY)
+    now = now_utc()
+    if token and (last is None or now - last >= sessions.TOUCH_EVERY):
+        with write_session(cached.engine()) as session:
+            sessions.touch(session, token, now)
+        st.session_state[LAST_TOUCH_KEY] = now
+
+
 def current_actor() -> Actor | None:
-    """The signed-in actor, or None; an idle session is signed out here."""
+    """The signed-in actor, or None; a refreshed tab resumes by cookie; an idle session is signed out."""
     actor: Actor | None = st.session_state.get(ACTOR_KEY)
     if actor is not None and _expired(actor):
         sign_out(idle=True)
         return None
-    if actor is None and load_settings().auth_mode == "trusted_header":
-        actor = _trusted_header_actor()
+    if actor is None:
+        trusted = load_settings().auth_mode == "trusted_header"
+        actor = _trusted_header_actor() if trusted else _resume_from_cookie()
         if actor is not None:
             st.session_state[ACTOR_KEY] = actor
     if actor is not None:
         st.session_state[LAST_ACTIVE_KEY] = now_utc()
+        _touch_if_due()
     return actor
 
 
@@ -87,15 +117,20 @@ def login_view() -> None:
     """The login form; on success the same URL (page and filters) reruns signed in."""
     if load_settings().auth_mode == "trusted_header":
         return  # the proxy authenticates; current_actor() has already said what is wrong
+    if st.session_state.get(CLEAR_COOKIE_KEY):
+        session_cookie(sessions.COOKIE_NAME, None)
     submitted, messages = login_form(flash=st.session_state.pop(FLASH_KEY, None), demo_hint=cached.is_demo())
     if submitted is None:
         return
     username, password = submitted
     with write_session(cached.engine()) as session:
         result = authenticate(session, username, password, client_addr())
+        token = sessions.start(session, result.actor) if result.actor else None
     if result.actor is None:
         messages.error(result.message)
         return
+    st.session_state.pop(CLEAR_COOKIE_KEY, None)
+    st.session_state[TOKEN_KEY] = token
     st.session_state[ACTOR_KEY] = result.actor
     st.session_state[LAST_ACTIVE_KEY] = now_utc()
     st.rerun()
@@ -111,6 +146,8 @@ def idle_watch() -> None:
 
 def sidebar(actor: Actor, links: list[tuple[str, st.Page]]) -> None:
     """The views this actor may use, by group; who is signed in; the logout button."""
+    if token := st.session_state.get(TOKEN_KEY):
+        session_cookie(sessions.COOKIE_NAME, token)
     with st.sidebar:
         group = None
         for link_group, page in links:

@@ -357,3 +357,21 @@ class AppSetting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(sa_type=Text)
     updated_at: datetime = Field(**_utc())
+
+
+class LoginSession(SQLModel, table=True):
+    """A signed-in browser session; the browser holds a random token whose SHA-256 is stored here."""
+
+    __tablename__ = "login_session"
+    __table_args__ = (
+        UniqueConstraint("token_hash", name="uq_login_session_token_hash"),
+        Index("ix_login_session_user", "user_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64)
+    user_id: int = Field(sa_column=_fk("app_user.id", nullable=False, ondelete="CASCADE"))
+    created_at: datetime = Field(**_utc())
+    last_seen_at: datetime = Field(**_utc())
+    ended_at: datetime | None = Field(default=None, **_utc(nullable=True))
+    client_addr: str | None = Field(default=None, max_length=64)

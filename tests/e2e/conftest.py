@@ -100,6 +100,8 @@ def requests_seen(context) -> Iterator[RequestLog]:
     log = RequestLog()
     context.on("request", lambda request: log.urls.append(request.url))
     context.on("page", lambda page: page.on("websocket", lambda ws: log.urls.append(ws.url)))
+    for page in context.pages:
+        page.on("websocket", lambda ws: log.urls.append(ws.url))
     yield log
     assert log.foreign() == [], f"requests left the host: {log.foreign()}"
 
@@ -115,3 +117,41 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+DEMO_PASSWORD = "Fanzha@Demo1"
+
+
+def login(page, username: str, password: str = DEMO_PASSWORD, succeeds: bool = True) -> None:
+    """Fill the login form on the current page; wait for the signed-in view (or the refusal)."""
+    wait_for_app(page)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    if succeeds:
+        page.locator(".st-key-logout").wait_for()
+    else:
+        page.locator('[data-testid="stAlert"]').wait_for()
+    wait_for_app(page)
+
+
+class FrameLog:
+    """Every websocket frame the browser received, to prove what never reached it."""
+
+    def __init__(self) -> None:
+        self.frames: list[bytes] = []
+
+    def record(self, payload) -> None:
+        self.frames.append(payload if isinstance(payload, bytes) else payload.encode())
+
+    def contains(self, value: str) -> bool:
+        needle = value.encode()
+        return any(needle in frame for frame in self.frames)
+
+
+@pytest.fixture
+def frames(page) -> FrameLog:
+    """Websocket frames received by the test's page (register before the first goto)."""
+    log = FrameLog()
+    page.on("websocket", lambda ws: ws.on("framereceived", log.record))
+    return log

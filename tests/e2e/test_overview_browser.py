@@ -8,7 +8,7 @@ from sqlalchemy import text
 from db.engine import make_engine
 from services.money import format_wan
 from services.timeutil import month_to_date, today_period
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def _card_values(page, key: str) -> list[str]:
 
 def test_overview_numbers_match_the_database(page, live_server, demo_db_url, requests_seen):
     page.goto(live_server.url)
-    wait_for_app(page)
+    login(page, "leader")
     page.get_by_text("各分局/县局本月情况").wait_for()
     expected = _expected(demo_db_url)
     assert _card_values(page, "today_measures") == expected["today"]

@@ -1,0 +1,94 @@
+"""Login, shared links, lock-out, scope and masking in a real Chromium."""
+
+import re
+
+import pytest
+from sqlalchemy import text
+
+from db.engine import make_engine
+from tests.e2e.conftest import login, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def _unit_id(url: str, code: str) -> int:
+    with make_engine(url).connect() as connection:
+        return connection.execute(text("SELECT id FROM unit WHERE code = :c"), {"c": code}).scalar()
+
+
+def test_login_page_and_shared_link_survives_login(page, live_server, requests_seen):
+    shared = f"{live_server.url}/cases?type=fake_authority&band=ge10w"
+    page.goto(shared)
+    wait_for_app(page)
+    page.get_by_text("登录反诈指挥台").wait_for()
+    screenshot(page, "login")
+    login(page, "leader")
+    assert page.url.startswith(f"{live_server.url}/cases")
+    assert "type=fake_authority" in page.url and "band=ge10w" in page.url
+    page.get_by_role("heading", name="案件登记").wait_for()
+    assert page.get_by_role("combobox", name="诈骗类型").input_value() == "冒充公检法及政府机关类"
+    assert page.get_by_role("combobox", name="损失金额").input_value() == "10万元以上（含）"
+
+
+def test_five_wrong_passwords_lock_the_account(page, live_server, requests_seen):
+    page.goto(live_server.url)
+    for _ in range(5):
+        login(page, "command", "Wrong#Password1", succeeds=False)
+    page.get_by_text("账号已锁定").wait_for()
+    login(page, "command", succeeds=False)  # the right password is refused while locked
+    page.get_by_text("账号已锁定").wait_for()
+    assert not page.get_by_text("案件数（起）").count()
+
+
+def test_station_clerk_cannot_reach_another_station_by_url(page, live_server, demo_db_url, requests_seen):
+    yanxi = _unit_id(demo_db_url, "350605101")
+    page.goto(f"{live_server.url}/cases?unit={yanxi}")
+    login(page, "clerk_wuan")
+    page.get_by_text("无权查看该单位的数据").wait_for()
+    page.goto(f"{live_server.url}/overview?unit={yanxi}")
+    wait_for_app(page)
+    page.get_by_text("无权查看该单位的数据").wait_for()
+
+
+def _personal_values(url: str) -> list[str]:
+    with make_engine(url).connect() as connection:
+        names = connection.execute(text("SELECT victim_name FROM fraud_case ORDER BY reported_at DESC LIMIT 200")).scalars().all()
+        numbers = connection.execute(text(
+            "SELECT value_norm FROM identifier WHERE kind IN ('phone', 'bank_account') LIMIT 500")).scalars().all()
+    return [n for n in names if len(n) >= 2] + numbers
+
+
+def test_wall_display_never_receives_an_unmasked_value(page, live_server, demo_db_url, frames, requests_seen):
+    page.goto(live_server.url)
+    login(page, "wall")
+    page.get_by_text("案件数（起）").first.wait_for()
+    page.goto(f"{live_server.url}/cases")
+    wait_for_app(page)
+    page.get_by_text("无权执行此操作").wait_for()
+    leaked = [value for value in _personal_values(demo_db_url) if frames.contains(value)]
+    assert frames.frames and leaked == []
+
+
+def test_case_table_is_masked_before_it_reaches_the_browser(page, live_server, demo_db_url, frames, requests_seen):
+    page.goto(f"{live_server.url}/cases?from=2000-01-01")
+    login(page, "changtai")
+    page.get_by_role("heading", name="案件登记").wait_for()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    page.wait_for_timeout(500)
+    screenshot(page, "cases_masked")
+    leaked = [value for value in _personal_values(demo_db_url) if frames.contains(value)]
+    assert leaked == []
+    assert any(re.search(rb"\xe5\xbc\xa0\*|[\x80-\xff]{3}\*", frame) for frame in frames.frames)
+
+
+def test_first_request_after_start_to_a_view_url_still_needs_login(page, demo_db_url, tmp_path, requests_seen):
+    from tests.e2e.conftest import LiveServer
+
+    server = LiveServer(demo_db_url, tmp_path / "fresh.log")
+    try:
+        page.goto(f"{server.url}/cases")
+        wait_for_app(page)
+        page.get_by_text("登录反诈指挥台").wait_for()
+        assert not page.get_by_text("案件登记").count()
+    finally:
+        server.stop()

@@ -20,8 +20,8 @@ class View:
     group: str
     permission: Permission | None
 
-    def page(self, default: bool = False) -> st.Page:
-        return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path, default=default)
+    def page(self) -> st.Page:
+        return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path)
 
 
 VIEWS = (
@@ -34,15 +34,22 @@ VIEWS = (
 
 
 st.set_page_config(page_title=L.APP_TITLE, page_icon="🛡️", layout="wide")
+def _home() -> None:
+    """The bare address: app.py sends the user on to their first view."""
+
+
 actor = web_session.current_actor()
-# Every view is registered, so the address a user opened (or was sent) survives the login, and a
-# view the role may not use answers with the service's refusal rather than a silent redirect.
-default = next((v for v in VIEWS if actor is None or v.permission is None or actor.can(v.permission)), VIEWS[0])
-pages = {v: v.page(default=v is default) for v in VIEWS}
-navigation = st.navigation(list(pages.values()), position="hidden")
+# Every view is registered under its own path, so the address a user opened (or was sent)
+# survives the login, and a view the role may not use answers with the service's refusal.
+pages = {v: v.page() for v in VIEWS}
+home = st.Page(_home, title=L.APP_TITLE, url_path="home", default=True)
+navigation = st.navigation([home, *pages.values()], position="hidden")
 if actor is None:
     web_session.login_view()
     st.stop()
 
-web_session.sidebar(actor, [(v.group, pages[v]) for v in VIEWS if v.permission is None or actor.can(v.permission)])
+allowed = [v for v in VIEWS if v.permission is None or actor.can(v.permission)]
+if navigation is home:
+    st.switch_page(pages[allowed[0]], query_params=st.query_params.to_dict())
+web_session.sidebar(actor, [(v.group, pages[v]) for v in allowed])
 navigation.run()

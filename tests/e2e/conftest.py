@@ -42,14 +42,15 @@ def browser_context_args(browser_context_args):
 class LiveServer:
     """A running `streamlit run app.py` and its log."""
 
-    def __init__(self, database_url: str, log_path: Path) -> None:
+    def __init__(self, database_url: str, log_path: Path, env: dict[str, str] | None = None,
+                 args: list[str] | None = None) -> None:
         self.port = _free_port()
         self.url = f"http://localhost:{self.port}"
-        env = {**os.environ, "FANZHA_DATABASE_URL": database_url}
+        env = {**os.environ, "FANZHA_DATABASE_URL": database_url, **(env or {})}
         self.log = log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", *(args or [])],
             cwd=PROJECT_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         self._wait_healthy()
@@ -78,7 +79,9 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(demo_db_url, tmp_path_factory) -> Iterator[LiveServer]:
-    server = LiveServer(demo_db_url, tmp_path_factory.mktemp("server") / "streamlit.log")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    server = LiveServer(demo_db_url, ARTIFACTS / "streamlit.log")
+    (ARTIFACTS / "live_server_db.txt").write_text(demo_db_url)
     yield server
     server.stop()
 
@@ -130,6 +133,9 @@ def login(page, username: str, password: str = DEMO_PASSWORD, succeeds: bool = T
     page.get_by_role("button", name="登录").click()
     if succeeds:
         page.locator(".st-key-logout").wait_for()
+        # The session cookie is written by a script after the render; a reload before it
+        # lands would rightly ask for the password again.
+        page.wait_for_function("document.cookie.includes('fanzha_session=')")
     else:
         page.locator('[data-testid="stAlert"]').wait_for()
     wait_for_app(page)
@@ -155,3 +161,16 @@ def frames(page) -> FrameLog:
     log = FrameLog()
     page.on("websocket", lambda ws: ws.on("framereceived", log.record))
     return log
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failing browser test, keep a screenshot of what the page showed."""
+    outcome = yield
+    report = outcome.get_result()
+    page = item.funcargs.get("page")
+    if report.when == "call" and report.failed and page is not None:
+        try:
+            screenshot(page, f"FAILED-{item.name}")
+        except Exception:  # noqa: BLE001 - a screenshot must never mask the real failure
+            pass

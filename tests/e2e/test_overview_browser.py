@@ -8,7 +8,7 @@ from sqlalchemy import text
 from db.engine import make_engine
 from services.money import format_wan
 from services.timeutil import month_to_date, today_period
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,8 @@ def test_overview_numbers_match_the_database(page, live_server, demo_db_url, req
     page.goto(live_server.url)
     login(page, "leader")
     page.get_by_text("各分局/县局本月情况").wait_for()
+    page.locator(".st-key-month_measures [data-testid='stMetricValue']").first.wait_for()
+    wait_for_app(page)
     expected = _expected(demo_db_url)
     assert _card_values(page, "today_measures") == expected["today"]
     assert _card_values(page, "month_measures") == expected["month"]

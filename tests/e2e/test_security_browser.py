@@ -92,3 +92,50 @@ def test_first_request_after_start_to_a_view_url_still_needs_login(page, demo_db
         assert not page.get_by_text("案件登记").count()
     finally:
         server.stop()
+
+
+def test_trusted_header_mode_takes_the_user_from_the_proxy(browser, demo_db_url, tmp_path):
+    from tests.e2e.conftest import LOCAL_HOSTS, LiveServer
+
+    server = LiveServer(demo_db_url, tmp_path / "trusted.log", env={"FANZHA_AUTH": "trusted_header"},
+                        args=["--server.trustedUserHeaders", '{"X-Fanzha-User": "username"}'])
+    seen: list[str] = []
+    try:
+        proxied = browser.new_context(extra_http_headers={"X-Fanzha-User": "changtai"})
+        proxied.on("request", lambda request: seen.append(request.url))
+        page = proxied.new_page()
+        page.goto(server.url)
+        wait_for_app(page)
+        page.get_by_text("总览 · 长泰区公安分局").wait_for()
+        assert not page.get_by_text("登录反诈指挥台").count()
+        proxied.close()
+
+        direct = browser.new_context()
+        page = direct.new_page()
+        page.goto(server.url)
+        wait_for_app(page)
+        page.get_by_text("未收到统一认证身份信息").wait_for()
+        assert not page.get_by_text("案件数（起）").count()
+        direct.close()
+    finally:
+        server.stop()
+    from urllib.parse import urlparse
+
+    assert all(urlparse(u).hostname in LOCAL_HOSTS for u in seen if u.startswith("http"))
+
+
+def test_refresh_keeps_the_session_and_logout_ends_it(page, live_server, demo_db_url, requests_seen):
+    page.goto(f"{live_server.url}/overview")
+    login(page, "desk")
+    page.reload()
+    wait_for_app(page)
+    page.locator(".st-key-logout").wait_for()  # still signed in after a refresh
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_text("登录反诈指挥台").wait_for()
+    page.reload()
+    wait_for_app(page)
+    page.get_by_text("登录反诈指挥台").wait_for()  # the old cookie no longer signs anyone in
+    with make_engine(demo_db_url).connect() as connection:
+        actions = connection.execute(text(
+            "SELECT action FROM audit_log WHERE username = 'desk' ORDER BY id")).scalars().all()
+    assert actions[-3:] == ["login", "login", "logout"]  # login, resume after refresh, logout

@@ -80,5 +80,70 @@ def overview(
           f"over {repeats} runs")
 
 
+@app.command()
+def desk(
+    url: Annotated[str, typer.Option(help="Database URL holding a demo (its identifiers are looked up).")],
+    officers: Annotated[int, typer.Option(help="Concurrent officers.")] = 20,
+    calls: Annotated[int, typer.Option(help="Calls per officer.")] = 25,
+) -> None:
+    """Expert desk: submit→acknowledge latency under concurrency, identifier lookup, narrative assist."""
+    import threading
+    import uuid
+
+    from services.assist import assist
+    from services.desk import CallDraft, submit_call, validate
+    from services.identifier_store import seen_before
+    from services.labels import CallOutcome, CallType
+    from services.timeutil import now_utc
+
+    engine = make_engine(normalise_database_url(url))
+    upgrade(engine)
+    with read_session(engine) as session:
+        city = session.execute(select(Unit).where(Unit.level == 1)).scalars().first()
+        count = session.execute(text("SELECT COUNT(*) FROM identifier")).scalar()
+        samples = session.execute(text("SELECT kind, value_norm FROM identifier ORDER BY RANDOM() LIMIT 200")).all()
+    officer = Actor(0, "bench", "bench", Role.DESK, city.id, city.path, city.name)
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def one_officer(n: int) -> None:
+        for i in range(calls):
+            draft = CallDraft(uuid.uuid4().hex, now_utc(), CallType.REPORT, CallOutcome.LEAD_LOGGED,
+                              phones=f"139{n:04d}{i:04d}", narrative="刷单返利，垫付3634元")
+            started = time.perf_counter()
+            submit_call(engine, officer, validate(draft))
+            with lock:
+                latencies.append((time.perf_counter() - started) * 1000)
+
+    threads = [threading.Thread(target=one_officer, args=(n,)) for n in range(officers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    print(f"submit→ack [{engine.dialect.name}], {officers} concurrent officers × {calls}: "
+          f"median {statistics.median(latencies):.1f} ms, p95 {latencies[int(len(latencies) * 0.95) - 1]:.1f} ms")
+    lookups = []
+    for kind, value in samples:
+        started = time.perf_counter()
+        with read_session(engine) as session:
+            seen_before(session, officer, kind, value)
+        lookups.append((time.perf_counter() - started) * 1000)
+    lookups.sort()
+    print(f"identifier lookup with {count:,} identifiers: median {statistics.median(lookups):.1f} ms, "
+          f"p95 {lookups[int(len(lookups) * 0.95) - 1]:.1f} ms, max {lookups[-1]:.1f} ms")
+    story = ("对方自称是公安局民警，说我涉嫌洗钱，让我把钱转到安全账户6222021234567890128，"
+             "我已经转了3634元，还准备转八十万，对方电话13812345678，网址www.abc-safe.top/login。") * 20
+    story = story[:2000]
+    runs = []
+    for _ in range(50):
+        started = time.perf_counter()
+        assist(story)
+        runs.append((time.perf_counter() - started) * 1000)
+    runs.sort()
+    print(f"narrative assist, {len(story)} characters: median {statistics.median(runs):.2f} ms, "
+          f"p95 {runs[int(len(runs) * 0.95) - 1]:.2f} ms")
+
+
 if __name__ == "__main__":
     app()

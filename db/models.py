@@ -150,6 +150,9 @@ class Identifier(SQLModel, table=True):
     value_norm: str = Field(max_length=255)
     bank_name: str | None = Field(default=None, max_length=64)
     first_seen_at: datetime = Field(**_utc())
+    last_seen_at: datetime | None = Field(default=None, **_utc(nullable=True))
+    # Separate calls and cases that named it (a call turned into a case counts once); ≥3 is a hot lead.
+    report_count: int = Field(default=0, index=True, sa_column_kwargs={"server_default": "0"})
 
 
 class IdentifierLink(SQLModel, table=True):

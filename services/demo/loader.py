@@ -287,15 +287,19 @@ def _write_identifiers(connection, cases: _Cases, calls: _Calls, rng, progress) 
     first_id = next_id(connection, models.Identifier.__table__)
     pool_to_id = pd.Series(np.arange(first_id, first_id + len(used)), index=used)
     plan["identifier_id"] = pool_to_id.reindex(plan["pool"]).to_numpy()
-    first_seen = plan.groupby("pool")["stamp"].min().reindex(used).to_numpy()
+    stamps_by_pool = plan.groupby("pool")["stamp"]
+    first_seen = stamps_by_pool.min().reindex(used).to_numpy()
+    last_seen = stamps_by_pool.max().reindex(used).to_numpy()
+    reports = stamps_by_pool.size().reindex(used).to_numpy()
     dialect = connection.dialect.name
     progress.stage("号码、账号等标识", len(used) + len(plan))
     identifier_rows = zip(
         pool_to_id.tolist(), [pool[i][0] for i in used.tolist()], [pool[i][1] for i in used.tolist()],
-        [pool[i][2] for i in used.tolist()], timestamp_texts(first_seen, dialect), strict=True,
+        [pool[i][2] for i in used.tolist()], timestamp_texts(first_seen, dialect), timestamp_texts(last_seen, dialect),
+        reports.tolist(), strict=True,
     )
-    bulk_insert(connection, models.Identifier.__table__, ("id", "kind", "value_norm", "bank_name", "first_seen_at"),
-                identifier_rows, progress.advance)
+    columns = ("id", "kind", "value_norm", "bank_name", "first_seen_at", "last_seen_at", "report_count")
+    bulk_insert(connection, models.Identifier.__table__, columns, identifier_rows, progress.advance)
     reset_id_sequence(connection, models.Identifier.__table__)
     link_rows = zip(
         plan["identifier_id"].tolist(),

@@ -55,7 +55,7 @@ def _personal_values(url: str) -> list[str]:
         names = connection.execute(text("SELECT victim_name FROM fraud_case ORDER BY reported_at DESC LIMIT 200")).scalars().all()
         numbers = connection.execute(text(
             "SELECT value_norm FROM identifier WHERE kind IN ('phone', 'bank_account') LIMIT 500")).scalars().all()
-    return [n for n in names if len(n) >= 2] + numbers
+    return [n for n in names if n and len(n) >= 2] + numbers
 
 
 def test_wall_display_never_receives_an_unmasked_value(page, live_server, demo_db_url, frames, requests_seen):

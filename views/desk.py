@@ -1,0 +1,191 @@
+"""专家席来电登记: the call log an officer fills in while on the phone, and the desk's own views."""
+
+import uuid
+import streamlit as st
+
+import cached
+import web_session
+from components.desk_views import assist_panel, calls_table, counters_row, hot_leads_table, seen_lines
+from db.engine import read_session
+from services import labels as L
+from services.assist import assist
+from services.desk import CallDraft, entered_identifiers, submit_call, today_calls, today_counters, validate
+from services.errors import InvalidInput
+from services.identifier_store import hot_leads, search, seen_before
+from services.labels import (
+    CALL_OUTCOME_LABELS,
+    CALL_TYPE_LABELS,
+    EDUCATION_LEVELS,
+    FRAUD_TYPE_LABELS,
+    GENDER_LABELS,
+    OCCUPATIONS,
+    CallOutcome,
+    CallType,
+    FraudType,
+    Gender,
+)
+from services.permissions import Permission
+from services.scope import require
+from services.timeutil import SHANGHAI, now_utc
+
+actor = web_session.actor()
+st.title(L.DESK_TITLE, anchor=False)
+with web_session.refusals():
+    require(actor, Permission.VIEW_CALLS)
+
+FIELDS = ("received_at", "call_type", "caller_phone", "caller_gender", "caller_age", "caller_occupation",
+          "caller_education", "caller_reached", "jurisdiction_unit_id", "fraud_type", "narrative", "lost", "pending",
+          "phones", "accounts", "urls", "apps", "qq", "wechat", "outcome", "follow_up", "confirm_large")
+DEFAULTS = {"call_type": CallType.REPORT, "caller_phone": "", "caller_gender": None, "caller_age": None,
+            "caller_occupation": None, "caller_education": None, "caller_reached": None, "jurisdiction_unit_id": None,
+            "fraud_type": None, "narrative": "", "lost": "", "pending": "", "phones": "", "accounts": "", "urls": "",
+            "apps": "", "qq": "", "wechat": "", "outcome": CallOutcome.LEAD_LOGGED, "follow_up": False,
+            "confirm_large": False}
+IDENTIFIER_FIELDS = {"phone": "phones", "bank_account": "accounts", "url": "urls", "app": "apps", "qq": "qq",
+                     "wechat": "wechat"}
+state = st.session_state
+
+
+def _key(name: str) -> str:
+    return f"desk_{name}"
+
+
+def _reset_form() -> None:
+    for name, value in DEFAULTS.items():
+        state[_key(name)] = value
+    state[_key("received_at")] = now_utc().astimezone(SHANGHAI).replace(second=0, microsecond=0, tzinfo=None)
+    state["desk_idempotency_key"] = uuid.uuid4().hex
+    state["desk_errors"] = {}
+
+
+if "desk_idempotency_key" not in state:
+    _reset_form()
+
+
+def _draft() -> CallDraft:
+    values = {name: state.get(_key(name), DEFAULTS.get(name)) for name in FIELDS}
+    received = values.pop("received_at") or now_utc().astimezone(SHANGHAI).replace(tzinfo=None)
+    return CallDraft(idempotency_key=state["desk_idempotency_key"], received_at=received.replace(tzinfo=SHANGHAI),
+                     **values)
+
+
+def _submit() -> None:
+    try:
+        clean = validate(_draft())
+        result = submit_call(cached.engine(), actor, clean)
+    except InvalidInput as invalid:
+        state["desk_errors"] = invalid.errors
+        state["desk_flash"] = ("error", L.DESK_INVALID.format(count=len(invalid.errors)))
+        return
+    if result.duplicate:
+        state["desk_flash"] = ("info", L.DESK_DUPLICATE.format(call_id=result.call_id))
+    elif result.case_no:
+        state["desk_flash"] = ("success", L.DESK_SAVED_CASE.format(call_id=result.call_id, case_no=result.case_no))
+    else:
+        state["desk_flash"] = ("success", L.DESK_SAVED.format(call_id=result.call_id))
+    state["desk_warnings"] = list(result.warnings)
+    state["desk_last_saved"] = result
+    _reset_form()
+
+
+def _error(name: str) -> None:
+    if message := state.get("desk_errors", {}).get(name):
+        st.error(message, icon=":material/error:")
+
+
+def _append(field_name: str, value: str) -> None:
+    current = state.get(_key(field_name)) or ""
+    lines = [line for line in current.splitlines() if line.strip()]
+    if value not in lines:
+        state[_key(field_name)] = "\n".join([*lines, value])
+
+
+def _set(field_name: str, value) -> None:
+    state[_key(field_name)] = value
+
+
+def call_form() -> None:
+    """The 来电登记 form, in conversation order."""
+    if flash := state.pop("desk_flash", None):
+        getattr(st, flash[0])(flash[1])
+    for warning in state.pop("desk_warnings", []):
+        st.warning(warning)
+    units = cached.unit_choices(actor)
+    unit_names = {unit_id: "\u3000" * (level - units[0][2]) + name for unit_id, name, level in units}
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.datetime_input(L.DESK_RECEIVED_AT, key=_key("received_at"), format="YYYY-MM-DD", step=60, width=220)
+        st.segmented_control(L.DESK_CALL_TYPE, list(CallType), format_func=CALL_TYPE_LABELS.get,
+                             key=_key("call_type"), required=True)
+        st.text_input(L.DESK_CALLER_PHONE, key=_key("caller_phone"), max_chars=32)
+        st.selectbox(L.DESK_JURISDICTION, [None, *unit_names], key=_key("jurisdiction_unit_id"),
+                     format_func=lambda u: L.DESK_NO_JURISDICTION if u is None else unit_names[u],
+                     placeholder=L.DESK_NO_JURISDICTION)
+    for name in ("received_at", "caller_phone", "jurisdiction_unit_id"):
+        _error(name)
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.segmented_control(L.DESK_CALLER_GENDER, list(Gender), format_func=GENDER_LABELS.get, key=_key("caller_gender"))
+        st.number_input(L.DESK_CALLER_AGE, min_value=0, max_value=120, step=1, key=_key("caller_age"), width=120)
+        st.selectbox(L.DESK_CALLER_OCCUPATION, [None, *OCCUPATIONS], key=_key("caller_occupation"),
+                     format_func=lambda v: L.UNKNOWN if v is None else v, placeholder=L.UNKNOWN)
+        st.selectbox(L.DESK_CALLER_EDUCATION, [None, *EDUCATION_LEVELS], key=_key("caller_education"),
+                     format_func=lambda v: L.UNKNOWN if v is None else v, placeholder=L.UNKNOWN)
+        st.segmented_control(L.DESK_CALLER_REACHED, [True, False], key=_key("caller_reached"),
+                             format_func=lambda v: L.YES if v else L.NO)
+    _error("caller_age")
+
+    st.text_area(L.DESK_NARRATIVE, key=_key("narrative"), height=140, help=L.DESK_NARRATIVE_HELP, max_chars=4000)
+    _error("narrative")
+    help_ = assist(state.get(_key("narrative")) or "")
+    assist_panel(help_, accept_type=lambda t: _set("fraud_type", t),
+                 add_identifier=lambda kind, value: _append(IDENTIFIER_FIELDS[kind], value),
+                 set_amount=lambda which, text: _set(which, text),
+                 entered=set(entered_identifiers(_draft())), chosen_type=state.get(_key("fraud_type")))
+
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.selectbox(L.DESK_FRAUD_TYPE, [None, *FraudType], key=_key("fraud_type"),
+                     format_func=lambda t: L.UNKNOWN if t is None else FRAUD_TYPE_LABELS[t], placeholder=L.UNKNOWN)
+        st.text_input(L.DESK_LOST, key=_key("lost"), max_chars=20)
+        st.text_input(L.DESK_PENDING, key=_key("pending"), max_chars=20)
+    for name in ("lost", "pending"):
+        _error(name)
+    if "lost" in state["desk_errors"] or "pending" in state["desk_errors"] or state.get(_key("confirm_large")):
+        st.checkbox(L.DESK_CONFIRM_LARGE, key=_key("confirm_large"))
+
+    left, middle, right = st.columns(3)
+    for column, names in ((left, ("phones", "accounts")), (middle, ("urls", "apps")), (right, ("qq", "wechat"))):
+        with column:
+            for name in names:
+                st.text_area(getattr(L, f"DESK_{name.upper()}"), key=_key(name), height=80)
+                _error(name)
+
+    draft_identifiers = entered_identifiers(_draft())
+    if draft_identifiers:
+        with read_session(cached.engine()) as session:
+            seen = [seen_before(session, actor, kind, value) for kind, value in draft_identifiers]
+        seen_lines(seen)
+
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.segmented_control(L.DESK_OUTCOME, list(CallOutcome), format_func=CALL_OUTCOME_LABELS.get,
+                             key=_key("outcome"), required=True)
+        st.checkbox(L.DESK_FOLLOW_UP, key=_key("follow_up"))
+        st.button(L.DESK_SUBMIT, type="primary", on_click=_submit, key="desk_submit", icon=":material/save:")
+
+
+tabs = st.tabs([L.DESK_TAB_FORM, L.DESK_TAB_TODAY, L.DESK_TAB_SEARCH, L.DESK_TAB_HOT])
+with tabs[0]:
+    if actor.can(Permission.LOG_CALLS):
+        call_form()
+    else:
+        st.info(L.ACCESS_DENIED)
+with tabs[1], read_session(cached.engine()) as session:
+    total, per_officer = today_counters(session, actor)
+    counters_row(total, per_officer)
+    calls_table(today_calls(session, actor))
+with tabs[2]:
+    query = st.text_input(L.DESK_SEARCH_INPUT, key="desk_search", max_chars=100)
+    if query.strip():
+        with read_session(cached.engine()) as session:
+            results = search(session, actor, query)
+        seen_lines(results) if results else st.info(L.DESK_SEARCH_NONE)
+with tabs[3], read_session(cached.engine()) as session:
+    hot_leads_table(hot_leads(session, actor))

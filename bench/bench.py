@@ -80,6 +80,18 @@ def overview(
           f"over {repeats} runs")
 
 
+def _bench_officer(engine, unit_id: int) -> Actor:
+    """A real desk account (calls reference their officer), created once per database."""
+    from db.engine import write_session
+    from services.auth import actor_by_username, create_user
+
+    with write_session(engine) as session:
+        if actor_by_username(session, "bench_desk", None) is None:
+            create_user(session, None, username="bench_desk", display_name="压测民警", role=Role.DESK,
+                        unit_id=unit_id, password="Bench#Desk2026")
+        return actor_by_username(session, "bench_desk", "127.0.0.1")
+
+
 @app.command()
 def desk(
     url: Annotated[str, typer.Option(help="Database URL holding a demo (its identifiers are looked up).")],
@@ -102,7 +114,7 @@ def desk(
         city = session.execute(select(Unit).where(Unit.level == 1)).scalars().first()
         count = session.execute(text("SELECT COUNT(*) FROM identifier")).scalar()
         samples = session.execute(text("SELECT kind, value_norm FROM identifier ORDER BY RANDOM() LIMIT 200")).all()
-    officer = Actor(0, "bench", "bench", Role.DESK, city.id, city.path, city.name)
+    officer = _bench_officer(engine, city.id)
     latencies: list[float] = []
     lock = threading.Lock()
 

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from db.models import DeskCall, FraudCase, Identifier, IdentifierLink, Unit
+from db.types import UTCDateTime
 from services.actor import Actor
 from services.identifiers import normalise
 from services.labels import IdentifierKind
@@ -35,14 +36,15 @@ def link_identifiers(session: Session, identifiers: list[tuple[str, str, str | N
                      case_id: int | None, seen_at: datetime) -> list[int]:
     """Record that a call (and the case it became, as one report) named these identifiers."""
     ids = []
+    seen = literal(seen_at, UTCDateTime())  # typed, so SQLite stores UTC text like every other timestamp
     for kind, value, bank in identifiers:
         identifier_id = _identifier_id(session, kind, value, bank, seen_at)
         session.add(IdentifierLink(identifier_id=identifier_id, call_id=call_id, case_id=case_id, seen_at=seen_at))
         session.execute(
             update(Identifier).where(Identifier.id == identifier_id).values(
                 report_count=Identifier.report_count + 1,
-                first_seen_at=case((Identifier.first_seen_at > seen_at, seen_at), else_=Identifier.first_seen_at),
-                last_seen_at=case((Identifier.last_seen_at < seen_at, seen_at), else_=Identifier.last_seen_at),
+                first_seen_at=case((Identifier.first_seen_at > seen, seen), else_=Identifier.first_seen_at),
+                last_seen_at=case((Identifier.last_seen_at < seen, seen), else_=Identifier.last_seen_at),
             )
         )
         ids.append(identifier_id)

@@ -182,3 +182,18 @@ def test_twenty_officers_fifty_calls_each_exactly_once(concurrent_desk):
         assert connection.execute(text("SELECT COUNT(*) FROM desk_call")).scalar() == WRITERS * PER_WRITER
         assert connection.execute(text("SELECT COUNT(DISTINCT idempotency_key) FROM desk_call")).scalar() == 1000
         assert connection.execute(text("SELECT SUM(report_count) FROM identifier")).scalar() == 1000
+
+
+def test_times_entered_in_beijing_are_stored_as_utc_everywhere(desk):
+    from services.identifier_store import hot_leads as leads_of
+    from services.timeutil import SHANGHAI
+
+    engine, actors, ids = desk
+    received = datetime.now(SHANGHAI).replace(microsecond=0) - timedelta(minutes=5)
+    for _ in range(3):
+        submit_call(engine, actors["desk1"], validate(draft(received_at=received, phones="13700001234")))
+    with read_session(engine) as session:
+        lead = leads_of(session, actors["desk1"])[0]
+        seen = seen_before(session, actors["desk1"], "phone", "13700001234")
+    assert lead.last_seen == lead.first_seen == received.astimezone(UTC)
+    assert seen.last_seen == received.astimezone(UTC)

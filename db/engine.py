@@ -1,7 +1,8 @@
 """Engine creation and transactions: SQLite in WAL with foreign keys and BEGIN IMMEDIATE writes; PostgreSQL as is."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -55,12 +56,28 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
+_sqlite_write_locks: dict[str, "threading.Lock"] = {}
+_locks_guard = threading.Lock()
+
+
+def _process_write_lock(engine: Engine) -> "threading.Lock | None":
+    # SQLite allows one writer; waiting in SQLite's busy handler means sleeping and polling,
+    # which gives 20 concurrent officers a long latency tail. Queue this process's writers on
+    # a lock instead (other processes still meet BEGIN IMMEDIATE and the busy timeout).
+    if engine.dialect.name != "sqlite":
+        return None
+    with _locks_guard:
+        return _sqlite_write_locks.setdefault(str(engine.url), threading.Lock())
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: commits on success, rolls back everything on any error."""
-    with Session(writer(engine), expire_on_commit=False) as session:
-        with session.begin():
-            yield session
+    lock = _process_write_lock(engine)
+    with lock if lock is not None else nullcontext():
+        with Session(writer(engine), expire_on_commit=False) as session:
+            with session.begin():
+                yield session
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from db.engine import write_session
+from db.engine import read_session, write_session
 from db.models import AppUser, DeskCall, FraudCase, Unit
 from services import audit
 from services import labels as L
@@ -231,7 +231,7 @@ def _insert(session: Session, actor: Actor, clean: CleanCall) -> SubmitResult:
 def submit_call(engine: Engine, actor: Actor, clean: CleanCall) -> SubmitResult:
     """Save a validated call exactly once per idempotency key, in one write transaction."""
     require(actor, Permission.LOG_CALLS)
-    with write_session(engine) as session:
+    with read_session(engine) as session:
         if (existing := _existing(session, clean.draft.idempotency_key)) is not None:
             return existing
     try:
@@ -239,7 +239,7 @@ def submit_call(engine: Engine, actor: Actor, clean: CleanCall) -> SubmitResult:
             return _insert(session, actor, clean)
     except IntegrityError:
         # Another request with the same key won the race: report the saved one.
-        with write_session(engine) as session:
+        with read_session(engine) as session:
             existing = _existing(session, clean.draft.idempotency_key)
         if existing is None:
             raise

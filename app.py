@@ -34,7 +34,7 @@ VIEWS = (
 )
 
 
-st.set_page_config(page_title=L.APP_TITLE, page_icon="🛡️", layout="wide")
+st.set_page_config(page_title=L.APP_TITLE, page_icon=":material/shield:", layout="wide")
 def _home() -> None:
     """The bare address: app.py sends the user on to their first view."""
 

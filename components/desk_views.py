@@ -69,7 +69,7 @@ def seen_lines(seen: list[SeenBefore]) -> None:
                                       last=_stamp(item.last_seen), units="、".join(item.units) or "—",
                                       loss=format_wan(item.loss_fen))
             if item.hot:
-                st.error(f"🔥 {L.DESK_HOT}：{line}")
+                st.error(f"{L.DESK_HOT}：{line}", icon=":material/local_fire_department:")
             else:
                 st.markdown(line)
 

@@ -34,7 +34,8 @@ VIEWS = (
 )
 
 
-st.set_page_config(page_title=L.APP_TITLE, page_icon=":material/shield:", layout="wide")
+# An emoji favicon is drawn locally; a ":material/…:" page icon would be fetched from fonts.gstatic.com.
+st.set_page_config(page_title=L.APP_TITLE, page_icon="🛡️", layout="wide")
 def _home() -> None:
     """The bare address: app.py sends the user on to their first view."""
 

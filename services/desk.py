@@ -186,6 +186,12 @@ def _existing(session: Session, key: str) -> SubmitResult | None:
     return SubmitResult(row[0], row[1], row[2], duplicate=True) if row else None
 
 
+def find_saved(engine: Engine, idempotency_key: str) -> SubmitResult | None:
+    """The call already saved under a form's key, if any."""
+    with read_session(engine) as session:
+        return _existing(session, idempotency_key)
+
+
 def _case_from_call(session: Session, call: DeskCall, clean: CleanCall) -> FraudCase:
     local = call.received_at.astimezone(SHANGHAI)
     new_case = FraudCase(

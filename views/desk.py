@@ -1,15 +1,17 @@
 """专家席来电登记: the call log an officer fills in while on the phone, and the desk's own views."""
 
+import re
 import uuid
 import streamlit as st
 
 import cached
 import web_session
+from components import url_state
 from components.desk_views import assist_panel, calls_table, counters_row, hot_leads_table, seen_lines
 from db.engine import read_session
 from services import labels as L
 from services.assist import assist
-from services.desk import CallDraft, entered_identifiers, submit_call, today_calls, today_counters, validate
+from services.desk import CallDraft, entered_identifiers, find_saved, submit_call, today_calls, today_counters, validate
 from services.errors import InvalidInput
 from services.identifier_store import hot_leads, search, seen_before
 from services.labels import (
@@ -50,16 +52,26 @@ def _key(name: str) -> str:
     return f"desk_{name}"
 
 
-def _reset_form() -> None:
+def _reset_form(form_key: str | None = None) -> None:
     for name, value in DEFAULTS.items():
         state[_key(name)] = value
     state[_key("received_at")] = now_utc().astimezone(SHANGHAI).replace(second=0, microsecond=0, tzinfo=None)
-    state["desk_idempotency_key"] = uuid.uuid4().hex
+    form_key = form_key or uuid.uuid4().hex
+    # The form's key also lives in the address bar, so that after a dropped connection or a server
+    # restart the re-sent form keeps its key; it is namespaced by officer, so a copied link is harmless.
+    st.query_params["form"] = form_key
+    state["desk_idempotency_key"] = f"{actor.user_id}-{form_key}"
     state["desk_errors"] = {}
 
 
 if "desk_idempotency_key" not in state:
-    _reset_form()
+    form_key = url_state.get_str("form")
+    form_key = form_key if form_key and re.fullmatch(r"[0-9a-f]{32}", form_key) else None
+    saved = find_saved(cached.engine(), f"{actor.user_id}-{form_key}") if form_key else None
+    if saved is not None:
+        state["desk_flash"] = ("info", L.DESK_DUPLICATE.format(call_id=saved.call_id))
+        form_key = None
+    _reset_form(form_key)
 
 
 def _draft() -> CallDraft:

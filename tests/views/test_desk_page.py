@@ -56,3 +56,18 @@ def test_report_call_becomes_a_case(app_as, demo_db_url):
     assert _count(demo_db_url, "SELECT COUNT(*) FROM fraud_case WHERE source = 'call'") == before + 1
     assert _count(demo_db_url, "SELECT MAX(loss_fen) FROM fraud_case WHERE source = 'call'") == 12_000_000
     assert at.text_area(key="desk_narrative").value == ""  # a fresh form for the next call
+
+
+def test_form_key_in_the_url_survives_a_lost_session(app_as, demo_db_url):
+    before = _count(demo_db_url, "SELECT COUNT(*) FROM desk_call")
+    at = app_as("desk", "views/desk.py")
+    form_key = at.query_params["form"][0] if isinstance(at.query_params["form"], list) else at.query_params["form"]
+    at.text_input(key="desk_caller_phone").input("13912345678").run()
+    _button(at, "desk_submit").click().run()
+    assert _count(demo_db_url, "SELECT COUNT(*) FROM desk_call") == before + 1
+    # The acknowledgement was lost and the officer re-sends the same form from a new session.
+    again = app_as("desk", "views/desk.py", form=form_key)
+    assert any("未重复保存" in i.value for i in again.info)
+    again.text_input(key="desk_caller_phone").input("13912345678").run()
+    _button(again, "desk_submit").click().run()
+    assert _count(demo_db_url, "SELECT COUNT(*) FROM desk_call") == before + 2  # a fresh key: a new call

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from db.models import AppSetting, DeskCall, FraudCase, Unit
@@ -30,8 +31,9 @@ class CallTotals:
 
 
 def all_units(session: Session) -> list[Unit]:
-    """Every unit, parents before children."""
-    return list(session.exec(select(Unit).order_by(Unit.level, Unit.sort_order, Unit.id)).scalars())
+    """Every unit, parents before children (boundaries not loaded: only the map needs them)."""
+    statement = select(Unit).options(defer(Unit.boundary_geojson)).order_by(Unit.level, Unit.sort_order, Unit.id)
+    return list(session.execute(statement).scalars())
 
 
 def case_totals_by_unit(session: Session, start: datetime, end: datetime) -> dict[int, CaseTotals]:

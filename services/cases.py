@@ -1,6 +1,6 @@
 """The case register read side: scoped, filtered, masked case lists and details; audited unmasking."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -150,6 +150,8 @@ def _detail(session: Session, case: FraudCase, unit: Unit, masked: bool) -> Case
         for i in _identifiers(session, case.id)
     ]
     session.expunge(case)
+    if masked:
+        case = case.model_copy(update={"victim_name": mask_name(case.victim_name)})
     return CaseDetail(
         case=case, unit_name=unit.name, fraud_type_label=FRAUD_TYPE_LABELS[FraudType(case.fraud_type)],
         status_label=CASE_STATUS_LABELS[CaseStatus(case.status)],
@@ -161,12 +163,7 @@ def case_detail(session: Session, actor: Actor, case_id: int) -> CaseDetail:
     """One case in the actor's scope, personal data masked."""
     require(actor, Permission.VIEW_CASES)
     case, unit = _scoped_case(session, actor, case_id)
-    detail = _detail(session, case, unit, masked=True)
-    return replace(detail, case=_masked_case(detail.case))
-
-
-def _masked_case(case: FraudCase) -> FraudCase:
-    return case.model_copy(update={"victim_name": mask_name(case.victim_name)})
+    return _detail(session, case, unit, masked=True)
 
 
 def unmask_case(session: Session, actor: Actor, case_id: int, reason: str) -> CaseDetail:

@@ -3,7 +3,6 @@
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.exc import IntegrityError
@@ -83,13 +82,10 @@ def _amount(raw: str, errors: dict, name: str) -> int:
     if raw.lstrip().startswith("-"):
         errors[name] = L.V_AMOUNT_NEGATIVE
         return 0
-    fen = parse_amount_fen(raw if re.search(r"[元万千亿块¥]", raw) else f"{raw}元")
+    fen = parse_amount_fen(raw)  # a bare number counts as 元
     if fen is None:
-        try:
-            fen = int(Decimal(raw.replace(",", "")) * 100)
-        except InvalidOperation:
-            errors[name] = L.V_AMOUNT_FORMAT
-            return 0
+        errors[name] = L.V_AMOUNT_FORMAT
+        return 0
     if fen < 0:
         errors[name] = L.V_AMOUNT_NEGATIVE
     return fen

@@ -1,6 +1,7 @@
 """Jurisdiction scope: a user sees and changes only their unit and the units below it."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from db.models import Unit
@@ -27,7 +28,10 @@ def scoped_unit_ids(actor: Actor):
 
 def visible_units(session: Session, actor: Actor) -> list[Unit]:
     """The actor's unit and every unit below it, in tree order."""
-    statement = select(Unit).where(Unit.path.startswith(actor.unit_path)).order_by(Unit.level, Unit.sort_order, Unit.id)
+    statement = (
+        select(Unit).options(defer(Unit.boundary_geojson)).where(Unit.path.startswith(actor.unit_path))
+        .order_by(Unit.level, Unit.sort_order, Unit.id)
+    )
     return list(session.execute(statement).scalars())
 
 

@@ -160,7 +160,7 @@ def call_form() -> None:
         st.text_input(L.DESK_PENDING, key=_key("pending"), max_chars=20)
     for name in ("lost", "pending"):
         _error(name)
-    if "lost" in state["desk_errors"] or "pending" in state["desk_errors"] or state.get(_key("confirm_large")):
+    if L.V_AMOUNT_HUGE in state["desk_errors"].values() or state.get(_key("confirm_large")):
         st.checkbox(L.DESK_CONFIRM_LARGE, key=_key("confirm_large"))
 
     left, middle, right = st.columns(3)

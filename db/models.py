@@ -98,6 +98,26 @@ class FraudCase(SQLModel, table=True):
     updated_at: datetime = Field(**_utc())
 
 
+class CaseRevision(SQLModel, table=True):
+    """One changed field of a case: who, when, old → new and why (kept for ever)."""
+
+    __tablename__ = "case_revision"
+    __table_args__ = (Index("ix_case_revision_case_at", "case_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_column=_fk("fraud_case.id", nullable=False, ondelete="CASCADE"))
+    # Fields changed in one save share a change key, so the history shows them together.
+    change_key: str = Field(max_length=32)
+    at: datetime = Field(**_utc())
+    user_id: int | None = Field(default=None, sa_column=_fk("app_user.id"))
+    username: str | None = Field(default=None, max_length=64)
+    field: str = Field(max_length=32)
+    old_value: str | None = Field(default=None, max_length=255)
+    new_value: str | None = Field(default=None, max_length=255)
+    reason: str | None = Field(default=None, sa_type=Text)
+    source: str = Field(default="manual", max_length=16)
+
+
 class DeskCall(SQLModel, table=True):
     """A call logged at the 110 anti-fraud expert desk (专家席来电)."""
 

@@ -28,6 +28,7 @@ VIEWS = (
     View("views/overview.py", L.OVERVIEW_TITLE, ":material/dashboard:", "overview", L.NAV_GROUP_VIEWS, Permission.VIEW_OVERVIEW),
     View("views/desk.py", L.DESK_TITLE, ":material/support_agent:", "desk", L.NAV_GROUP_VIEWS, Permission.VIEW_CALLS),
     View("views/cases.py", L.CASES_TITLE, ":material/folder_open:", "cases", L.NAV_GROUP_VIEWS, Permission.VIEW_CASES),
+    View("views/case_import.py", L.IMPORT_TITLE, ":material/upload_file:", "import", L.NAV_GROUP_VIEWS, Permission.EDIT_CASES),
     View("views/users.py", L.USERS_TITLE, ":material/group:", "users", L.NAV_GROUP_ADMIN, Permission.MANAGE_USERS),
     View("views/audit.py", L.AUDIT_TITLE, ":material/policy:", "audit", L.NAV_GROUP_ADMIN, Permission.VIEW_AUDIT),
     View("views/account.py", L.ACCOUNT_TITLE, ":material/key:", "account", L.NAV_GROUP_ACCOUNT, None),

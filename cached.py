@@ -49,3 +49,8 @@ def is_demo() -> bool:
     """Whether the database holds the generated demo."""
     with read_session(engine()) as session:
         return queries.setting(session, queries.DEMO_SETTING_KEY) is not None
+
+
+def invalidate() -> None:
+    """Forget cached figures after a write that changes many of them (an import)."""
+    st.cache_data.clear()

@@ -6,10 +6,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.models import FraudCase, Identifier, IdentifierLink, Unit
+from db.models import CaseRevision, FraudCase, Identifier, IdentifierLink, Unit
 from services import audit
 from services.actor import AccessDenied, Actor
 from services.labels import (
+    CASE_FIELD_LABELS,
+    CASE_SOURCE_LABELS,
     CASE_STATUS_LABELS,
     FRAUD_TYPE_LABELS,
     IDENTIFIER_KIND_LABELS,
@@ -21,6 +23,7 @@ from services.labels import (
     IdentifierKind,
 )
 from services.masking import mask_identifier, mask_name
+from services.money import format_yuan
 from services.permissions import Permission
 from services.scope import require, scoped_unit
 
@@ -174,3 +177,46 @@ def unmask_case(session: Session, actor: Actor, case_id: int, reason: str) -> Ca
     case, unit = _scoped_case(session, actor, case_id)
     audit.record(session, AuditAction.UNMASK, actor, object_type="fraud_case", object_id=case.id, detail=reason.strip())
     return _detail(session, case, unit, masked=False)
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    """One kept change of a case, values shown as users read them."""
+
+    at: datetime
+    username: str | None
+    field: str
+    old: str
+    new: str
+    reason: str | None
+    source: str
+
+
+def _shown(field: str, value: str | None, unit_names: dict[int, str]) -> str:
+    if value is None:
+        return ""
+    if field.endswith("_fen"):
+        return f"{format_yuan(int(value))} 元"
+    if field == "fraud_type":
+        return FRAUD_TYPE_LABELS.get(FraudType(value), value) if value in set(FraudType) else value
+    if field == "status":
+        return CASE_STATUS_LABELS.get(CaseStatus(value), value) if value in set(CaseStatus) else value
+    if field == "unit_id":
+        return unit_names.get(int(value), value)
+    return value
+
+
+def case_revisions(session: Session, actor: Actor, case_id: int) -> list[RevisionRow]:
+    """The revision history of a case in the actor's scope, newest first."""
+    require(actor, Permission.VIEW_CASES)
+    _scoped_case(session, actor, case_id)
+    revisions = list(session.execute(
+        select(CaseRevision).where(CaseRevision.case_id == case_id).order_by(CaseRevision.at.desc(), CaseRevision.id)
+    ).scalars())
+    unit_ids = {int(v) for r in revisions if r.field == "unit_id" for v in (r.old_value, r.new_value) if v}
+    unit_names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all()) if unit_ids else {}
+    return [
+        RevisionRow(r.at, r.username, CASE_FIELD_LABELS.get(r.field, r.field), _shown(r.field, r.old_value, unit_names),
+                    _shown(r.field, r.new_value, unit_names), r.reason, CASE_SOURCE_LABELS.get(r.source, r.source))
+        for r in revisions
+    ]

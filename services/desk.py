@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from db.engine import read_session, write_session
 from db.models import AppUser, DeskCall, FraudCase, Unit
-from services import audit
+from services import accountability, audit
 from services import labels as L
 from services.actor import Actor
 from services.amounts import parse_amount_fen
@@ -224,6 +224,7 @@ def _insert(session: Session, actor: Actor, clean: CleanCall) -> SubmitResult:
     audit.record(session, AuditAction.CREATE, actor, object_type="desk_call", object_id=call.id,
                  detail=f"转立案 {case.case_no}" if case else None)
     if case is not None:
+        accountability.on_case_saved(session, case, None, actor, now)
         audit.record(session, AuditAction.CREATE, actor, object_type="fraud_case", object_id=case.id,
                      detail=f"由来电 {call.id} 转立案")
     return SubmitResult(call.id, case.id if case else None, case.case_no if case else None, False,

@@ -7,16 +7,21 @@ import streamlit as st
 import cached
 import web_session
 from components import url_state
+from components.case_forms import case_edit_form, new_case_form, revisions_table
 from components.case_views import case_detail_panel, case_table
 from db.engine import read_session, write_session
 from services import labels as L
 from services.actor import AccessDenied
-from services.cases import SORTS, CaseFilter, case_detail, list_cases, unmask_case
+from services.case_write import changes_from_form, create_case, new_case_from_input, update_case
+from services.cases import SORTS, CaseFilter, case_detail, case_revisions, list_cases, unmask_case
+from services.errors import InvalidInput
 from services.labels import FRAUD_TYPE_LABELS, FraudType
 from services.permissions import Permission
 from services.timeutil import day_start_utc, shanghai_today
 
 PAGE_SIZE = 50
+EDIT_NOTICE = "case_edit_notice"
+state = st.session_state
 actor = web_session.actor()
 st.title(L.CASES_TITLE, anchor=False)
 
@@ -43,6 +48,27 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     sort = st.selectbox(L.CASES_FILTER_SORT, sorts, index=sorts.index(url_state.get_str("sort", set(sorts)) or "reported_desc"),
                         format_func=L.CASE_SORT_LABELS.get, key="cases_sort")
 
+NEW_ERRORS = "case_new_errors"
+if actor.can(Permission.EDIT_CASES):
+    with st.expander(L.CASE_NEW, icon=":material/add:", expanded=bool(state.get(NEW_ERRORS))):
+        typed = new_case_form(choices, today, state.get(NEW_ERRORS, {}), key="case_new")
+        if typed is not None:
+            try:
+                new = new_case_from_input(**typed)
+                with write_session(cached.engine()) as session:
+                    created = create_case(session, actor, new)
+            except InvalidInput as invalid:
+                state[NEW_ERRORS] = invalid.errors
+            except AccessDenied as denied:
+                state[NEW_ERRORS] = {"unit_id": str(denied)}
+            else:
+                state.pop(NEW_ERRORS, None)
+                state[EDIT_NOTICE] = ("success", L.CASE_NEW_SAVED.format(case_no=new.case_no.strip().upper()))
+                for widget in [k for k in state if str(k).startswith("case_new_")]:
+                    del state[widget]
+                url_state.set_params(case=created.case_id)
+            st.rerun()
+
 if first > last:
     st.error(L.CASES_DATE_ORDER)
     st.stop()
@@ -68,7 +94,13 @@ with st.container(horizontal=True, vertical_alignment="center"):
     new_page = st.number_input(L.CASES_PAGE, 1, pages, min(page_number, pages), key="cases_page", width=140)
     url_state.set_params(page=None if new_page == 1 else new_page)
 
-selected = case_table(result.rows, key="cases_table")
+notice = state.pop(EDIT_NOTICE, None)
+if notice:
+    getattr(st, notice[0])(notice[1])
+picked = case_table(result.rows, key="cases_table")
+if picked is not None:
+    url_state.set_params(case=picked)
+selected = picked if picked is not None else url_state.get_int("case")
 if selected is None:
     st.caption(L.CASES_SELECT_HINT)
     st.stop()
@@ -95,6 +127,34 @@ def unmask_dialog(case_id: int) -> None:
 st.subheader(L.CASES_DETAIL, anchor=False)
 with web_session.refusals(), read_session(cached.engine()) as session:
     detail = case_detail(session, actor, selected)
+    revisions = case_revisions(session, actor, selected)
 case_detail_panel(detail)
 if actor.can(Permission.UNMASK) and st.button(L.UNMASK_BUTTON, icon=":material/visibility:", key="unmask_open"):
     unmask_dialog(selected)
+
+EDIT_ERRORS = f"case_edit_errors_{selected}"
+if actor.can(Permission.EDIT_CASES):
+    with st.expander(L.CASE_EDIT, icon=":material/edit:", expanded=bool(state.get(EDIT_ERRORS))):
+        form = case_edit_form(detail.case, choices, state.get(EDIT_ERRORS, {}), key=f"case_edit_{selected}")
+        if form is not None:
+            try:
+                changes = changes_from_form(form)
+                with write_session(cached.engine()) as session:
+                    saved = update_case(session, actor, selected, changes)
+            except InvalidInput as invalid:
+                state[EDIT_ERRORS] = invalid.errors
+                state[EDIT_NOTICE] = ("error", L.CASE_EDIT_INVALID.format(count=len(invalid.errors)))
+            except AccessDenied as denied:
+                state[EDIT_ERRORS] = {"form": str(denied)}
+                state[EDIT_NOTICE] = ("error", str(denied))
+            else:
+                state.pop(EDIT_ERRORS, None)
+                fields = "，".join(L.CASE_FIELD_LABELS[name] for name in saved.changed)
+                state[EDIT_NOTICE] = ("success", L.CASE_EDIT_SAVED.format(fields=fields)) if saved.changed \
+                    else ("info", L.CASE_EDIT_NOTHING)
+                for widget in [k for k in state if str(k).startswith(f"case_edit_{selected}")]:
+                    del state[widget]
+            st.rerun()
+
+st.subheader(L.CASE_REVISIONS, anchor=False)
+revisions_table(revisions)

@@ -9,6 +9,7 @@ ROLES = ["admin", "leader", "changtai", "command", "desk", "clerk_wuan", "clerk_
 VIEWS = {
     "views/overview.py": {"leader", "changtai", "command", "desk", "clerk_wuan", "clerk_yanxi", "wall"},
     "views/cases.py": {"leader", "changtai", "command", "desk", "clerk_wuan", "clerk_yanxi"},
+    "views/case_import.py": {"leader", "changtai", "clerk_wuan", "clerk_yanxi"},
     "views/desk.py": {"leader", "changtai", "command", "desk"},
     "views/users.py": {"admin"},
     "views/audit.py": {"admin"},

@@ -1,0 +1,103 @@
+"""The case edit and new-case forms and the revision history table (no database access)."""
+
+from datetime import date, datetime, time
+
+import pandas as pd
+import streamlit as st
+
+from db.models import FraudCase
+from services import labels as L
+from services.case_write import CaseForm
+from services.cases import RevisionRow
+from services.labels import CASE_STATUS_LABELS, FRAUD_TYPE_LABELS, CaseStatus, FraudType
+from services.money import format_yuan
+from services.timeutil import to_shanghai
+
+
+def _field_error(errors: dict[str, str], *names: str) -> None:
+    for name in names:
+        if name in errors:
+            st.error(errors[name], icon=":material/error:")
+
+
+def _unit_select(label: str, choices: list[tuple[int, str, int]], current: int | None, key: str) -> int | None:
+    ids = [unit_id for unit_id, _, _ in choices]
+    names = {unit_id: "\u3000" * max(level - choices[0][2], 0) + name for unit_id, name, level in choices}
+    index = ids.index(current) if current in ids else None
+    return st.selectbox(label, ids, index=index, format_func=names.get, key=key, placeholder=L.UNIT_REQUIRED)
+
+
+def _plain_yuan(fen: int) -> str:
+    return format_yuan(fen).replace(",", "")
+
+
+def case_edit_form(case: FraudCase, unit_choices: list[tuple[int, str, int]], errors: dict[str, str],
+                   key: str) -> CaseForm | None:
+    """The edit form for one case; returns what was typed when saved."""
+    types, statuses = list(FraudType), list(CaseStatus)
+    with st.form(key, border=True):
+        left, middle, right = st.columns(3)
+        with left:
+            fraud_type = st.selectbox(L.FIELD_FRAUD_TYPE, types, index=types.index(FraudType(case.fraud_type)),
+                                      format_func=FRAUD_TYPE_LABELS.get, key=f"{key}_type")
+            _field_error(errors, "fraud_type")
+            status = st.selectbox(L.FIELD_STATUS, statuses, index=statuses.index(CaseStatus(case.status)),
+                                  format_func=CASE_STATUS_LABELS.get, key=f"{key}_status")
+        with middle:
+            unit_id = _unit_select(L.FIELD_UNIT, unit_choices, case.unit_id, key=f"{key}_unit")
+            _field_error(errors, "unit_id")
+            loss = st.text_input(L.FIELD_LOSS_YUAN, _plain_yuan(case.loss_fen), key=f"{key}_loss")
+            _field_error(errors, "loss_fen")
+        with right:
+            recovered = st.text_input(L.FIELD_RECOVERED_YUAN, _plain_yuan(case.recovered_fen), key=f"{key}_recovered")
+            _field_error(errors, "recovered_fen")
+            frozen = st.text_input(L.FIELD_FROZEN_YUAN, _plain_yuan(case.frozen_fen), key=f"{key}_frozen")
+            _field_error(errors, "frozen_fen")
+        reason = st.text_area(L.CASE_EDIT_REASON, help=L.CASE_EDIT_REASON_HELP, max_chars=500, height=80,
+                              key=f"{key}_reason")
+        _field_error(errors, "reason", "form")
+        if not st.form_submit_button(L.CASE_EDIT_SAVE, type="primary"):
+            return None
+    return CaseForm(fraud_type, status, unit_id if unit_id is not None else case.unit_id, loss, recovered, frozen,
+                    reason, case.updated_at)
+
+
+def new_case_form(unit_choices: list[tuple[int, str, int]], today: date, errors: dict[str, str],
+                  key: str) -> dict | None:
+    """The new-case form; returns the typed values when submitted."""
+    types = list(FraudType)
+    with st.form(key, border=True, clear_on_submit=False):
+        left, middle, right = st.columns(3)
+        with left:
+            case_no = st.text_input(L.FIELD_CASE_NO, max_chars=40, key=f"{key}_no")
+            _field_error(errors, "case_no")
+            unit_id = _unit_select(L.FIELD_UNIT, unit_choices, None, key=f"{key}_unit")
+            _field_error(errors, "unit_id")
+        with middle:
+            reported_date = st.date_input(L.FIELD_REPORTED_DATE, today, max_value=today, key=f"{key}_date")
+            reported_time = st.time_input(L.FIELD_REPORTED_TIME, time(9, 0), key=f"{key}_time")
+            _field_error(errors, "reported_at")
+        with right:
+            fraud_type = st.selectbox(L.FIELD_FRAUD_TYPE, types, format_func=FRAUD_TYPE_LABELS.get, key=f"{key}_type")
+            loss = st.text_input(L.FIELD_LOSS_YUAN, key=f"{key}_loss")
+            _field_error(errors, "loss_fen")
+        address = st.text_input(L.FIELD_ADDRESS, max_chars=200, key=f"{key}_address")
+        summary = st.text_area(L.FIELD_SUMMARY, max_chars=2000, height=80, key=f"{key}_summary")
+        if not st.form_submit_button(L.CASE_NEW_SAVE, type="primary"):
+            return None
+    return {"case_no": case_no, "unit_id": unit_id, "reported_local": datetime.combine(reported_date, reported_time),
+            "fraud_type": fraud_type, "loss": loss, "address": address, "summary": summary}
+
+
+def revisions_table(rows: list[RevisionRow]) -> None:
+    """The kept changes of a case, newest first."""
+    if not rows:
+        st.caption(L.CASE_REVISIONS_EMPTY)
+        return
+    columns = L.REVISION_COLUMNS
+    st.table(pd.DataFrame([
+        {columns["at"]: f"{to_shanghai(r.at):%Y-%m-%d %H:%M}", columns["username"]: r.username or "",
+         columns["field"]: r.field, columns["old"]: r.old, columns["new"]: r.new, columns["reason"]: r.reason or "",
+         columns["source"]: r.source}
+        for r in rows
+    ]))

@@ -85,21 +85,20 @@ page_number = max(url_state.get_int("page") or 1, 1)
 with web_session.refusals(), read_session(cached.engine()) as session:
     result = list_cases(session, actor, criteria, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
 pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-if not result.rows:
-    st.info(L.CASES_EMPTY)
-    st.stop()
-
-with st.container(horizontal=True, vertical_alignment="center"):
-    st.caption(L.CASES_TOTAL.format(total=result.total, page=min(page_number, pages), pages=pages))
-    new_page = st.number_input(L.CASES_PAGE, 1, pages, min(page_number, pages), key="cases_page", width=140)
-    url_state.set_params(page=None if new_page == 1 else new_page)
-
 notice = state.pop(EDIT_NOTICE, None)
 if notice:
     getattr(st, notice[0])(notice[1])
-picked = case_table(result.rows, key="cases_table")
-if picked is not None:
-    url_state.set_params(case=picked)
+picked = None
+if result.rows:
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(L.CASES_TOTAL.format(total=result.total, page=min(page_number, pages), pages=pages))
+        new_page = st.number_input(L.CASES_PAGE, 1, pages, min(page_number, pages), key="cases_page", width=140)
+        url_state.set_params(page=None if new_page == 1 else new_page)
+    picked = case_table(result.rows, key="cases_table")
+    if picked is not None:
+        url_state.set_params(case=picked)
+else:
+    st.info(L.CASES_EMPTY)
 selected = picked if picked is not None else url_state.get_int("case")
 if selected is None:
     st.caption(L.CASES_SELECT_HINT)

@@ -94,8 +94,12 @@ def _raise_accountability(session: Session, rows: list[dict], actor: Actor | Non
 
 
 def import_records(session: Session, actor: Actor | None, records: Sequence, *, filename: str,
-                   progress: Progress | None = None) -> ImportOutcome:
-    """Insert new case numbers and update changed ones, in the caller's transaction (actor None: command line)."""
+                   fields: frozenset[str] | None = None, progress: Progress | None = None) -> ImportOutcome:
+    """Insert new case numbers and update changed ones, in the caller's transaction (actor None: command line).
+
+    An existing case is updated only in the columns the file has (`fields`; None: all), so a file without,
+    say, the victim columns leaves those as they were.
+    """
     now = now_utc()
     rows = [_values(record) for record in records]
     existing = _existing(session, [row["case_no"] for row in rows])
@@ -109,11 +113,12 @@ def import_records(session: Session, actor: Actor | None, records: Sequence, *, 
         case = existing.get(row["case_no"])
         if case is None:
             continue
-        before = {name: getattr(case, name) for name in row}
-        if before == row:
+        values = {name: value for name, value in row.items() if fields is None or name in fields}
+        before = {name: getattr(case, name) for name in values}
+        if before == values:
             unchanged += 1
         else:
-            apply_changes(session, case, row, actor=actor, reason=reason, source=CaseSource.IMPORT, now=now)
+            apply_changes(session, case, values, actor=actor, reason=reason, source=CaseSource.IMPORT, now=now)
             updated += 1
         done += 1
         if progress and done % INSERT_CHUNK == 0:
@@ -165,10 +170,10 @@ def import_file(engine, actor: Actor | None, data: bytes, filename: str, datum: 
         lookup = unit_lookup(session, actor)
     parsed = read_case_file(data, filename, datum, lookup,
                             progress=(lambda done, total: progress("read", done, total)) if progress else None)
-    warnings = list(getattr(parsed, "warnings", []))
+    warnings = list(parsed.warnings)
     if parsed.errors:
         return ImportReport(parsed.errors, warnings, None, len(parsed.records))
     with write_session(engine) as session:
-        outcome = import_records(session, actor, parsed.records, filename=filename,
+        outcome = import_records(session, actor, parsed.records, filename=filename, fields=parsed.fields or None,
                                  progress=(lambda done, total: progress("write", done, total)) if progress else None)
     return ImportReport([], warnings, outcome, len(parsed.records))

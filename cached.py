@@ -9,6 +9,15 @@ from db import queries
 from db.engine import make_engine, read_session
 from db.migrate import upgrade
 from services.actor import Actor
+from services.case_map import (
+    CaseMarks,
+    JurisdictionDetail,
+    JurisdictionMeasure,
+    MapFilter,
+    case_marks,
+    jurisdiction_detail,
+    jurisdiction_measures,
+)
 from services.config import load_settings
 from services.overview import Overview, build_overview
 from services.scope import visible_units
@@ -54,3 +63,24 @@ def is_demo() -> bool:
 def invalidate() -> None:
     """Forget cached figures after a write that changes many of them (an import)."""
     st.cache_data.clear()
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
+def map_layers(as_of: datetime, actor: Actor, criteria: MapFilter) -> tuple[list[JurisdictionMeasure], CaseMarks]:
+    """The jurisdictions and case marks of the map at a given minute (scope checked by the service)."""
+    with read_session(engine()) as session:
+        return jurisdiction_measures(session, actor, criteria), case_marks(session, actor, criteria)
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
+def map_detail(as_of: datetime, actor: Actor, unit_id: int, own_level: bool, criteria: MapFilter) -> JurisdictionDetail:
+    """One jurisdiction's detail for the map's filters at a given minute."""
+    with read_session(engine()) as session:
+        return jurisdiction_detail(session, actor, unit_id, criteria, own_level=own_level)
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+def unit_codes(actor: Actor) -> list[tuple[int, str]]:
+    """(id, code) of every unit in the actor's scope."""
+    with read_session(engine()) as session:
+        return [(u.id, u.code) for u in visible_units(session, actor)]

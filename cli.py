@@ -2,22 +2,28 @@
 
 import os
 import sys
+from pathlib import Path
 from datetime import datetime
 from typing import Annotated
 
 import typer
 from sqlalchemy import select
 from rich.console import Console
+from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from db.engine import make_engine, read_session, write_session
 from db.models import AppUser, Unit
 from db.migrate import upgrade
 from db.queries import all_units
+from services.case_import import import_file
 from services.auth import InvalidInput, create_user, reset_password, unlock
 from services.config import PROJECT_ROOT, load_settings
 from services.labels import ROLE_LABELS, Role, UnitKind
+from services import labels as L
+from services.labels import Datum
 from services.units import add_unit
+from services.unit_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
 from services.demo.generator import DemoSpec
 from services.demo.loader import DemoRefused, ProgressSink, load_demo
 from services.timeutil import now_utc
@@ -193,6 +199,87 @@ def unit_add(
     """Add a unit to the hierarchy (for starting without the demo)."""
     _apply(lambda s: add_unit(s, code=code, name=name, kind=kind, parent_code=parent))
     console.print(f"已添加单位 {name}（{code}）。")
+
+
+@app.command("import-cases")
+def import_cases(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV or XLSX case file.")],
+    datum: Annotated[str, typer.Option(help="Datum of the file's coordinates: wgs84 or gcj02.")] = "wgs84",
+) -> None:
+    """Import cases from a CSV/XLSX file (the template's Chinese headers): all rows or none, keyed by case number."""
+    if datum not in ("wgs84", "gcj02"):
+        raise typer.BadParameter("只能是 wgs84 或 gcj02", param_hint="--datum")
+    engine = _engine()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task("校验" if phase == "read" else "写入", total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        report = import_file(engine, None, file.read_bytes(), file.name, datum, progress=progress)
+    for warning in report.warnings:
+        console.print(f"[yellow]{warning}[/yellow]")
+    if report.errors:
+        table = Table("行号", "列", "问题", title=f"{len(report.errors)} 处错误，整个文件未导入")
+        for error in report.errors:
+            table.add_row(str(error.row), error.column, error.reason)
+        console.print(table)
+        raise typer.Exit(1)
+    outcome = report.outcome
+    console.print(f"导入完成：新增 {outcome.created} 起，更新 {outcome.updated} 起，未变 {outcome.unchanged} 起。")
+
+
+def _print_rows(title: str, rows: list[dict[str, object]]) -> None:
+    if not rows:
+        return
+    table = Table(*rows[0].keys(), title=title)
+    for row in rows:
+        table.add_row(*(str(value) for value in row.values()))
+    console.print(table)
+
+
+@app.command("import-units")
+def import_units(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="GeoJSON FeatureCollection of jurisdictions.")],
+    datum: Annotated[Datum, typer.Option(help="Datum of the file: wgs84 (GPS) or gcj02 (Amap/Tencent); stored as WGS84.")],
+    name_prop: Annotated[str, typer.Option(help="Property holding the name.")] = "name",
+    code_prop: Annotated[str, typer.Option(help="Property holding the division code.")] = "adcode",
+    parent_code_prop: Annotated[str | None, typer.Option(help="Property holding the parent's division code (builds a tree).")] = None,
+    population_prop: Annotated[str | None, typer.Option(help="Property holding the resident population.")] = None,
+    parent: Annotated[str | None, typer.Option(help="Code of the unit to attach top-level features under.")] = None,
+    crosswalk: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="CSV of old,new division codes.")] = None,
+    kind: Annotated[UnitKind | None, typer.Option(help="Kind of new units; default by level.")] = None,
+    police_names: Annotated[bool, typer.Option("--police-names/--raw-names", help="思明区 → 思明区公安分局, or keep the file's names.")] = True,
+    dry_run: Annotated[bool, typer.Option(help="Show the plan and problems without writing.")] = False,
+) -> None:
+    """Import jurisdictions from GeoJSON: create or update units by division code, all features or none."""
+    engine = _engine()
+    try:
+        mapping = read_crosswalk(crosswalk.read_text(encoding="utf-8-sig")) if crosswalk else {}
+        options = UnitImportOptions(
+            datum=datum, name_property=name_prop, code_property=code_prop, parent_code_property=parent_code_prop,
+            population_property=population_prop, parent_code=parent, crosswalk=mapping, kind=kind,
+            police_names=police_names, source_name=file.name,
+        )
+        with (read_session if dry_run else write_session)(engine) as session:
+            plan = plan_unit_import(session, file.read_bytes(), options)
+            _print_rows(L.UNIT_IMPORT_PLAN_TITLE, plan.rows())
+            if plan.problems:
+                _print_rows(L.UNIT_IMPORT_PROBLEMS_TITLE, plan.problem_rows())
+                console.print(f"[red]{L.UNIT_IMPORT_HAS_PROBLEMS.format(count=len(plan.problems))}[/red]")
+                raise typer.Exit(code=1)
+            if dry_run:
+                console.print(L.UNIT_IMPORT_DRY_RUN)
+                return
+            result = apply_unit_import(session, None, plan)
+    except InvalidInput as invalid:
+        for message in invalid.errors.values():
+            console.print(f"[red]{message}[/red]")
+        raise typer.Exit(code=1) from invalid
+    console.print(result.summary())
 
 
 if __name__ == "__main__":

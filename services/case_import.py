@@ -126,7 +126,7 @@ def import_records(session: Session, actor: Actor | None, records: Sequence, *, 
     if progress:
         progress(len(rows), len(rows))
     outcome = ImportOutcome(len(new_rows), updated, unchanged)
-    audit.record(session, AuditAction.CREATE, actor, object_type="case_import", username=L.CLI_USERNAME,
+    audit.record(session, AuditAction.IMPORT, actor, object_type="case_import", username=L.CLI_USERNAME,
                  detail=L.IMPORT_AUDIT_DETAIL.format(filename=filename, created=outcome.created,
                                                      updated=outcome.updated, unchanged=outcome.unchanged))
     return outcome

@@ -21,6 +21,8 @@ class Settings:
     demo_on_first_start: bool
     auth_mode: str = "local"
     idle_minutes: int = 30
+    # An intranet map tile server ({z}/{x}/{y} template); None: the map draws the jurisdictions only.
+    map_tile_url: str | None = None
 
 
 def _secrets() -> dict:
@@ -54,4 +56,7 @@ def load_settings() -> Settings:
     if auth_mode not in AUTH_MODES:
         raise ValueError(f"FANZHA_AUTH must be one of {sorted(AUTH_MODES)}, not {auth_mode!r}")
     idle = int(_lookup("FANZHA_IDLE_MINUTES") or 30)
-    return Settings(normalise_database_url(url), demo, auth_mode, idle)
+    tiles = _lookup("FANZHA_MAP_TILE_URL")
+    if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
+        raise ValueError("FANZHA_MAP_TILE_URL must be a {z}/{x}/{y} tile URL template")
+    return Settings(normalise_database_url(url), demo, auth_mode, idle, tiles)

@@ -55,6 +55,7 @@ if (earlier is None or earlier.errors) and st.button(L.IMPORT_START, type="prima
         state[run_key] = import_file(cached.engine(), actor, data, upload.name, datum, progress=_progress)
     bar.empty()
     cached.invalidate()
+    st.rerun()  # redraw without the button: the same file is not imported twice by a second click
 
 report = state.get(run_key)
 if report is None:

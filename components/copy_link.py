@@ -1,0 +1,53 @@
+"""A "copy this view's link" control: the address bar (filters included) to the clipboard, on plain-http intranets too."""
+
+import streamlit as st
+
+from services import labels as L
+
+_HTML = """
+<div class="fanzha-copy-link" style="display:flex;gap:.5rem;align-items:center;">
+  <input class="fanzha-link" readonly aria-label="{label}"
+         style="flex:1;min-width:16rem;padding:.35rem .5rem;border:1px solid #ccc;border-radius:.4rem;font-size:.85rem;">
+  <button class="fanzha-copy" type="button"
+          style="padding:.35rem .8rem;border:1px solid #ccc;border-radius:.4rem;background:#fff;cursor:pointer;">
+    {button}</button>
+  <span class="fanzha-copied" style="font-size:.85rem;color:#2e7d32;"></span>
+</div>
+"""
+
+# navigator.clipboard exists only on https or localhost; an intranet on plain http needs execCommand.
+_JS = """
+export default function (component) {
+  const { parentElement, data } = component;
+  const input = parentElement.querySelector(".fanzha-link");
+  const button = parentElement.querySelector(".fanzha-copy");
+  const done = parentElement.querySelector(".fanzha-copied");
+  const refresh = () => { input.value = window.location.href; };
+  refresh();
+  const timer = setInterval(refresh, 500);
+  button.onclick = async () => {
+    refresh();
+    let copied = false;
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(input.value);
+        copied = true;
+      }
+    } catch (e) { copied = false; }
+    if (!copied) {
+      input.select();
+      copied = document.execCommand && document.execCommand("copy");
+    }
+    done.textContent = copied ? data.copied : data.manual;
+  };
+  return () => clearInterval(timer);
+}
+"""
+_component = st.components.v2.component(
+    "fanzha_copy_link", html=_HTML.format(label=L.COPY_LINK_LABEL, button=L.COPY_LINK_BUTTON), js=_JS,
+)
+
+
+def copy_link(key: str) -> None:
+    """Show the current address with a button that copies it."""
+    _component(data={"copied": L.COPY_LINK_DONE, "manual": L.COPY_LINK_MANUAL}, key=key)

@@ -1,0 +1,121 @@
+"""The case map in a real Chromium: build a view, copy its link, open it as a colleague; scope holds; offline."""
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from db.engine import make_engine, write_session
+from services.auth import create_user
+from services.labels import Role
+from tests.e2e.conftest import DEMO_PASSWORD, RequestLog, login, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def _settle(page) -> None:
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+
+
+def _choose(page, label: str, typed: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    _settle(page)
+
+
+def _value(page, label: str) -> str:
+    return page.get_by_role("combobox", name=label).input_value().strip("\u3000 ")
+
+
+def _view(page) -> dict[str, str]:
+    """What a user sees of the view: the filters, the selection and the headline figures."""
+    page.locator("[data-testid='stMetricValue']").first.wait_for()
+    return {
+        "unit": _value(page, "单位"), "type": _value(page, "诈骗类型"), "window": _value(page, "时间范围"),
+        "selected": _value(page, "查看辖区详情"),
+        "metrics": page.locator("[data-testid='stMetricValue']").all_inner_texts()[:3],
+    }
+
+
+def _district_user(url: str) -> None:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        xiangcheng = connection.execute(text("SELECT id FROM unit WHERE code = '350602'")).scalar()
+        exists = connection.execute(text("SELECT 1 FROM app_user WHERE username = 'xiangcheng'")).first()
+    if not exists:
+        with write_session(engine) as session:
+            create_user(session, None, username="xiangcheng", display_name="芗城分局领导", role=Role.LEADER,
+                        unit_id=xiangcheng, password=DEMO_PASSWORD)
+    engine.dispose()
+
+
+def _fresh_page(browser, requests: RequestLog):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    context.on("request", lambda request: requests.urls.append(request.url))
+    return context, context.new_page()
+
+
+def test_a_shared_map_link_opens_the_same_view_within_scope(page, browser, live_server, demo_db_url, requests_seen):
+    _district_user(demo_db_url)
+    page.goto(f"{live_server.url}/map")
+    login(page, "leader")
+    page.get_by_role("heading", name="案件地图").wait_for()
+    page.locator("[data-testid='stDeckGlJsonChart']").wait_for()
+    _choose(page, "单位", "长泰区公安分局")
+    expect(page.get_by_text("按派出所")).to_be_visible()  # 长泰's jurisdictions are its stations
+    _choose(page, "诈骗类型", "刷单返利类")
+    assert _value(page, "时间范围") == "近30天"
+    _choose(page, "查看辖区详情", "武安派出所")
+    page.get_by_role("heading", name="武安派出所").wait_for()
+    built = _view(page)
+    assert built["unit"] == "长泰区公安分局" and built["type"] == "刷单返利类" and built["selected"] == "武安派出所"
+
+    page.get_by_role("button", name="复制链接").click()
+    page.get_by_text("已复制").wait_for()
+    link = page.locator(".fanzha-link").input_value()
+    query = parse_qs(urlparse(link).query)
+    assert query["type"] == ["rebate"] and "unit" in query and "sel" in query
+    screenshot(page, "map-changtai-stations-rebate")
+
+    colleague_requests = RequestLog()
+    context, colleague = _fresh_page(browser, colleague_requests)
+    colleague.goto(link)
+    login(colleague, "command")  # the same city scope
+    colleague.get_by_role("heading", name="武安派出所").wait_for()
+    assert _view(colleague) == built
+    context.close()
+
+    stranger_requests = RequestLog()
+    context, stranger = _fresh_page(browser, stranger_requests)
+    stranger.goto(link)
+    login(stranger, "xiangcheng")  # another district: the link cannot widen the scope
+    stranger.get_by_text("无权查看该单位的数据").wait_for()
+    assert stranger.locator("[data-testid='stMetricValue']").count() == 0
+    assert stranger.locator("[data-testid='stDeckGlJsonChart']").count() == 0
+    screenshot(stranger, "map-other-district-refused")
+    context.close()
+    assert colleague_requests.foreign() == [] and stranger_requests.foreign() == []
+
+
+def test_clicking_a_jurisdiction_on_the_map_opens_its_detail(page, live_server, requests_seen):
+    page.goto(f"{live_server.url}/map")
+    login(page, "changtai")
+    chart = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    chart.wait_for()
+    page.wait_for_timeout(1500)  # deck.gl draws after the first frame
+    box = chart.bounding_box()
+    # Probe a grid over the map until a click lands on a station polygon and opens its detail.
+    for fy in (0.5, 0.4, 0.6, 0.3, 0.7):
+        for fx in (0.5, 0.4, 0.6, 0.3, 0.7):
+            page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+            _settle(page)
+            if page.locator("[data-testid='stHeading'] h3").count():
+                selected = _value(page, "查看辖区详情")
+                assert selected.endswith("派出所")
+                assert "sel" in parse_qs(urlparse(page.url).query)
+                screenshot(page, "map-clicked")
+                return
+    pytest.fail("no click on the map selected a jurisdiction")

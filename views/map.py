@@ -1,0 +1,139 @@
+"""案件地图: jurisdictions coloured by a measure, cases on top, a jurisdiction's detail; everything in the URL."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+import cached
+import web_session
+from components import url_state
+from components.case_map import jurisdiction_map, map_legend
+from components.copy_link import copy_link
+from components.map_detail import jurisdiction_detail_panel
+from services import labels as L
+from services.case_map import DEPTHS, MapFilter, depth_label, time_window
+from services.config import load_settings
+from services.errors import InvalidInput
+from services.labels import FRAUD_TYPE_LABELS, MAP_MEASURE_LABELS, MAP_WINDOW_LABELS, FraudType, MapMeasure, MapWindow
+from services.money import format_wan
+from services.permissions import Permission
+from services.scope import require
+from services.timeutil import shanghai_today, to_shanghai
+
+state = st.session_state
+actor = web_session.actor()
+st.title(L.MAP_TITLE, anchor=False)
+with web_session.refusals():
+    require(actor, Permission.VIEW_CASES)
+
+choices = cached.unit_choices(actor)
+levels = {unit_id: level for unit_id, _, level in choices}
+unit_param = url_state.get_int("unit")
+if unit_param is not None and unit_param not in levels:
+    st.error(L.OUT_OF_SCOPE, icon=":material/block:")
+    st.stop()
+today = shanghai_today()
+
+
+def _choice(name: str, options: list, default):
+    value = url_state.get_str(name, {str(o) for o in options})
+    return next((o for o in options if str(o) == value), default)
+
+
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    unit_id = url_state.unit_picker(L.UNIT_PICKER, choices, unit_param or actor.unit_id, key="map_unit")
+    depth = st.segmented_control(
+        L.MAP_DEPTH_LABEL, list(DEPTHS), default=_choice("depth", list(DEPTHS), 1), key="map_depth",
+        format_func=lambda d: L.MAP_DEPTH_OPTION.format(label=depth_label(levels[unit_id], d)),
+    ) or 1
+    windows = list(MapWindow)
+    window_kind = st.selectbox(L.MAP_FILTER_WINDOW, windows, index=windows.index(_choice("win", windows, MapWindow.DAYS_30)),
+                               format_func=MAP_WINDOW_LABELS.get, key="map_window")
+    custom_from = custom_to = None
+    if window_kind is MapWindow.CUSTOM:
+        custom_from = st.date_input(L.CASES_FILTER_FROM, url_state.get_date("from") or today - timedelta(days=29),
+                                    max_value=today, key="map_from")
+        custom_to = st.date_input(L.CASES_FILTER_TO, url_state.get_date("to") or today, max_value=today, key="map_to")
+    types = [None, *FraudType]
+    fraud_type = st.selectbox(L.CASES_FILTER_TYPE, types, index=types.index(_choice("type", list(FraudType), None)),
+                              format_func=lambda t: L.CASES_FILTER_ALL if t is None else FRAUD_TYPE_LABELS[t],
+                              key="map_type")
+    bands = list(L.LOSS_BANDS)
+    band = st.selectbox(L.CASES_FILTER_BAND, bands, index=bands.index(_choice("band", bands, "all")),
+                        format_func=lambda b: L.LOSS_BANDS[b][0], key="map_band")
+    measures_list = list(MapMeasure)
+    measure = st.selectbox(L.MAP_FILTER_MEASURE, measures_list,
+                           index=measures_list.index(_choice("measure", measures_list, MapMeasure.CASES)),
+                           format_func=MAP_MEASURE_LABELS.get, key="map_measure")
+
+url_state.set_params(
+    unit=unit_id if unit_id != actor.unit_id else None, depth=None if depth == 1 else depth,
+    win=None if window_kind is MapWindow.DAYS_30 else window_kind.value,
+    type=fraud_type.value if fraud_type else None, band=None if band == "all" else band,
+    measure=None if measure is MapMeasure.CASES else measure.value,
+    **{"from": custom_from.isoformat() if custom_from else None, "to": custom_to.isoformat() if custom_to else None},
+)
+try:
+    window = time_window(window_kind, today, custom_from, custom_to)
+    _, low, high = L.LOSS_BANDS[band]
+    criteria = MapFilter.of(window, unit_id=unit_id, depth=depth, fraud_type=fraud_type, min_loss_fen=low,
+                            max_loss_fen=high)
+except InvalidInput as invalid:
+    for message in invalid.errors.values():
+        st.error(message)
+    st.stop()
+
+minute = cached.current_minute()
+with web_session.refusals():
+    measures, marks = cached.map_layers(minute, actor, criteria)
+if not measures:
+    st.info(L.MAP_NO_UNITS)
+    st.stop()
+
+with st.container(horizontal=True):
+    st.metric(L.MAP_SUMMARY_CASES, f"{sum(m.cases for m in measures):,}", border=True)
+    st.metric(L.MAP_SUMMARY_LOSS, format_wan(sum(m.loss_fen for m in measures)), border=True)
+    st.metric(L.MAP_SUMMARY_UNLOCATED, f"{marks.unlocated:,}", border=True)
+last_day = to_shanghai(window.end - timedelta(seconds=1))
+st.caption(L.MAP_SUMMARY_CAPTION.format(
+    start=f"{to_shanghai(window.start):%Y-%m-%d}", end=f"{last_day:%Y-%m-%d}",
+    prev_start=f"{to_shanghai(window.prev_start):%Y-%m-%d}",
+    prev_end=f"{to_shanghai(window.prev_end - timedelta(seconds=1)):%Y-%m-%d}"))
+
+# The selection lives in the URL as "sel" (a jurisdiction) and "own=1" for a unit's own-level (本级) row.
+rows = {(m.unit_id, m.own_level): m for m in measures}
+selected = (url_state.get_int("sel"), url_state.get_str("own") == "1")
+if selected not in rows:
+    selected = (None, False)
+
+map_column, detail_column = st.columns([3, 2], gap="medium")
+with map_column:
+    clicked = jurisdiction_map(measures, marks, measure, selected[0] if not selected[1] else None,
+                               load_settings().map_tile_url, key=f"map_{unit_id}_{depth}")
+    # A click only counts when it changed: the chart keeps reporting its last selection on every rerun.
+    if clicked != state.get("map_last_click"):
+        state["map_last_click"] = clicked
+        if clicked is not None and (clicked, False) in rows:
+            selected = (clicked, False)
+    map_legend(measures, marks, measure, key="map_legend")
+    missing = [m.name for m in measures if m.boundary is None and not m.own_level]
+    if missing:
+        st.caption(L.MAP_NO_BOUNDARY.format(names="、".join(missing)))
+    if any(m.synthetic_boundary for m in measures):
+        st.caption(L.MAP_SYNTHETIC)
+
+with detail_column:
+    options = [(None, False), *rows]
+    pick = st.selectbox(L.MAP_SELECT, options, index=options.index(selected), key=f"map_sel_{selected}",
+                        format_func=lambda o: L.MAP_SELECT_NONE if o[0] is None else rows[o].name)
+    selected = pick
+    url_state.set_params(sel=selected[0], own="1" if selected[1] else None)
+    if selected[0] is None:
+        st.caption(L.MAP_SELECT_HINT)
+    else:
+        with web_session.refusals():
+            detail = cached.map_detail(minute, actor, selected[0], selected[1], criteria)
+        jurisdiction_detail_panel(detail)
+
+st.caption(L.COPY_LINK_HELP)
+copy_link(key="map_copy_link")

@@ -1,0 +1,73 @@
+"""辖区导入: upload a GeoJSON of jurisdictions, map its properties, preview the plan, import all or nothing."""
+
+import pandas as pd
+import streamlit as st
+
+import cached
+import web_session
+from db.engine import read_session, write_session
+from services import labels as L
+from services.errors import InvalidInput
+from services.labels import DATUM_LABELS, Datum
+from services.permissions import Permission
+from services.scope import require
+from services.unit_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
+
+MAX_UPLOAD_MB = 50
+state = st.session_state
+actor = web_session.actor()
+st.title(L.UNIT_IMPORT_TITLE, anchor=False)
+with web_session.refusals():
+    require(actor, Permission.MANAGE_UNITS)
+st.markdown(L.UNIT_IMPORT_INTRO)
+
+upload = st.file_uploader(L.UNIT_IMPORT_FILE, type=["geojson", "json"], key="units_file")
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    datum = st.radio(L.IMPORT_DATUM, list(Datum), index=None, format_func=DATUM_LABELS.get, horizontal=True,
+                     key="units_datum", help=L.IMPORT_DATUM_HELP)
+    name_property = st.text_input(L.UNIT_IMPORT_NAME_PROPERTY, "name", key="units_name_prop")
+    code_property = st.text_input(L.UNIT_IMPORT_CODE_PROPERTY, "adcode", key="units_code_prop")
+    parent_property = st.text_input(L.UNIT_IMPORT_PARENT_PROPERTY, "", key="units_parent_prop")
+    population_property = st.text_input(L.UNIT_IMPORT_POPULATION_PROPERTY, "", key="units_population_prop")
+choices = cached.unit_choices(actor)
+parent = st.selectbox(L.UNIT_IMPORT_PARENT, [None, *[c[0] for c in choices]], key="units_parent",
+                      format_func=lambda u: L.UNIT_IMPORT_TOP_LEVEL if u is None else {c[0]: c[1] for c in choices}[u])
+crosswalk_file = st.file_uploader(L.UNIT_IMPORT_CROSSWALK, type=["csv"], key="units_crosswalk",
+                                  help=L.UNIT_IMPORT_CROSSWALK_HELP)
+if upload is None:
+    st.stop()
+if datum is None:
+    st.warning(L.UNIT_IMPORT_DATUM_REQUIRED)
+    st.stop()
+if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+    st.error(L.IMPORT_TOO_LARGE.format(mb=MAX_UPLOAD_MB))
+    st.stop()
+try:
+    crosswalk = read_crosswalk(crosswalk_file.getvalue().decode("utf-8-sig")) if crosswalk_file else {}
+except (InvalidInput, UnicodeDecodeError) as invalid:
+    st.error(str(invalid) if isinstance(invalid, InvalidInput) else L.UNIT_IMPORT_NOT_UTF8)
+    st.stop()
+parent_code = next((code for unit_id, code in cached.unit_codes(actor) if unit_id == parent), None)
+options = UnitImportOptions(datum=datum, name_property=name_property.strip() or "name",
+                            code_property=code_property.strip() or "adcode", parent_code=parent_code,
+                            crosswalk=crosswalk, parent_code_property=parent_property.strip() or None,
+                            population_property=population_property.strip() or None, source_name=upload.name)
+with read_session(cached.engine()) as session:
+    plan = plan_unit_import(session, upload.getvalue(), options)
+
+if plan.problems:
+    st.error(L.UNIT_IMPORT_HAS_PROBLEMS.format(count=len(plan.problems)), icon=":material/error:")
+    st.subheader(L.UNIT_IMPORT_PROBLEMS_TITLE, anchor=False)
+    st.table(pd.DataFrame(plan.problem_rows()))
+    st.stop()
+st.subheader(L.UNIT_IMPORT_PLAN_TITLE, anchor=False)
+st.dataframe(pd.DataFrame(plan.rows()), hide_index=True, width="stretch", key="units_plan")
+if st.button(L.UNIT_IMPORT_APPLY, type="primary", icon=":material/upload:", key="units_apply"):
+    try:
+        with web_session.refusals(), write_session(cached.engine()) as session:
+            result = apply_unit_import(session, actor, plan)
+    except InvalidInput as invalid:
+        st.error(str(invalid))
+    else:
+        cached.invalidate()
+        st.success(result.summary())

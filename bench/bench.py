@@ -157,5 +157,98 @@ def desk(
           f"p95 {runs[int(len(runs) * 0.95) - 1]:.2f} ms")
 
 
+
+
+def _tree_bytes(node) -> int:
+    """Serialized size of every element under an AppTest node (what the server sends for one render)."""
+    own = len(node.proto.SerializeToString()) if getattr(node, "proto", None) is not None else 0
+    return own + sum(_tree_bytes(child) for child in getattr(node, "children", {}).values())
+
+
+@app.command("map")
+def map_page(
+    url: Annotated[str, typer.Option(help="Database URL holding a demo.")],
+    username: Annotated[str, typer.Option(help="Demo account whose view is measured.")] = "leader",
+    repeats: Annotated[int, typer.Option(help="Timed warm reruns.")] = 20,
+) -> None:
+    """案件地图: server time of a cold run and of warm reruns (AppTest), and the size of what one render sends."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from services.auth import actor_by_username
+
+    os.environ["FANZHA_DATABASE_URL"] = url
+    engine = make_engine(normalise_database_url(url))
+    upgrade(engine)
+    with read_session(engine) as session:
+        actor = actor_by_username(session, username, "127.0.0.1")
+    app_file = str(Path(__file__).resolve().parents[1] / "app.py")
+    for label, query in (("city districts", {}), ("city stations", {"depth": "2"}),
+                         ("city stations, 刷单返利, all bands", {"depth": "2", "type": "rebate"})):
+        at = AppTest.from_file(app_file, default_timeout=120)
+        at.session_state["fanzha_actor"] = actor
+        at.switch_page("views/map.py")
+        for name, value in query.items():
+            at.query_params[name] = value
+        started = time.perf_counter()
+        at.run()
+        cold = (time.perf_counter() - started) * 1000
+        warm = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            at.run()
+            warm.append((time.perf_counter() - started) * 1000)
+        warm.sort()
+        deck = at.get("deck_gl_json_chart")[0].proto
+        payload = _tree_bytes(at.main) + _tree_bytes(at.sidebar)
+        print(f"map [{label}]: cold {cold:.0f} ms; warm rerun median {statistics.median(warm):.0f} ms, "
+              f"p95 {warm[int(len(warm) * 0.95) - 1]:.0f} ms; deck JSON {len(deck.json) / 1024:,.0f} KiB, "
+              f"page elements {payload / 1024:,.0f} KiB")
+
+
+@app.command("import-cases")
+def import_cases(
+    rows: Annotated[int, typer.Option(help="Rows in the generated file.")] = 100_000,
+    backend: Annotated[str, typer.Option(help="sqlite or postgresql.")] = "sqlite",
+    pg_url: Annotated[str, typer.Option(help="Server for --backend postgresql.")] = "postgresql://postgres@127.0.0.1:5432/test",
+) -> None:
+    """Import a generated n-row CSV of cases into a new database with the 漳州 units: whole time, then re-import."""
+    import random
+
+    from services.case_import import import_file
+    url = _fresh_database(backend, pg_url)
+    engine = make_engine(url)
+    upgrade(engine)
+    load_demo(engine, DemoSpec(cases=100, seed=1, anchor=ANCHOR))  # the 漳州 units (and 100 demo cases)
+    with read_session(engine) as session:
+        stations = session.execute(select(Unit.code).where(Unit.level == 3)).scalars().all()
+    random.seed(1)
+    types = ["刷单返利类", "虚假网络投资理财类", "冒充电商物流客服类", "贷款、代办信用卡类", "冒充公检法及政府机关类"]
+    lines = ["案件编号,所属单位,接报时间,诈骗类型,损失金额（元）,经度,纬度,受害人年龄"]
+    for n in range(rows):
+        lines.append(f"BENCH{n:08d},{random.choice(stations)},2026-{random.randint(1, 11):02d}-{random.randint(1, 28):02d} "
+                     f"{random.randint(0, 23):02d}:{random.randint(0, 59):02d},{random.choice(types)},"
+                     f"{random.lognormvariate(9.5, 1.5):.2f},{117.6 + random.random() * 0.3:.5f},"
+                     f"{24.5 + random.random() * 0.3:.5f},{random.randint(18, 80)}")
+    data = "\n".join(lines).encode("utf-8")
+    phases: dict[str, float] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        phases.setdefault(phase, time.perf_counter())
+
+    for attempt in ("first import", "re-import (no changes)"):
+        phases.clear()
+        started = time.perf_counter()
+        report = import_file(engine, None, data, "bench.csv", "wgs84", progress=progress)
+        seconds = time.perf_counter() - started
+        assert not report.errors, report.errors[:5]
+        outcome = report.outcome
+        read = phases.get("write", time.perf_counter()) - started
+        print(f"import-cases [{backend}] {attempt}: {rows:,} rows ({len(data) / 1e6:.1f} MB) in {seconds:.1f} s "
+              f"(validation {read:.1f} s); created {outcome.created:,}, updated {outcome.updated:,}, "
+              f"unchanged {outcome.unchanged:,}; peak RSS {_peak_rss_mb():,.0f} MB")
+
+
 if __name__ == "__main__":
     app()

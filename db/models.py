@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import false as sql_false
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime
@@ -299,6 +300,10 @@ class AccountabilityRule(SQLModel, table=True):
     deadline_days: int
     effective_from: date
     created_at: datetime = Field(**_utc())
+    # A retired version ends its level from effective_from on (the level no longer raises items).
+    retired: bool = Field(default=False, sa_column_kwargs={"server_default": sql_false()})
+    created_by: str | None = Field(default=None, max_length=64)
+    reason: str | None = Field(default=None, sa_type=Text)
 
 
 class AccountabilityItem(SQLModel, table=True):
@@ -324,6 +329,56 @@ class AccountabilityItem(SQLModel, table=True):
     needs_review: bool = False
     raised_at: datetime = Field(**_utc())
     closed_at: datetime | None = Field(default=None, **_utc(nullable=True))
+    explanation: str | None = Field(default=None, sa_type=Text)
+    # 倒查: the station's review of its own prevention work (50万 level and above).
+    prevention_review: str | None = Field(default=None, sa_type=Text)
+    submitted_at: datetime | None = Field(default=None, **_utc(nullable=True))
+    review_note: str | None = Field(default=None, sa_type=Text)
+    decision_note: str | None = Field(default=None, sa_type=Text)
+    escalated_from_level: str | None = Field(default=None, max_length=16)
+    needs_review_reason: str | None = Field(default=None, sa_type=Text)
+
+
+class AccountabilityEvent(SQLModel, table=True):
+    """One step in an accountability item's history: raised, escalated, flagged, submitted, reviewed, closed."""
+
+    __tablename__ = "accountability_event"
+    __table_args__ = (Index("ix_accountability_event_item_at", "item_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(sa_column=_fk("accountability_item.id", nullable=False, ondelete="CASCADE"))
+    at: datetime = Field(**_utc())
+    # No foreign key: like the audit log, the history outlives the account.
+    user_id: int | None = None
+    username: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=16)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    from_level: str | None = Field(default=None, max_length=16)
+    to_level: str | None = Field(default=None, max_length=16)
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class AccountabilityAttachment(SQLModel, table=True):
+    """A file submitted with an explanation (scan, photo, minutes), kept in the database."""
+
+    __tablename__ = "accountability_attachment"
+    __table_args__ = (
+        Index("ix_accountability_attachment_item", "item_id"),
+        CheckConstraint(f"size BETWEEN 0 AND {ATTACHMENT_MAX_BYTES}", name="ck_accountability_attachment_size"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(sa_column=_fk("accountability_item.id", nullable=False, ondelete="CASCADE"))
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size: int
+    content: bytes = Field(sa_type=LargeBinary)
+    uploaded_by: str | None = Field(default=None, max_length=64)
+    at: datetime = Field(**_utc())
 
 
 class AppUser(SQLModel, table=True):

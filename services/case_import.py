@@ -1,14 +1,14 @@
 """Write validated case rows from a file: all or nothing, keyed by case number, revisions and accountability kept."""
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from db.engine import read_session, write_session
-from db.models import AccountabilityRule, FraudCase, Unit
+from db.models import FraudCase, Unit
 from services import accountability, audit
 from services import labels as L
 from services.actor import AccessDenied, Actor
@@ -41,8 +41,9 @@ class ImportOutcome:
 
 
 def _values(record) -> dict:
-    data = asdict(record) if is_dataclass(record) else dict(record)
-    return {name: data[name] for name in WRITABLE if name in data}
+    if isinstance(record, dict):
+        return {name: record[name] for name in WRITABLE if name in record}
+    return {name: getattr(record, name) for name in WRITABLE if hasattr(record, name)}
 
 
 def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
@@ -68,10 +69,6 @@ def _check_scope(session: Session, actor: Actor | None, rows: list[dict], existi
         raise AccessDenied(L.IMPORT_OUT_OF_SCOPE)
 
 
-def _lowest_threshold(session: Session) -> int | None:
-    return session.execute(select(func.min(AccountabilityRule.threshold_fen))).scalar()
-
-
 def _insert_new(session: Session, rows: list[dict], now: datetime, progress: Progress | None, done: int,
                 total: int) -> int:
     for chunk in _chunks(rows, INSERT_CHUNK):
@@ -82,15 +79,6 @@ def _insert_new(session: Session, rows: list[dict], now: datetime, progress: Pro
         if progress:
             progress(done, total)
     return done
-
-
-def _raise_accountability(session: Session, rows: list[dict], actor: Actor | None, now: datetime) -> None:
-    threshold = _lowest_threshold(session)
-    if threshold is None:
-        return
-    over = [row["case_no"] for row in rows if row["loss_fen"] >= threshold]
-    for case in _existing(session, over).values():
-        accountability.on_case_saved(session, case, None, actor, now)
 
 
 def import_records(session: Session, actor: Actor | None, records: Sequence, *, filename: str,
@@ -106,7 +94,7 @@ def import_records(session: Session, actor: Actor | None, records: Sequence, *, 
     _check_scope(session, actor, rows, existing)
     new_rows = [row for row in rows if row["case_no"] not in existing]
     done = _insert_new(session, new_rows, now, progress, 0, len(rows))
-    _raise_accountability(session, new_rows, actor, now)
+    accountability.backfill(session, now, actor)  # the new cases over a threshold, set-wise
     updated = unchanged = 0
     reason = L.IMPORT_REVISION_REASON.format(filename=filename)
     for row in rows:

@@ -377,6 +377,7 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     UNMASK = "unmask"
     DENIED = "denied"
+    IMPORT = "import"
 
 
 AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
@@ -389,6 +390,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.EXPORT: "导出",
     AuditAction.UNMASK: "查看完整信息",
     AuditAction.DENIED: "拒绝访问",
+    AuditAction.IMPORT: "导入",
 }
 
 # Login, accounts and access
@@ -609,3 +611,580 @@ V_AGE = "年龄应在 0–120 之间。"
 V_REQUIRED = "请填写{field}。"
 V_TO_CASE_NEEDS_JURISDICTION = "转立案需选择涉及辖区。"
 V_JURISDICTION_SCOPE = "所选辖区不在您的管辖范围内。"
+
+# Case edits and revisions (services/case_write.py)
+CLI_USERNAME = "cli"  # the audit trail's user name for the fanzha command line
+CASE_FIELD_LABELS = {
+    "loss_fen": "损失金额", "fraud_type": "诈骗类型", "unit_id": "所属单位", "status": "案件状态",
+    "recovered_fen": "挽回金额", "frozen_fen": "冻结金额",
+}
+CASE_AMOUNT_NEGATIVE = "金额不能为负数。"
+CASE_AMOUNT_TOO_LARGE = "金额超过 10 亿元，请核对。"
+CASE_RECOVERED_OVER_LOSS = "挽回金额不能大于损失金额。"
+CASE_REASON_REQUIRED = "调低损失金额或更改诈骗类型须填写理由（至少 4 个字）。"
+CASE_CHANGED_MEANWHILE = "该案件已被他人修改，请刷新页面后重新编辑。"
+CASE_NO_REQUIRED = "请填写案件编号。"
+CASE_NO_TOO_LONG = "案件编号不能超过 40 个字符。"
+CASE_NO_TAKEN = "案件编号“{case_no}”已存在。"
+CASE_REPORTED_IN_FUTURE = "接报时间不能晚于现在。"
+CASE_OCCURRED_AFTER_REPORT = "发案时间不能晚于接报时间。"
+CASE_EDIT = "编辑案件"
+CASE_EDIT_SAVE = "保存修改"
+CASE_EDIT_REASON = "修改理由"
+CASE_EDIT_REASON_HELP = "调低损失金额或更改诈骗类型时必填，将记入修改记录。"
+CASE_EDIT_SAVED = "已保存：{fields}。"
+CASE_EDIT_NOTHING = "没有改动，未保存。"
+CASE_EDIT_INVALID = "有 {count} 处需要修改，未保存。"
+CASE_REVISIONS = "修改记录"
+CASE_REVISIONS_EMPTY = "暂无修改记录。"
+REVISION_COLUMNS = {"at": "时间", "username": "修改人", "field": "项目", "old": "原值", "new": "新值",
+                    "reason": "理由", "source": "来源"}
+CASE_SOURCE_LABELS = {"manual": "手工", "import": "导入", "call": "来电转立案", "demo": "演示"}
+CASE_NEW = "新增案件"
+CASE_NEW_SAVE = "登记案件"
+CASE_NEW_SAVED = "已登记案件 {case_no}。"
+FIELD_CASE_NO = "案件编号"
+FIELD_UNIT = "所属单位"
+FIELD_REPORTED_DATE = "接报日期"
+FIELD_REPORTED_TIME = "接报时间"
+FIELD_FRAUD_TYPE = "诈骗类型"
+FIELD_STATUS = "案件状态"
+FIELD_LOSS_YUAN = "损失金额（元）"
+FIELD_RECOVERED_YUAN = "挽回金额（元）"
+FIELD_FROZEN_YUAN = "冻结金额（元）"
+FIELD_ADDRESS = "发案地址"
+AMOUNT_INVALID = "请输入金额（元），例如 12345.67，最多两位小数。"
+
+# Case import: writing (services/case_import.py) and the page
+IMPORT_OUT_OF_SCOPE = "文件中有案件属于您管辖范围以外的单位，未导入。"
+IMPORT_REVISION_REASON = "导入文件“{filename}”"
+IMPORT_AUDIT_DETAIL = "导入 {filename}：新增 {created} 起，更新 {updated} 起，未变 {unchanged} 起"
+IMPORT_TITLE = "案件导入"
+IMPORT_INTRO = ("从其他警务系统导出的 CSV 或 Excel（.xlsx）文件导入案件：以**案件编号**为准，已有的案件按文件更新"
+                "（变化记入修改记录），新的案件新增；只要有一行有误，整个文件都不导入。")
+IMPORT_TEMPLATE_XLSX = "下载 Excel 模板"
+IMPORT_TEMPLATE_CSV = "下载 CSV 模板"
+IMPORT_TEMPLATE_NAME = "案件导入模板"
+IMPORT_FILE = "选择文件"
+IMPORT_FILE_HELP = "CSV（UTF-8 或 GBK 编码）或 Excel .xlsx，第一行为表头，列名见模板。"
+IMPORT_DATUM = "文件中经纬度的坐标系"
+IMPORT_DATUM_WGS84 = "WGS84（GPS、天地图）"
+IMPORT_DATUM_GCJ02 = "GCJ-02（高德、腾讯地图）"
+IMPORT_DATUM_HELP = "导入时统一换算为 WGS84 保存。不清楚时请询问导出数据的系统管理员。"
+IMPORT_TOO_LARGE = "文件超过 {mb} MB，请分成几个文件导入。"
+IMPORT_START = "开始导入"
+IMPORT_READING = "正在校验"
+IMPORT_WRITING = "正在写入"
+IMPORT_REFUSED = "文件中有 {count} 处错误，整个文件未导入。请按下表修改后重新导入。"
+IMPORT_COL_ROW = "行号"
+IMPORT_COL_COLUMN = "列"
+IMPORT_COL_REASON = "问题"
+IMPORT_ERRORS_DOWNLOAD = "下载错误清单"
+IMPORT_ERRORS_NAME = "导入错误清单.csv"
+IMPORT_DONE = "导入完成：新增 {created:,} 起，更新 {updated:,} 起，未变 {unchanged:,} 起。"
+
+# Jurisdiction import from GeoJSON (services/unit_import.py, `fanzha import-units`)
+class Datum(StrEnum):
+    """Coordinate datum of an imported boundary file (stored boundaries are always WGS84)."""
+
+    WGS84 = "wgs84"
+    GCJ02 = "gcj02"
+
+
+DATUM_LABELS: dict[Datum, str] = {Datum.WGS84: "WGS84（GPS、天地图）", Datum.GCJ02: "GCJ-02（高德、腾讯）"}
+
+
+class ImportAction(StrEnum):
+    """What importing one feature does to its unit."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+
+
+IMPORT_ACTION_LABELS: dict[ImportAction, str] = {
+    ImportAction.CREATE: "新增", ImportAction.UPDATE: "更新", ImportAction.UNCHANGED: "未变",
+}
+UNIT_IMPORT_COLUMNS = {
+    "number": "要素序号", "code": "区划代码", "source_code": "文件中代码", "name": "单位名称",
+    "parent": "上级单位", "action": "操作", "reason": "问题",
+}
+UNIT_IMPORT_TOP_LEVEL = "（顶级单位）"
+UNIT_IMPORT_WHOLE_FILE = "（整个文件）"
+UNIT_IMPORT_POPULATION_SOURCE = "辖区导入"
+UNIT_IMPORT_NOT_UTF8 = "文件不是 UTF-8 编码的文本。"
+UNIT_IMPORT_NOT_JSON = "文件不是有效的 JSON：{error}"
+UNIT_IMPORT_NOT_COLLECTION = "文件应为 GeoJSON FeatureCollection（含 features 列表）。"
+UNIT_IMPORT_NO_FEATURES = "文件中没有要素。"
+UNIT_IMPORT_NOT_FEATURE = "不是 GeoJSON 要素（Feature）。"
+UNIT_IMPORT_MISSING_PROPERTY = "缺少属性“{property}”。"
+UNIT_IMPORT_BAD_CODE = "属性“{property}”的值“{value}”不是区划代码（应为不超过 12 位的数字）。"
+UNIT_IMPORT_NAME_TOO_LONG = "名称“{name}”超过 {limit} 个字。"
+UNIT_IMPORT_BAD_POPULATION = "人口“{value}”应为非负整数。"
+UNIT_IMPORT_NOT_POLYGON = "几何类型为 {kind}，只接受 Polygon 或 MultiPolygon。"
+UNIT_IMPORT_BAD_COORDINATES = "几何坐标无法解析：{error}"
+UNIT_IMPORT_EMPTY_GEOMETRY = "几何为空。"
+UNIT_IMPORT_OUTSIDE_CHINA = (
+    "坐标超出中国范围（经度 73–136°、纬度 3–54°），实际范围 {bounds}：可能经纬度颠倒，或使用了投影坐标。"
+)
+UNIT_IMPORT_INVALID_GEOMETRY = "几何无效：{reason}"
+UNIT_IMPORT_GEOMETRY_REASONS = {
+    "Ring Self-intersection": "环自相交",
+    "Self-intersection": "边界自相交",
+    "Too few points": "点数过少",
+    "Hole lies outside shell": "内环在外环之外",
+    "Nested holes": "内环相互嵌套",
+    "Nested shells": "外环相互嵌套",
+    "Interior is disconnected": "内部不连通",
+    "Duplicate Rings": "环重复",
+    "Invalid Coordinate": "坐标无效",
+    "Ring is not closed": "环未闭合",
+}
+UNIT_IMPORT_DUPLICATE = "代码 {code} 在文件中重复（与第 {first} 个要素相同）。"
+UNIT_IMPORT_AMBIGUOUS = "有多个单位使用区划代码 {code}：{units}。"
+UNIT_IMPORT_CODE_TAKEN = "单位编码 {code} 已被“{unit}”使用，但该单位的区划代码不是 {code}。"
+UNIT_IMPORT_PARENT_CYCLE = "上级关系成环：{codes}。"
+UNIT_IMPORT_TOO_DEEP = "层级超过 4 级（上级为“{parent}”）。"
+UNIT_IMPORT_HAS_PROBLEMS = "文件有 {count} 处问题，未导入。"
+UNIT_IMPORT_AUDIT_DETAIL = "导入辖区{source}：新增 {created} 个，更新 {updated} 个，未变 {unchanged} 个"
+UNIT_IMPORT_SUMMARY = "已导入辖区：新增 {created} 个单位，更新 {updated} 个，未变 {unchanged} 个。"
+UNIT_IMPORT_DRY_RUN = "仅预览（--dry-run），未写入数据库。"
+UNIT_IMPORT_PLAN_TITLE = "导入计划"
+UNIT_IMPORT_PROBLEMS_TITLE = "问题清单"
+UNIT_IMPORT_FILE_UNREADABLE = "无法读取文件 {path}：{error}"
+CROSSWALK_HEADER = "代码对照表第 1 行应为表头“旧代码,新代码”或“old,new”。"
+CROSSWALK_COLUMNS = "代码对照表第 {line} 行应为两列（旧代码,新代码）。"
+CROSSWALK_BAD_CODE = "代码对照表第 {line} 行：“{value}”不是区划代码（应为不超过 12 位的数字）。"
+CROSSWALK_CONFLICT = "代码对照表第 {line} 行：旧代码 {old} 已对应 {new}，不能再对应 {other}。"
+CROSSWALK_NOT_TEXT = "代码对照表不是有效的 CSV 文本：{error}"
+
+# Case map (services/case_map.py, components/case_map.py)
+
+
+class MapWindow(StrEnum):
+    """Time windows of the case map."""
+
+    TODAY = "today"
+    DAYS_7 = "7d"
+    DAYS_30 = "30d"
+    MONTH = "month"
+    CUSTOM = "custom"
+
+
+MAP_WINDOW_LABELS: dict[MapWindow, str] = {
+    MapWindow.TODAY: "今日",
+    MapWindow.DAYS_7: "近7天",
+    MapWindow.DAYS_30: "近30天",
+    MapWindow.MONTH: "本月",
+    MapWindow.CUSTOM: "自定义",
+}
+
+
+class MapMeasure(StrEnum):
+    """What colours the jurisdictions on the case map."""
+
+    CASES = "cases"
+    LOSS = "loss"
+    PER_10K = "per_10k"
+
+
+MAP_MEASURE_LABELS: dict[MapMeasure, str] = {
+    MapMeasure.CASES: "案件数（起）",
+    MapMeasure.LOSS: "损失金额（万元）",
+    MapMeasure.PER_10K: "每万人案件数（起/万人）",
+}
+MAP_DEPTH_LABEL = "显示层级"
+MAP_DEPTH_FALLBACK = "下{depth}级单位"
+MAP_CUSTOM_RANGE_REQUIRED = "请选择自定义时段的起止日期。"
+MAP_CUSTOM_TOO_LONG = "自定义时段最长 {days} 天。"
+MAP_WINDOW_UNKNOWN = "未知的时间范围。"
+MAP_BAD_PERIOD = "时段无效：起始时间须早于截止时间。"
+MAP_BAD_DEPTH = "显示层级只能是下一级或下两级。"
+MAP_BAD_LOSS_BAND = "损失金额区间无效。"
+MAP_BAD_FRAUD_TYPE = "未知的诈骗类型。"
+MAP_TIP_CASES = "案件 {cases:,} 起"
+MAP_TIP_LOSS = "损失 {loss} 万元"
+MAP_TIP_CHANGE = "环比 案件 {cases} · 损失 {loss}"
+MAP_TIP_PER_10K = "每万人 {value} 起"
+MAP_TIP_POPULATION_UNKNOWN = "人口未知"
+MAP_TIP_UNLOCATED = "未定位 {count:,} 起"
+MAP_TIP_CELL = "本格案件 {cases:,} 起\n损失 {loss} 万元"
+MAP_TIP_POINT = "{fraud_type}\n损失 {loss} 万元"
+MAP_LEGEND_NO_DATA = "无数据/人口未知"
+MAP_LEGEND_BELOW = "< {upper}"
+MAP_LEGEND_RANGE = "{lower} – {upper}"
+MAP_LEGEND_ABOVE = "≥ {lower}"
+MAP_LEGEND_MARKS_POINTS = "圆点：单起案件（大小表示损失金额）"
+MAP_LEGEND_MARKS_GRID = "圆圈：网格汇总（约 {size} 米见方，大小表示案件数）"
+MAP_LEGEND_UNLOCATED = "另有 {count:,} 起案件未定位（已计入所属单位，地图上不显示）"
+MAP_DETAIL_TREND = "近 12 周趋势"
+MAP_DETAIL_TYPES = "诈骗类型分布"
+MAP_DETAIL_LARGEST = "损失最大的案件"
+MAP_DETAIL_ACCOUNTABILITY = "未办结的问责事项"
+MAP_DETAIL_INTERCEPTIONS = "网点阻截"
+MAP_DETAIL_RECOVERED = "挽回金额"
+MAP_COL_WEEK = "周（起始日）"
+MAP_COL_DUE = "办理期限"
+MAP_COL_LEVEL = "问责层级"
+MAP_COL_INTERCEPTIONS = "阻截笔数"
+MAP_COL_INTERCEPTED = "阻截金额(万元)"
+
+# Case import file (services/case_file.py, services/case_cells.py): template columns, file and cell errors
+# Column key (a FraudCase field) → (header, how to fill it, example). {…} placeholders are filled from the enums above.
+CASE_FILE_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "case_no": ("案件编号", "最多 40 个字符，不区分大小写；以此为准，重复导入同一编号不会产生重复案件", "A3506052026112000001"),
+    "unit_id": ("所属单位", "单位编码或单位名称，须为本单位或下级单位", "350605100"),
+    "reported_at": ("接报时间", "北京时间，如 2026-11-20 10:30、2026/11/20 10:30:00、2026-11-20；不得晚于现在",
+                    "2026-11-20 10:30"),
+    "occurred_at": ("发案时间", "格式同接报时间，不得晚于接报时间", "2026-11-19 21:15"),
+    "fraud_type": ("诈骗类型", "以下之一（“类”字可省略）：{choices}", "刷单返利类"),
+    "loss_fen": ("损失金额（元）", "以元为单位，最多两位小数，可写 1,234.56 或 12.3万；无损失填 0", "35000"),
+    "recovered_fen": ("挽回金额（元）", "格式同损失金额，不得大于损失金额；不填为 0", "0"),
+    "frozen_fen": ("冻结金额（元）", "格式同损失金额；不填为 0", "5000.5"),
+    "status": ("案件状态", "以下之一：{choices}；不填为“已立案”", "侦查中"),
+    "contact_channel": ("联系渠道", "以下之一：{choices}", "QQ"),
+    "payment_channel": ("支付方式", "以下之一：{choices}", "银行卡转账"),
+    "lon": ("经度", "十进制度数，与纬度同时填写；坐标系（WGS84 或 GCJ-02）在导入时选择", "117.7612"),
+    "lat": ("纬度", "十进制度数，与经度同时填写", "24.6213"),
+    "address": ("发案地址", "最多 {limit} 个字", "长泰区武安镇某小区"),
+    "victim_name": ("受害人姓名", "最多 {limit} 个字", "张某某"),
+    "victim_gender": ("受害人性别", "男 或 女", "女"),
+    "victim_age": ("受害人年龄", "0–120 的整数", "28"),
+    "victim_occupation": ("受害人职业", "如 {choices}；最多 {limit} 个字", "企业职员"),
+    "victim_education": ("文化程度", "如 {choices}；最多 {limit} 个字", "本科"),
+    "victim_economic": ("经济状况", "如 {choices}；最多 {limit} 个字", "一般"),
+    "victim_reached_by_propaganda": ("是否接触过防诈宣传", "是 或 否；不详可不填", "否"),
+    "summary": ("简要案情", "不限字数", "受害人在QQ群看到兼职刷单广告，按要求垫付后无法提现。"),
+}
+# Other headers other systems' exports use for the same columns (the template's own header also matches
+# without its “（元）” suffix, with half-width brackets and with spaces or a * mark).
+CASE_FILE_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "case_no": ("案号", "警情编号"),
+    "unit_id": ("单位", "管辖单位", "立案单位", "单位编码", "单位名称"),
+    "reported_at": ("报案时间", "接警时间", "接报警时间"),
+    "occurred_at": ("案发时间",),
+    "fraud_type": ("案件类型", "诈骗类别"),
+    "loss_fen": ("被骗金额",),
+    "victim_name": ("姓名",),
+    "victim_gender": ("性别",),
+    "victim_age": ("年龄",),
+    "victim_occupation": ("职业",),
+    "victim_economic": ("经济情况",),
+    "victim_reached_by_propaganda": ("是否接触过反诈宣传",),
+    "summary": ("案情", "简要案情描述"),
+}
+CASE_FILE_EDUCATION_ALIASES: dict[str, str] = {
+    "小学": "小学及以下", "文盲": "小学及以下", "高中": "高中/中专", "中专": "高中/中专", "职高": "高中/中专",
+    "技校": "高中/中专", "专科": "大专", "大学本科": "本科", "硕士": "研究生", "博士": "研究生",
+}
+CASE_FILE_YES = ("是", "有", "y", "yes", "true", "1", "√")
+CASE_FILE_NO = ("否", "无", "没有", "n", "no", "false", "0", "×")
+CASE_FILE_UNKNOWN = ("不详", "未知", "不清楚")
+CASE_FILE_GENDER_ALIASES: dict[str, str] = {"男性": "male", "女性": "female", "m": "male", "f": "female"}
+CASE_FILE_FRAUD_TYPE_ALIASES: dict[str, str] = {"其它": "other"}
+CASE_FILE_SHEET_CASES = "案件"
+CASE_FILE_SHEET_HELP = "填写说明"
+CASE_FILE_HELP_HEADERS = ("列名", "是否必填", "填写格式", "示例")
+CASE_FILE_REQUIRED = "必填"
+CASE_FILE_OPTIONAL = "选填"
+CASE_FILE_NOTES = (
+    "第一行为表头，从第二行起每行一起案件；列的顺序不限，选填列可以删去，无法识别的列会被忽略。",
+    "示例行仅供参考，导入前请删除。",
+    "只要有一行有误，整个文件都不导入；系统会列出每一处错误的行号、列名和原因。",
+    "以案件编号为准：编号已存在的案件按文件内容更新，不会重复新增。",
+    "时间按北京时间填写；金额以元为单位，精确到分。",
+    "经纬度的坐标系（WGS84 或 GCJ-02）在导入页面选择，系统统一换算为 WGS84 保存。",
+    "CSV 文件可用 UTF-8 或 GBK 编码；每个文件最多 {limit:,} 行。",
+)
+CASE_FILE_WARN_IGNORED = "以下列无法识别，已忽略：{columns}。"
+# Whole-file problems (reported as row 0, or row 1 for the header)
+CASE_FILE_UNSUPPORTED = "只能导入 CSV 或 Excel（.xlsx）文件。"
+CASE_FILE_XLS = ("不支持旧版 Excel（.xls）或设置了密码的文件：请在 Excel 中取消密码并“另存为” .xlsx 或 CSV 后"
+                 "再导入。")
+CASE_FILE_XLSX_UNREADABLE = "无法读取该 Excel 文件：文件可能已损坏或设置了密码。"
+CASE_FILE_NO_SHEET = "该 Excel 文件中没有工作表。"
+CASE_FILE_NOT_TEXT = "该文件不是文本格式的 CSV。"
+CASE_FILE_ENCODING = "无法识别文件编码：请将 CSV 保存为 UTF-8 或 GBK 编码。"
+CASE_FILE_CSV_BROKEN = "CSV 文件第 {line} 行附近格式有误（引号不成对或单元格内容过长）。"
+CASE_FILE_EMPTY = "文件是空的。"
+CASE_FILE_NO_DATA = "文件中没有案件数据（只有表头）。"
+CASE_FILE_TOO_MANY_ROWS = "文件超过 {limit:,} 行，请拆分成几个文件分批导入。"
+CASE_FILE_MISSING_COLUMNS = "缺少必填列：{columns}。请按导入模板填写表头。"
+CASE_FILE_DUPLICATE_COLUMN = "表头中“{column}”列出现了不止一次。"
+CASE_FILE_WHOLE_FILE = "（整个文件）"
+CASE_FILE_HEADER_ROW = "（表头）"
+CASE_FILE_DATUM_INVALID = "坐标系只能是 WGS84 或 GCJ-02。"
+# Cell problems (row, column, reason)
+CASE_FILE_REQUIRED_EMPTY = "必填，不能为空。"
+CASE_FILE_TOO_LONG = "超过 {limit} 个字。"
+CASE_FILE_CONTROL_CHARS = "含有换行符或不可见的控制字符。"
+CASE_FILE_DUPLICATE_CASE_NO = "与第 {row} 行案件编号重复。"
+CASE_FILE_UNIT_UNKNOWN = "找不到单位“{value}”：请填写本单位或下级单位的编码或名称。"
+CASE_FILE_TIME_FORMAT = "无法识别的时间“{value}”，应为 2026-11-20 10:30 这样的格式。"
+CASE_FILE_TIME_NO_DATE = "只有时刻没有日期。"
+CASE_FILE_DATE_INVALID = "日期或时刻不存在：“{value}”。"
+CASE_FILE_TIME_TOO_OLD = "时间早于 {year} 年，请核对。"
+CASE_FILE_TIME_FUTURE = "时间晚于现在，请核对。"
+CASE_FILE_OCCURRED_AFTER_REPORTED = "发案时间晚于接报时间。"
+CASE_FILE_FRAUD_TYPE_UNKNOWN = "无法识别的诈骗类型“{value}”，请按《填写说明》中的类型名称填写。"
+CASE_FILE_CHOICE_UNKNOWN = "无法识别“{value}”，应为：{choices}。"
+CASE_FILE_AMOUNT_FORMAT = "无法识别的金额“{value}”，应为以元为单位的数字，如 1234.56 或 12.3万。"
+CASE_FILE_AMOUNT_DECIMALS = "金额最多两位小数（精确到分）。"
+CASE_FILE_AMOUNT_NEGATIVE = "金额不能为负数。"
+CASE_FILE_AMOUNT_TOO_LARGE = "金额超过 10 亿元，请核对。"
+CASE_FILE_RECOVERED_OVER_LOSS = "挽回金额大于损失金额。"
+CASE_FILE_COORD_FORMAT = "无法识别的坐标“{value}”，应为十进制度数，如 117.7612。"
+CASE_FILE_LON_RANGE = "经度应在 -180 到 180 之间。"
+CASE_FILE_LAT_RANGE = "纬度应在 -90 到 90 之间。"
+CASE_FILE_COORDS_SWAPPED = "经度、纬度可能填反了。"
+CASE_FILE_COORDS_PAIR = "经度和纬度须同时填写。"
+CASE_FILE_AGE = "年龄应为 0–120 的整数。"
+
+# Accountability (services/accountability*.py, services/integrity.py, views/accountability.py, views/rules.py)
+
+
+class ItemAction(StrEnum):
+    """Steps in an accountability item's history."""
+
+    RAISED = "raised"
+    ESCALATED = "escalated"
+    FLAGGED = "flagged"
+    FLAG_KEPT = "flag_kept"
+    FLAG_CLOSED = "flag_closed"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    CLOSED = "closed"
+    UNIT_CHANGED = "unit_changed"
+
+
+ITEM_ACTION_LABELS: dict[ItemAction, str] = {
+    ItemAction.RAISED: "触发",
+    ItemAction.ESCALATED: "升级",
+    ItemAction.FLAGGED: "损失下调待复核",
+    ItemAction.FLAG_KEPT: "复核后保留",
+    ItemAction.FLAG_CLOSED: "复核后关闭",
+    ItemAction.SUBMITTED: "提交说明",
+    ItemAction.APPROVED: "审核通过",
+    ItemAction.RETURNED: "退回",
+    ItemAction.CLOSED: "关闭",
+    ItemAction.UNIT_CHANGED: "改归单位",
+}
+
+
+class Decision(StrEnum):
+    """The accountability decision recorded when a 100万-level item is closed (三步教育问责)."""
+
+    REMINDER = "reminder"
+    TALK = "talk"
+    ADMONISH = "admonish"
+    OTHER = "other"
+
+
+DECISION_LABELS: dict[Decision, str] = {
+    Decision.REMINDER: "打招呼",
+    Decision.TALK: "谈话",
+    Decision.ADMONISH: "告诫",
+    Decision.OTHER: "其他",
+}
+
+
+class IntegrityKind(StrEnum):
+    """Kinds of integrity flag (guarding against downgrading)."""
+
+    BUNCHING = "bunching"
+    DOWNWARD = "downward"
+    RETYPED = "retyped"
+
+
+INTEGRITY_KIND_LABELS: dict[IntegrityKind, str] = {
+    IntegrityKind.BUNCHING: "损失金额集中在门槛之下",
+    IntegrityKind.DOWNWARD: "损失下调跨过门槛",
+    IntegrityKind.RETYPED: "改为非电信网络诈骗类型",
+}
+
+ACC_TRANSITION_REFUSED = "该事项当前状态为“{status}”，不能{action}。"
+ACC_EXPLANATION_REQUIRED = "请填写情况说明（至少 {length} 个字）。"
+ACC_PREVENTION_REQUIRED = "50万元以上须填写宣传防范工作倒查情况（至少 {length} 个字）。"
+ACC_RETURN_REASON_REQUIRED = "退回须填写理由（至少 {length} 个字）。"
+ACC_DECISION_REQUIRED = "100万元以上的事项关闭时须选择问责决定（打招呼、谈话、告诫或其他）。"
+ACC_DECISION_NOTE_REQUIRED = "请填写问责决定的具体情况（至少 {length} 个字）。"
+ACC_FLAG_REASON_REQUIRED = "请填写复核理由（至少 {length} 个字）。"
+ACC_NOT_FLAGGED = "该事项没有待复核的损失下调。"
+ACC_OWN_SUBMISSION = "不能审核本人提交的说明。"
+ACC_TEXT_TOO_LONG = "内容过长：最多 {limit} 个字。"
+ACC_ATTACHMENT_TOO_LARGE = "附件“{name}”超过 {mb} MB。"
+ACC_ATTACHMENT_TOO_MANY = "附件最多 {count} 个。"
+ACC_ATTACHMENT_EMPTY = "附件“{name}”是空文件。"
+ACC_ATTACHMENT_NAME = "附件文件名无效。"
+ACC_NOTE_RAISED = "损失 {loss} 万元，达到“{level}”。"
+ACC_NOTE_ESCALATED = "损失由 {old} 万元增至 {new} 万元，由“{from_level}”升级为“{to_level}”，重新计算期限。"
+ACC_NOTE_FLAGGED = "损失由 {old} 万元下调为 {new} 万元，低于“{level}”门槛 {threshold} 万元，请领导复核后关闭或保留。"
+ACC_NOTE_UNIT_CHANGED = "案件改归“{unit}”。"
+ACC_AUDIT_DETAIL = "问责事项 {item_id}（案件 {case_no}）：{action}"
+ACC_ATTACHMENT_AUDIT = "下载问责附件“{name}”"
+
+RULE_THRESHOLD_INVALID = "门槛金额须大于 0。"
+RULE_THRESHOLD_ORDER = "{date} 起各级门槛须逐级递增：{levels}。"
+RULE_ACTION_REQUIRED = "请填写要求的措施。"
+RULE_RESPONSIBLE_REQUIRED = "请填写责任人。"
+RULE_DEADLINE_INVALID = "期限须为 1–{days} 天。"
+RULE_EFFECTIVE_PAST = "生效日期不能早于今天（{today}）：规则变更只对生效日以后接报的案件适用。"
+RULE_EFFECTIVE_TAKEN = "“{level}”在 {date} 已有规则版本，请选择其他生效日期。"
+RULE_REASON_REQUIRED = "请填写变更理由（至少 {length} 个字）。"
+RULE_FIELD_TOO_LONG = "最多 {limit} 个字。"
+RULE_AUDIT_DETAIL = "“{level}”新版本：{date} 起，门槛 {threshold} 万元，期限 {days} 天{retired}"
+RULE_RETIRED_SUFFIX = "（停用）"
+
+INTEGRITY_BUNCHING_DETAIL = ("{threshold} 万元门槛：{below_from}–{threshold} 万元 {below} 起，{threshold}–{above_to} 万元 "
+                             "{above} 起；按全部数据的分布，门槛下方应约占 {expected:.0%}（精确二项检验 p={p:.1e}）")
+INTEGRITY_DOWNWARD_DETAIL = "{count} 起案件的损失被下调到门槛以下"
+INTEGRITY_RETYPED_DETAIL = "{count} 起案件由电信网络诈骗类型改为“其他”"
+
+ACC_TITLE = "问责预警"
+ACC_UNIT_TABLE = "各单位问责事项"
+ACC_UNIT_COLUMNS = {
+    "unit": "单位", "open_l10w": "未关闭·10万+", "open_l50w": "未关闭·50万+", "open_l100w": "未关闭·100万+",
+    "overdue": "逾期(项)", "max_overdue": "最长逾期(天)", "needs_review": "待复核", "median_close": "关闭用时中位数(天)",
+    "this_month": "本月新增", "last_month": "上月同期",
+}
+ACC_ITEM_COLUMNS = {
+    "id": "编号", "case_no": "案件编号", "unit": "单位", "loss": "损失(万元)", "level": "级别", "status": "状态",
+    "due": "期限", "overdue": "逾期(天)", "flag": "待复核", "raised": "触发日期",
+}
+ACC_FILTER_LEVEL = "级别"
+ACC_FILTER_STATUS = "状态"
+ACC_FILTER_ALL = "全部"
+ACC_FILTER_OPEN = "仅未关闭"
+ACC_FILTER_OVERDUE = "仅逾期"
+ACC_FILTER_FLAGGED = "仅待复核"
+ACC_ITEMS_OF = "{unit}：问责事项 {count} 项"
+ACC_EMPTY = "没有符合条件的问责事项。"
+ACC_SELECT_UNIT_HINT = "点击表格中的一行进入该单位。"
+ACC_SELECT_ITEM_HINT = "点击一行查看事项详情。"
+ACC_OVERDUE_NOTE = "期限按北京时间计算：期限当天提交不算逾期，次日起计逾期天数。逾期以红色显示。"
+ACC_SUMMARY_OPEN = "未关闭事项"
+ACC_SUMMARY_OVERDUE = "逾期事项"
+ACC_SUMMARY_REVIEW = "待复核"
+ACC_SUMMARY_MONTH = "本月新增"
+ACC_BACK_TO_LIST = "返回列表"
+ACC_DETAIL = "问责事项 {item_id}：案件 {case_no}"
+ACC_FIELD_UNIT = "责任单位"
+ACC_FIELD_LOSS = "损失金额"
+ACC_FIELD_LEVEL = "级别"
+ACC_FIELD_STATUS = "状态"
+ACC_FIELD_ACTION = "要求措施"
+ACC_FIELD_RESPONSIBLE = "责任人"
+ACC_FIELD_DUE = "期限"
+ACC_FIELD_RULE = "依据规则"
+ACC_RULE_VERSION = "{date} 起施行的版本"
+ACC_FIELD_ESCALATED = "由“{level}”升级"
+ACC_FIELD_FLAG = "待复核"
+ACC_FIELD_EXPLANATION = "情况说明"
+ACC_FIELD_PREVENTION = "宣传防范工作倒查"
+ACC_FIELD_REVIEW_NOTE = "审核意见"
+ACC_FIELD_DECISION = "问责决定"
+ACC_HISTORY = "处理记录"
+ACC_HISTORY_COLUMNS = {"at": "时间", "username": "办理人", "action": "操作", "status": "状态变化", "note": "说明"}
+ACC_ATTACHMENTS = "附件"
+ACC_ATTACHMENTS_NONE = "无附件。"
+ACC_ATTACHMENT_PREPARE = "下载"
+ACC_ATTACHMENT_SAVE = "保存“{name}”"
+ACC_FORM_SUBMIT = "提交情况说明"
+ACC_FORM_EXPLANATION_HELP = "说明发案原因、查找出的问题和整改措施。"
+ACC_FORM_PREVENTION_HELP = "对照下方倒查参考，说明本所案发前的宣传防范工作及存在的失职问题。"
+ACC_FORM_FILES = "附件（扫描件、照片、会议记录等，每个不超过 {mb} MB）"
+ACC_FORM_SEND = "提交"
+ACC_FORM_REVIEW = "审核"
+ACC_FORM_REVIEW_NOTE = "审核意见（退回时必填）"
+ACC_APPROVE = "审核通过"
+ACC_RETURN = "退回"
+ACC_FORM_CLOSE = "关闭事项"
+ACC_FORM_DECISION = "问责决定"
+ACC_FORM_DECISION_NOTE = "决定内容（对象、时间、方式等）"
+ACC_FORM_CLOSE_NOTE = "关闭说明"
+ACC_CLOSE = "关闭"
+ACC_FORM_FLAG = "损失下调复核"
+ACC_FORM_FLAG_REASON = "复核理由"
+ACC_FLAG_KEEP = "保留，继续办理"
+ACC_FLAG_CLOSE = "关闭事项"
+ACC_DONE = "已完成：{action}。"
+ACC_INVALID = "有 {count} 处需要修改，未保存。"
+ACC_PREVENTION_TITLE = "倒查参考：{unit}"
+ACC_PREVENTION_ACTIVITIES = "案发前 90 天（{first} 至 {last}）宣传活动 {count} 次，覆盖 {people:,} 人、{households:,} 户，发放资料 {pieces:,} 份。"
+ACC_PREVENTION_NO_ACTIVITIES = "案发前 90 天（{first} 至 {last}）没有登记宣传活动。"
+ACC_PREVENTION_REACHED = "受害人是否接触过防诈宣传：{value}"
+ACC_PREVENTION_EARLIER = "此前 12 个月本辖区同类（{type}）案件 {count} 起，损失合计 {loss} 万元。"
+ACC_PREVENTION_ACTIVITY_COLUMNS = {"date": "日期", "outreach": "宣传类型", "channel": "方式", "people": "覆盖人数",
+                                   "place": "地点"}
+ACC_PREVENTION_CASE_COLUMNS = {"case_no": "案件编号", "reported": "接报日期", "loss": "损失(万元)"}
+ACC_INTEGRITY_TITLE = "数据真实性监测（近 12 个月）"
+ACC_INTEGRITY_NOTE = ("监测三类情况：损失金额异常集中在门槛之下（与全部数据的分布比较，精确二项检验 p<0.01 且至少 {min_cases} 起）、"
+                      "损失下调跨过门槛、案件改为非电信网络诈骗类型。标记只提示核查，不代表认定。")
+ACC_INTEGRITY_NONE = "未发现需要核查的情况。"
+ACC_INTEGRITY_COLUMNS = {"unit": "单位", "kind": "类别", "detail": "情况", "cases": "涉及案件"}
+ACC_VIEW_CASE = "在案件登记中查看"
+
+RULES_TITLE = "问责规则"
+RULES_NOTE = "规则变更只对接报日期在生效日及以后的案件适用；已触发的问责事项保留触发时的规则。"
+RULES_CURRENT = "现行规则（{date}）"
+RULES_VERSIONS = "全部版本"
+RULES_COLUMNS = {
+    "level": "级别", "threshold": "门槛(万元)", "action": "要求措施", "responsible": "责任人", "deadline": "期限(天)",
+    "effective": "生效日期", "retired": "停用", "created_by": "修改人", "created_at": "修改时间", "reason": "变更理由",
+}
+RULES_NEW = "新增规则版本"
+RULES_FIELD_LEVEL = "级别"
+RULES_FIELD_THRESHOLD = "门槛金额（元）"
+RULES_FIELD_THRESHOLD_HELP = "含本数：“10万元以上”即损失达到 100000.00 元。"
+RULES_FIELD_ACTION = "要求措施"
+RULES_FIELD_RESPONSIBLE = "责任人"
+RULES_FIELD_DEADLINE = "期限（天）"
+RULES_FIELD_EFFECTIVE = "生效日期"
+RULES_FIELD_RETIRED = "自生效日起停用该级别"
+RULES_FIELD_REASON = "变更理由"
+RULES_SAVE = "保存新版本"
+RULES_SAVED = "已新增“{level}”规则版本，{date} 起生效。"
+RULES_NONE = "没有规则。"
+
+# Case map page (views/map.py) and the copy-link control
+MAP_TITLE = "案件地图"
+MAP_FILTER_WINDOW = "时间范围"
+MAP_FILTER_MEASURE = "着色指标"
+MAP_DEPTH_OPTION = "按{label}"
+MAP_SELECT = "查看辖区详情"
+MAP_SELECT_NONE = "（点击地图或在此选择）"
+MAP_SELECT_HINT = "点击地图上的辖区，或在右侧选择，查看该辖区详情。"
+MAP_SUMMARY_CASES = "案件数（起）"
+MAP_SUMMARY_LOSS = "损失金额（万元）"
+MAP_SUMMARY_UNLOCATED = "未定位（起）"
+MAP_SUMMARY_CAPTION = "统计口径：{start} 至 {end}（北京时间），对比 {prev_start} 至 {prev_end}。"
+MAP_NO_UNITS = "该单位下没有可显示的辖区。"
+MAP_NO_BOUNDARY = "以下辖区没有边界数据，地图上不显示，但计入合计：{names}"
+MAP_SYNTHETIC = "派出所辖区边界为演示用合成数据，仅供演示。"
+MAP_DETAIL_SUMMARY = "{name}：案件 {cases:,} 起，损失 {loss} 万元，挽回 {recovered} 万元"
+MAP_COL_CASES = "案件数(起)"
+MAP_COL_LOSS = "损失(万元)"
+MAP_COL_SHARE = "占比"
+MAP_DETAIL_NONE = "无"
+COPY_LINK_LABEL = "本页链接"
+COPY_LINK_BUTTON = "复制链接"
+COPY_LINK_DONE = "已复制，可发送给同事（对方登录后只能看到其权限范围内的数据）。"
+COPY_LINK_MANUAL = "浏览器不允许自动复制，已选中链接，请按 Ctrl+C 复制。"
+COPY_LINK_HELP = "筛选条件和选中的辖区都保存在链接中，发给同事即可打开同一视图。"
+
+# Jurisdiction import page (views/unit_import.py)
+UNIT_IMPORT_TITLE = "辖区导入"
+UNIT_IMPORT_INTRO = ("导入任意城市的辖区边界（GeoJSON）：按区划代码匹配已有单位（更新边界）或新建单位；"
+                     "任何要素有问题时整个文件都不导入。旧区划代码可用对照表换成新代码。")
+UNIT_IMPORT_FILE = "GeoJSON 文件"
+UNIT_IMPORT_NAME_PROPERTY = "名称属性"
+UNIT_IMPORT_CODE_PROPERTY = "代码属性"
+UNIT_IMPORT_PARENT_PROPERTY = "上级代码属性（可选）"
+UNIT_IMPORT_POPULATION_PROPERTY = "人口属性（可选）"
+UNIT_IMPORT_PARENT = "挂接到上级单位"
+UNIT_IMPORT_CROSSWALK = "新旧区划代码对照表（可选）"
+UNIT_IMPORT_CROSSWALK_HELP = "CSV，两列：旧代码,新代码。例如 350625,350605（长泰县 → 长泰区）。"
+UNIT_IMPORT_DATUM_REQUIRED = "请选择文件的坐标系：选错会使边界整体偏移约 500 米。"
+UNIT_IMPORT_APPLY = "确认导入"
+ACC_BACKFILL_AUDIT = "批量补录问责事项 {count} 条（批量写入的案件）"

@@ -14,6 +14,7 @@ from db import models
 from db.bulk import bulk_insert, next_id, reset_id_sequence, timestamp_texts
 from db.engine import writer
 from db.queries import DEMO_SETTING_KEY
+from services import accountability
 from services.demo import generator as gen
 from services.demo import identifiers as idgen
 from services.demo.users import create_demo_users
@@ -61,7 +62,8 @@ class DemoSummary:
 
 
 BUSINESS_TABLES = (
-    models.IdentifierLink, models.Interception, models.AccountabilityItem, models.DeskCall,
+    models.IdentifierLink, models.Interception, models.AccountabilityAttachment, models.AccountabilityEvent,
+    models.AccountabilityItem, models.CaseRevision, models.DeskCall,
     models.Identifier, models.Activity, models.CampaignTarget, models.CampaignUnit, models.Campaign,
     models.FraudCase,
 )
@@ -408,6 +410,10 @@ def load_demo(engine: Engine, spec: gen.DemoSpec, progress: ProgressSink | None 
                               (now_utc() - started).total_seconds())
         with Session(bind=connection) as session:
             users = create_demo_users(session)
+            # Cases over a threshold have their accountability items, dated from their report, as in real use.
+            progress.stage("问责事项", 1)
+            accountability.backfill(session, now_utc(), at_report_time=True)
+            progress.advance(1)
             session.flush()
         _record(connection, spec, {"units": summary.units, "calls": summary.calls, "users": users})
     return DemoSummary(**{**summary.__dict__, "seconds": (now_utc() - started).total_seconds()})

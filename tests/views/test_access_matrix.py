@@ -13,6 +13,8 @@ VIEWS = {
     "views/case_import.py": {"leader", "changtai", "clerk_wuan", "clerk_yanxi"},
     "views/desk.py": {"leader", "changtai", "command", "desk"},
     "views/users.py": {"admin"},
+    "views/rules.py": {"admin"},
+    "views/accountability.py": {"leader", "changtai", "command", "desk", "clerk_wuan", "clerk_yanxi"},
     "views/unit_import.py": {"admin"},
     "views/audit.py": {"admin"},
     "views/account.py": set(ROLES),

@@ -1,0 +1,164 @@
+"""Integrity monitor against downgrading: losses bunched under thresholds, downward revisions, retyped cases.
+
+Bunching test: for a threshold T, the cases of a unit in [T−10%, T) against [T, T+10%) under an exact
+binomial test. A loss distribution falls with the amount, so even honest data has somewhat more cases
+below T than above; the expected share below is therefore estimated from every other unit's cases in
+the same bands (never below one half), and a unit is flagged when its own share is improbably higher.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import defer
+from sqlmodel import Session
+
+from db.models import CaseRevision, FraudCase, Unit
+from services import labels as L
+from services.accountability_rules import effective_rules
+from services.actor import Actor
+from services.labels import FraudType, IntegrityKind
+from services.money import format_wan
+from services.permissions import Permission
+from services.scope import require, scoped_unit
+from services.timeutil import shanghai_today
+
+WINDOW_DAYS = 365
+BAND = 10  # percent of the threshold on either side
+MIN_CASES = 10
+ALPHA = 0.01
+TELECOM_TYPES = frozenset(t.value for t in FraudType if t is not FraudType.OTHER)
+
+
+def binomial_upper_tail(k: int, n: int, p: float) -> float:
+    """P(X ≥ k) for X ~ Binomial(n, p): the exact test's tail, summed term by term in logs (no overflow at large n)."""
+    if k <= 0:
+        return 1.0
+    if k > n or p <= 0.0:
+        return 0.0
+    if p >= 1.0:
+        return 1.0
+    log_p, log_q, log_n = math.log(p), math.log1p(-p), math.lgamma(n + 1)
+    logs = [log_n - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q for i in range(k, n + 1)]
+    top = max(logs)
+    return min(1.0, math.exp(top) * sum(math.exp(value - top) for value in logs))
+
+
+def expected_share_below(below: int, above: int) -> float:
+    """The reference share of cases just below a threshold: smoothed, and at least one half."""
+    return max(0.5, (below + 1) / (below + above + 2))
+
+
+@dataclass(frozen=True)
+class IntegrityFlag:
+    """One thing for a leader to check, with the cases behind it."""
+
+    kind: IntegrityKind
+    unit_id: int
+    unit_name: str
+    detail: str
+    case_ids: tuple[int, ...]
+    p_value: float | None = None
+    threshold_fen: int | None = None
+
+
+def bands(threshold_fen: int) -> tuple[int, int, int]:
+    """(start of the band below, threshold, end of the band above) in fen."""
+    width = threshold_fen * BAND // 100
+    return threshold_fen - width, threshold_fen, threshold_fen + width
+
+
+def _band_cases(session: Session, thresholds: list[int], start: datetime, end: datetime) -> list[tuple[int, int, int]]:
+    conditions = [FraudCase.loss_fen.between(bands(t)[0], bands(t)[2] - 1) for t in thresholds]
+    statement = (select(FraudCase.id, FraudCase.unit_id, FraudCase.loss_fen)
+                 .where(FraudCase.reported_at >= start, FraudCase.reported_at <= end, or_(*conditions)))
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def bunching_flags(session: Session, units: dict[int, Unit], start: datetime, end: datetime,
+                   today: date) -> list[IntegrityFlag]:
+    """Units in `units` whose cases crowd just under a threshold, compared with all other units' cases."""
+    thresholds = sorted({r.threshold_fen for r in effective_rules(session, today)})
+    cases = _band_cases(session, thresholds, start, end) if thresholds else []
+    flags = []
+    for threshold in thresholds:
+        low, _, high = bands(threshold)
+        below: dict[int, list[int]] = defaultdict(list)
+        above: dict[int, int] = defaultdict(int)
+        for case_id, unit_id, loss in cases:
+            if low <= loss < threshold:
+                below[unit_id].append(case_id)
+            elif threshold <= loss < high:
+                above[unit_id] += 1
+        all_below, all_above = sum(len(v) for v in below.values()), sum(above.values())
+        for unit_id in sorted(set(below) & set(units)):
+            k, n = len(below[unit_id]), len(below[unit_id]) + above[unit_id]
+            share = expected_share_below(all_below - k, all_above - above[unit_id])
+            p = binomial_upper_tail(k, n, share)
+            if n >= MIN_CASES and p < ALPHA:
+                detail = L.INTEGRITY_BUNCHING_DETAIL.format(
+                    threshold=format_wan(threshold, 0), below_from=format_wan(low, 0), above_to=format_wan(high, 0),
+                    below=k, above=above[unit_id], expected=share, p=p)
+                flags.append(IntegrityFlag(IntegrityKind.BUNCHING, unit_id, units[unit_id].name, detail,
+                                           tuple(sorted(below[unit_id])), p, threshold))
+    return flags
+
+
+def _revisions(session: Session, field: str, unit_ids: set[int], start: datetime, end: datetime):
+    return session.execute(
+        select(CaseRevision.case_id, CaseRevision.old_value, CaseRevision.new_value, FraudCase.unit_id,
+               FraudCase.reported_at)
+        .join(FraudCase, FraudCase.id == CaseRevision.case_id)
+        .where(CaseRevision.field == field, CaseRevision.at >= start, CaseRevision.at <= end,
+               FraudCase.unit_id.in_(unit_ids))
+        .order_by(CaseRevision.case_id)
+    ).all()
+
+
+def _as_fen(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _per_unit(kind: IntegrityKind, template: str, hits: dict[int, set[int]], units: dict[int, Unit]) -> list[IntegrityFlag]:
+    return [IntegrityFlag(kind, unit_id, units[unit_id].name, template.format(count=len(ids)), tuple(sorted(ids)))
+            for unit_id, ids in sorted(hits.items())]
+
+
+def downward_flags(session: Session, units: dict[int, Unit], start: datetime, end: datetime) -> list[IntegrityFlag]:
+    """Per unit, the cases whose loss was revised from at or over a threshold to under it."""
+    thresholds_on: dict[date, list[int]] = {}
+    hits: dict[int, set[int]] = defaultdict(set)
+    for case_id, old, new, unit_id, reported_at in _revisions(session, "loss_fen", set(units), start, end):
+        day = shanghai_today(reported_at)
+        if day not in thresholds_on:
+            thresholds_on[day] = [r.threshold_fen for r in effective_rules(session, day)]
+        before, after = _as_fen(old), _as_fen(new)
+        if before is not None and after is not None and any(after < t <= before for t in thresholds_on[day]):
+            hits[unit_id].add(case_id)
+    return _per_unit(IntegrityKind.DOWNWARD, L.INTEGRITY_DOWNWARD_DETAIL, hits, units)
+
+
+def retyped_flags(session: Session, units: dict[int, Unit], start: datetime, end: datetime) -> list[IntegrityFlag]:
+    """Per unit, the cases whose type was changed from a telecom-fraud category to 其他."""
+    hits: dict[int, set[int]] = defaultdict(set)
+    for case_id, old, new, unit_id, _ in _revisions(session, "fraud_type", set(units), start, end):
+        if old in TELECOM_TYPES and new == FraudType.OTHER.value:
+            hits[unit_id].add(case_id)
+    return _per_unit(IntegrityKind.RETYPED, L.INTEGRITY_RETYPED_DETAIL, hits, units)
+
+
+def integrity_flags(session: Session, actor: Actor, unit_id: int | None, now: datetime,
+                    days: int = WINDOW_DAYS) -> list[IntegrityFlag]:
+    """All flags for the units of a subtree in scope, over the `days` days up to and including now (leaders only)."""
+    require(actor, Permission.SIGN_OFF)
+    root = scoped_unit(session, actor, unit_id)
+    units = {u.id: u for u in session.execute(
+        select(Unit).options(defer(Unit.boundary_geojson)).where(Unit.path.startswith(root.path))).scalars()}
+    start = now - timedelta(days=days)
+    return [*bunching_flags(session, units, start, now, shanghai_today(now)),
+            *downward_flags(session, units, start, now), *retyped_flags(session, units, start, now)]

@@ -1,6 +1,6 @@
 """The case edit and new-case forms and the revision history table (no database access)."""
 
-from datetime import date, datetime, time
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -62,9 +62,10 @@ def case_edit_form(case: FraudCase, unit_choices: list[tuple[int, str, int]], er
                     reason, case.updated_at)
 
 
-def new_case_form(unit_choices: list[tuple[int, str, int]], today: date, errors: dict[str, str],
+def new_case_form(unit_choices: list[tuple[int, str, int]], now_local: datetime, errors: dict[str, str],
                   key: str) -> dict | None:
-    """The new-case form; returns the typed values when submitted."""
+    """The new-case form (report time defaults to now, Beijing wall time); returns the typed values when submitted."""
+    today = now_local.date()
     types = list(FraudType)
     with st.form(key, border=True, clear_on_submit=False):
         left, middle, right = st.columns(3)
@@ -75,7 +76,8 @@ def new_case_form(unit_choices: list[tuple[int, str, int]], today: date, errors:
             _field_error(errors, "unit_id")
         with middle:
             reported_date = st.date_input(L.FIELD_REPORTED_DATE, today, max_value=today, key=f"{key}_date")
-            reported_time = st.time_input(L.FIELD_REPORTED_TIME, time(9, 0), key=f"{key}_time")
+            reported_time = st.time_input(L.FIELD_REPORTED_TIME, now_local.time().replace(second=0, microsecond=0),
+                                          key=f"{key}_time")
             _field_error(errors, "reported_at")
         with right:
             fraud_type = st.selectbox(L.FIELD_FRAUD_TYPE, types, format_func=FRAUD_TYPE_LABELS.get, key=f"{key}_type")

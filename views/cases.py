@@ -17,7 +17,7 @@ from services.cases import SORTS, CaseFilter, case_detail, case_revisions, list_
 from services.errors import InvalidInput
 from services.labels import FRAUD_TYPE_LABELS, FraudType
 from services.permissions import Permission
-from services.timeutil import day_start_utc, shanghai_today
+from services.timeutil import SHANGHAI, day_start_utc, now_utc, shanghai_today
 
 PAGE_SIZE = 50
 EDIT_NOTICE = "case_edit_notice"
@@ -51,7 +51,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
 NEW_ERRORS = "case_new_errors"
 if actor.can(Permission.EDIT_CASES):
     with st.expander(L.CASE_NEW, icon=":material/add:", expanded=bool(state.get(NEW_ERRORS))):
-        typed = new_case_form(choices, today, state.get(NEW_ERRORS, {}), key="case_new")
+        typed = new_case_form(choices, now_utc().astimezone(SHANGHAI), state.get(NEW_ERRORS, {}), key="case_new")
         if typed is not None:
             try:
                 new = new_case_from_input(**typed)

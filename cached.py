@@ -9,6 +9,7 @@ from db import queries
 from db.engine import make_engine, read_session
 from db.migrate import upgrade
 from services.actor import Actor
+from services.accountability_read import AccountabilitySummary, summary
 from services.case_map import (
     CaseMarks,
     JurisdictionDetail,
@@ -84,3 +85,10 @@ def unit_codes(actor: Actor) -> list[tuple[int, str]]:
     """(id, code) of every unit in the actor's scope."""
     with read_session(engine()) as session:
         return [(u.id, u.code) for u in visible_units(session, actor)]
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=256)
+def accountability_summary(as_of: datetime, actor: Actor, unit_id: int | None) -> AccountabilitySummary:
+    """Open, overdue and awaiting-review accountability items of a unit in scope, at a given minute."""
+    with read_session(engine()) as session:
+        return summary(session, actor, as_of, unit_id)

@@ -1188,3 +1188,4 @@ UNIT_IMPORT_CROSSWALK_HELP = "CSV，两列：旧代码,新代码。例如 350625
 UNIT_IMPORT_DATUM_REQUIRED = "请选择文件的坐标系：选错会使边界整体偏移约 500 米。"
 UNIT_IMPORT_APPLY = "确认导入"
 ACC_BACKFILL_AUDIT = "批量补录问责事项 {count} 条（批量写入的案件）"
+OVERVIEW_OVERDUE_UNITS = "逾期最多的单位：{units}"

@@ -5,6 +5,7 @@ import streamlit as st
 import cached
 import web_session
 from components import url_state
+from components.accountability_views import summary_metrics
 from components.badges import demo_badge
 from components.metrics import measure_cards
 from components.tables import branch_table
@@ -35,3 +36,11 @@ month, previous = overview.month_period, overview.previous_period
 st.caption(L.OVERVIEW_TABLE_CAPTION.format(
     start=month.first_day, end=month.last_day, prev_start=previous.first_day, prev_end=previous.last_day,
 ))
+
+st.subheader(L.ACC_TITLE, anchor=False)
+with web_session.refusals():
+    accountability = cached.accountability_summary(cached.current_minute(), actor, overview.root_id)
+summary_metrics(accountability)
+if accountability.overdue_by_unit:
+    st.caption(L.OVERVIEW_OVERDUE_UNITS.format(units="，".join(f"{name} {count} 项"
+                                                               for name, count in accountability.overdue_by_unit)))

@@ -73,3 +73,17 @@ def test_station_clerk_sees_own_station(app_as, demo_db_url):
     month_cases, _ = _totals(demo_db_url, month_to_date(datetime.now(UTC)), "350605100")
     assert at.metric[5].value == f"{month_cases:,}"
     assert at.dataframe[0].value["单位"].tolist() == ["武安派出所", "合计"]
+
+
+def test_overview_shows_the_open_accountability_items_of_the_scope(app_as, demo_db_url):
+    from services.labels import ACC_SUMMARY_OPEN
+
+    with make_engine(demo_db_url).connect() as connection:
+        expected = connection.execute(text(
+            "SELECT COUNT(*) FROM accountability_item i JOIN unit u ON u.id = i.unit_id "
+            "WHERE i.status <> 'closed' AND u.path LIKE (SELECT path FROM unit WHERE code = '350605') || '%'"
+        )).scalar()
+    assert expected > 0  # the demo raises items for its cases over 10万元
+    at = app_as("changtai", "views/overview.py")
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[ACC_SUMMARY_OPEN] == str(expected)

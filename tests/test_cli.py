@@ -17,7 +17,7 @@ def database(tmp_path, monkeypatch) -> str:
     return url
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["demo"], ["serve"]])
+@pytest.mark.parametrize("command", [[], ["init"], ["demo"], ["serve"], ["import-cases"], ["import-units"]])
 def test_every_command_has_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
@@ -47,3 +47,25 @@ def test_anchor_without_zone_is_refused(database):
     result = runner.invoke(app, ["demo", "--cases", "10", "--anchor", "2026-11-28T10:00"])
     assert result.exit_code == 2
     assert "时区" in result.output
+
+
+def test_import_cases_reports_bad_rows_then_imports_once(database, tmp_path):
+    assert runner.invoke(app, ["demo", "--cases", "50", "--seed", "3", "--anchor", "2026-11-28T10:00+08:00"]).exit_code == 0
+    header = "案件编号,所属单位,接报时间,诈骗类型,损失金额（元）"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{header}\nCLI-1,350605100,2026-11-20 10:30,刷单返利类,abc\nCLI-2,999,2026-11-20,刷单返利类,5\n",
+                   encoding="gbk")
+    result = runner.invoke(app, ["import-cases", str(bad)])
+    assert result.exit_code == 1
+    assert "整个文件未导入" in result.output and "损失金额" in result.output and "所属单位" in result.output
+    good = tmp_path / "good.csv"
+    good.write_text(f"{header}\nCLI-1,350605100,2026-11-20 10:30,刷单返利类,120000\n", encoding="utf-8")
+    first = runner.invoke(app, ["import-cases", str(good), "--datum", "gcj02"])
+    assert first.exit_code == 0 and "新增 1 起" in first.output, first.output
+    again = runner.invoke(app, ["import-cases", str(good)])
+    assert again.exit_code == 0 and "新增 0 起" in again.output and "未变 1 起" in again.output
+    with make_engine(database).connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM fraud_case WHERE case_no = 'CLI-1'")).scalar() == 1
+        assert connection.execute(text(
+            "SELECT level FROM accountability_item i JOIN fraud_case c ON c.id = i.case_id WHERE c.case_no = 'CLI-1'"
+        )).scalar() == "l10w"

@@ -9,7 +9,7 @@ from db import queries
 from db.engine import make_engine, read_session
 from db.migrate import upgrade
 from services.actor import Actor
-from services.accountability_read import AccountabilitySummary, summary
+from services.accountability_read import AccountabilitySummary, ItemFilter, ItemRow, UnitTable, list_items, summary, unit_table
 from services.case_map import (
     CaseMarks,
     JurisdictionDetail,
@@ -92,3 +92,17 @@ def accountability_summary(as_of: datetime, actor: Actor, unit_id: int | None) -
     """Open, overdue and awaiting-review accountability items of a unit in scope, at a given minute."""
     with read_session(engine()) as session:
         return summary(session, actor, as_of, unit_id)
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
+def accountability_units(as_of: datetime, actor: Actor, unit_id: int | None) -> tuple[AccountabilitySummary, UnitTable]:
+    """The 问责预警 headline figures and by-unit table of a unit in scope, at a given minute."""
+    with read_session(engine()) as session:
+        return summary(session, actor, as_of, unit_id), unit_table(session, actor, unit_id, as_of)
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
+def accountability_items(as_of: datetime, actor: Actor, criteria: ItemFilter) -> list[ItemRow]:
+    """The drill-down list of accountability items, at a given minute."""
+    with read_session(engine()) as session:
+        return list_items(session, actor, criteria, as_of)

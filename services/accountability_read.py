@@ -72,24 +72,28 @@ def _require_reader(actor: Actor) -> None:
 
 
 def _rows(session: Session, root: Unit, today: date, criteria: ItemFilter | None = None) -> list[ItemRow]:
+    # Plain columns, not ORM objects: a city's history can hold ~100,000 items.
+    item = AccountabilityItem
     statement = (
-        select(AccountabilityItem, FraudCase.case_no, FraudCase.loss_fen, Unit.name, Unit.path)
-        .join(FraudCase, FraudCase.id == AccountabilityItem.case_id)
-        .join(Unit, Unit.id == AccountabilityItem.unit_id)
+        select(item.id, item.case_id, FraudCase.case_no, item.unit_id, Unit.name, Unit.path, FraudCase.loss_fen,
+               item.level, item.status, item.due_date, item.needs_review, item.raised_at, item.closed_at)
+        .join(FraudCase, FraudCase.id == item.case_id)
+        .join(Unit, Unit.id == item.unit_id)
         .where(Unit.path.startswith(root.path))
     )
     if criteria and criteria.level:
-        statement = statement.where(AccountabilityItem.level == criteria.level.value)
+        statement = statement.where(item.level == criteria.level.value)
     if criteria and criteria.status:
-        statement = statement.where(AccountabilityItem.status == criteria.status.value)
+        statement = statement.where(item.status == criteria.status.value)
     if criteria and criteria.open_only:
-        statement = statement.where(AccountabilityItem.status != ItemStatus.CLOSED.value)
+        statement = statement.where(item.status != ItemStatus.CLOSED.value)
     if criteria and criteria.flagged_only:
-        statement = statement.where(AccountabilityItem.needs_review.is_(True))
+        statement = statement.where(item.needs_review.is_(True))
     rows = [
-        ItemRow(item.id, item.case_id, case_no, item.unit_id, name, path, loss, item.level, item.status, item.due_date,
-                days_overdue(item.status, item.due_date, today), item.needs_review, item.raised_at, item.closed_at)
-        for item, case_no, loss, name, path in session.execute(statement)
+        ItemRow(i, case_id, case_no, unit_id, name, path, loss, level, status, due,
+                days_overdue(status, due, today), review, raised, closed)
+        for i, case_id, case_no, unit_id, name, path, loss, level, status, due, review, raised, closed
+        in session.execute(statement)
     ]
     if criteria and criteria.overdue_only:
         rows = [r for r in rows if r.days_overdue > 0]

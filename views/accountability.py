@@ -10,7 +10,7 @@ from db.engine import read_session, write_session
 from services import labels as L
 from services.accountability_flow import (ATTACHMENT_MAX_MB, Upload, attachment, close, needs_decision,
                                           needs_prevention_review, resolve_flag, review, submit_explanation)
-from services.accountability_read import ItemFilter, item_detail, list_items, summary, unit_table
+from services.accountability_read import ItemFilter, item_detail
 from services.actor import AccessDenied
 from services.errors import InvalidInput
 from services.integrity import MIN_CASES, integrity_flags
@@ -36,9 +36,8 @@ chosen = url_state.unit_picker(L.UNIT_PICKER, choices, requested_unit or actor.u
                                key=f"acc_unit_{requested_unit or actor.unit_id}")
 url_state.set_params(unit=chosen if chosen != actor.unit_id else None)
 
-with web_session.refusals(), read_session(cached.engine()) as session:
-    figures = summary(session, actor, now, chosen)
-    table = unit_table(session, actor, chosen, now)
+with web_session.refusals():
+    figures, table = cached.accountability_units(cached.current_minute(), actor, chosen)
 view.summary_metrics(figures)
 
 st.subheader(L.ACC_UNIT_TABLE, anchor=False)
@@ -72,8 +71,8 @@ url_state.set_params(level=level.value if level else None, status=status.value i
 
 criteria = ItemFilter(unit_id=chosen, level=level, status=status, open_only=open_only, overdue_only=overdue_only,
                       flagged_only=flagged_only)
-with web_session.refusals(), read_session(cached.engine()) as session:
-    rows = list_items(session, actor, criteria, now)
+with web_session.refusals():
+    rows = cached.accountability_items(cached.current_minute(), actor, criteria)
 st.subheader(L.ACC_ITEMS_OF.format(unit=table.unit.name, count=len(rows)), anchor=False)
 # A new filter is a new table: no row stays highlighted from the previous list.
 ITEMS_KEY = f"acc_items_{chosen}_{level}_{status}_{open_only:d}{overdue_only:d}{flagged_only:d}"
@@ -100,6 +99,7 @@ def _run(item_id: int, action: ItemAction, operation) -> None:
         for widget in [k for k in state if str(k).startswith(f"acc_form_{item_id}_")]:
             del state[widget]
         state.pop(ITEMS_KEY, None)  # the list order may change: forget the highlighted row
+        cached.invalidate()  # the tables above show the step at once, not a minute later
     st.rerun()
 
 

@@ -3,11 +3,11 @@
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlmodel import Session
 
 from db import models
@@ -28,6 +28,7 @@ from services.labels import (
     CaseSource,
     ContactChannel,
     FraudType,
+    ItemStatus,
     UnitKind,
 )
 from services.timeutil import SHANGHAI, now_utc
@@ -390,6 +391,20 @@ def _record(connection, spec: gen.DemoSpec, summary: dict) -> None:
     connection.execute(models.AppSetting.__table__.insert().values(key=DEMO_SETTING_KEY, value=value, updated_at=now_utc()))
 
 
+SETTLED_AFTER_DAYS = 30  # demo items due more than this long before the anchor were dealt with
+
+
+def _close_settled_items(session: Session, anchor: datetime) -> None:
+    """Older demo items closed, 3–14 days after raising: the leaders' view shows live work, not a year of backlog."""
+    cutoff = anchor.astimezone(SHANGHAI).date() - timedelta(days=SETTLED_AFTER_DAYS)
+    settled = session.execute(select(models.AccountabilityItem.id, models.AccountabilityItem.raised_at)
+                              .where(models.AccountabilityItem.due_date < cutoff)).all()
+    session.execute(update(models.AccountabilityItem), [
+        {"id": item_id, "status": ItemStatus.CLOSED.value, "closed_at": raised + timedelta(days=3 + item_id % 12)}
+        for item_id, raised in settled
+    ])
+
+
 def load_demo(engine: Engine, spec: gen.DemoSpec, progress: ProgressSink | None = None, replace: bool = False) -> DemoSummary:
     """Build and write the whole demo in one write transaction (nothing is left half-loaded)."""
     progress = progress or ProgressSink()
@@ -413,6 +428,7 @@ def load_demo(engine: Engine, spec: gen.DemoSpec, progress: ProgressSink | None 
             # Cases over a threshold have their accountability items, dated from their report, as in real use.
             progress.stage("问责事项", 1)
             accountability.backfill(session, now_utc(), at_report_time=True)
+            _close_settled_items(session, spec.anchor)
             progress.advance(1)
             session.flush()
         _record(connection, spec, {"units": summary.units, "calls": summary.calls, "users": users})

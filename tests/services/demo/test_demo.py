@@ -200,3 +200,25 @@ def test_cases_located_inside_their_station_or_marked_unlocated(large_demo):
 def test_some_identifiers_recur_as_hot_leads(large_demo):
     hot = _scalar(large_demo, "SELECT COUNT(*) FROM (SELECT identifier_id FROM identifier_link GROUP BY 1 HAVING COUNT(*) >= 3) t")
     assert hot > 50
+
+
+def test_every_demo_case_over_10wan_has_its_item_and_old_ones_are_settled(demo_db_url):
+    from sqlalchemy import text
+
+    from db.engine import make_engine
+
+    with make_engine(demo_db_url).connect() as connection:
+        missing = connection.execute(text(
+            "SELECT COUNT(*) FROM fraud_case c WHERE c.loss_fen >= 10000000 "
+            "AND NOT EXISTS (SELECT 1 FROM accountability_item i WHERE i.case_id = c.id)")).scalar()
+        levels = dict(connection.execute(text(
+            "SELECT i.level, COUNT(*) FROM accountability_item i JOIN fraud_case c ON c.id = i.case_id "
+            "WHERE (i.level = 'l10w' AND c.loss_fen >= 10000000 AND c.loss_fen < 50000000) "
+            "OR (i.level = 'l50w' AND c.loss_fen >= 50000000 AND c.loss_fen < 100000000) "
+            "OR (i.level = 'l100w' AND c.loss_fen >= 100000000) GROUP BY i.level")).all())
+        total = connection.execute(text("SELECT COUNT(*) FROM accountability_item")).scalar()
+        open_old = connection.execute(text(
+            "SELECT COUNT(*) FROM accountability_item WHERE status <> 'closed' AND due_date < :cutoff"),
+            {"cutoff": "2026-10-01"}).scalar()
+    assert missing == 0 and sum(levels.values()) == total > 0
+    assert open_old == 0

@@ -1,6 +1,6 @@
 """The one module that owns Streamlit caching: the database engine and cached read models."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -10,6 +10,7 @@ from db.engine import make_engine, read_session
 from db.migrate import upgrade
 from services.actor import Actor
 from services.accountability_read import AccountabilitySummary, ItemFilter, ItemRow, UnitTable, list_items, summary, unit_table
+from services.integrity import IntegrityFlag, integrity_flags
 from services.case_map import (
     CaseMarks,
     JurisdictionDetail,
@@ -33,6 +34,11 @@ def engine() -> Engine:
     database = make_engine(load_settings().database_url)
     upgrade(database)
     return database
+
+
+def _minute_end(minute: datetime) -> datetime:
+    # A figure cached for a minute counts what happened in that minute too (a step just taken shows at once).
+    return minute + timedelta(minutes=1)
 
 
 def current_minute() -> datetime:
@@ -91,18 +97,26 @@ def unit_codes(actor: Actor) -> list[tuple[int, str]]:
 def accountability_summary(as_of: datetime, actor: Actor, unit_id: int | None) -> AccountabilitySummary:
     """Open, overdue and awaiting-review accountability items of a unit in scope, at a given minute."""
     with read_session(engine()) as session:
-        return summary(session, actor, as_of, unit_id)
+        return summary(session, actor, _minute_end(as_of), unit_id)
 
 
 @st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
 def accountability_units(as_of: datetime, actor: Actor, unit_id: int | None) -> tuple[AccountabilitySummary, UnitTable]:
     """The 问责预警 headline figures and by-unit table of a unit in scope, at a given minute."""
     with read_session(engine()) as session:
-        return summary(session, actor, as_of, unit_id), unit_table(session, actor, unit_id, as_of)
+        end = _minute_end(as_of)
+        return summary(session, actor, end, unit_id), unit_table(session, actor, unit_id, end)
 
 
 @st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
 def accountability_items(as_of: datetime, actor: Actor, criteria: ItemFilter) -> list[ItemRow]:
     """The drill-down list of accountability items, at a given minute."""
     with read_session(engine()) as session:
-        return list_items(session, actor, criteria, as_of)
+        return list_items(session, actor, criteria, _minute_end(as_of))
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
+def integrity(as_of: datetime, actor: Actor, unit_id: int | None) -> list[IntegrityFlag]:
+    """The integrity monitor's flags for a unit in scope, at a given minute."""
+    with read_session(engine()) as session:
+        return integrity_flags(session, actor, unit_id, _minute_end(as_of))

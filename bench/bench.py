@@ -165,13 +165,8 @@ def _tree_bytes(node) -> int:
     return own + sum(_tree_bytes(child) for child in getattr(node, "children", {}).values())
 
 
-@app.command("map")
-def map_page(
-    url: Annotated[str, typer.Option(help="Database URL holding a demo.")],
-    username: Annotated[str, typer.Option(help="Demo account whose view is measured.")] = "leader",
-    repeats: Annotated[int, typer.Option(help="Timed warm reruns.")] = 20,
-) -> None:
-    """案件地图: server time of a cold run and of warm reruns (AppTest), and the size of what one render sends."""
+def _time_page(url: str, username: str, view: str, variants: tuple[tuple[str, dict], ...], repeats: int) -> None:
+    """Cold run and warm reruns of a page (AppTest, server side) and the size of one render's elements."""
     import os
 
     from streamlit.testing.v1 import AppTest
@@ -184,11 +179,10 @@ def map_page(
     with read_session(engine) as session:
         actor = actor_by_username(session, username, "127.0.0.1")
     app_file = str(Path(__file__).resolve().parents[1] / "app.py")
-    for label, query in (("city districts", {}), ("city stations", {"depth": "2"}),
-                         ("city stations, 刷单返利, all bands", {"depth": "2", "type": "rebate"})):
+    for label, query in variants:
         at = AppTest.from_file(app_file, default_timeout=120)
         at.session_state["fanzha_actor"] = actor
-        at.switch_page("views/map.py")
+        at.switch_page(view)
         for name, value in query.items():
             at.query_params[name] = value
         started = time.perf_counter()
@@ -200,11 +194,33 @@ def map_page(
             at.run()
             warm.append((time.perf_counter() - started) * 1000)
         warm.sort()
-        deck = at.get("deck_gl_json_chart")[0].proto
+        decks = at.get("deck_gl_json_chart")
+        deck = f"deck JSON {len(decks[0].proto.json) / 1024:,.0f} KiB, " if decks else ""
         payload = _tree_bytes(at.main) + _tree_bytes(at.sidebar)
-        print(f"map [{label}]: cold {cold:.0f} ms; warm rerun median {statistics.median(warm):.0f} ms, "
-              f"p95 {warm[int(len(warm) * 0.95) - 1]:.0f} ms; deck JSON {len(deck.json) / 1024:,.0f} KiB, "
-              f"page elements {payload / 1024:,.0f} KiB")
+        print(f"{view} [{label}]: cold {cold:.0f} ms; warm rerun median {statistics.median(warm):.0f} ms, "
+              f"p95 {warm[int(len(warm) * 0.95) - 1]:.0f} ms; {deck}page elements {payload / 1024:,.0f} KiB")
+
+
+@app.command("map")
+def map_page(
+    url: Annotated[str, typer.Option(help="Database URL holding a demo.")],
+    username: Annotated[str, typer.Option(help="Demo account whose view is measured.")] = "leader",
+    repeats: Annotated[int, typer.Option(help="Timed warm reruns.")] = 20,
+) -> None:
+    """案件地图: server time of a cold run and of warm reruns (AppTest), and the size of what one render sends."""
+    _time_page(url, username, "views/map.py", (("city districts", {}), ("city stations", {"depth": "2"}),
+                                               ("city stations, 刷单返利", {"depth": "2", "type": "rebate"})), repeats)
+
+
+@app.command()
+def accountability(
+    url: Annotated[str, typer.Option(help="Database URL holding a demo.")],
+    username: Annotated[str, typer.Option(help="Demo account whose view is measured.")] = "leader",
+    repeats: Annotated[int, typer.Option(help="Timed warm reruns.")] = 20,
+) -> None:
+    """问责预警 and 总览 pages: cold run and warm reruns (AppTest, server side)."""
+    _time_page(url, username, "views/accountability.py", (("city", {}), ("city, open only", {"open": "1"})), repeats)
+    _time_page(url, username, "views/overview.py", (("city", {}),), repeats)
 
 
 @app.command("import-cases")

@@ -13,7 +13,7 @@ from services.accountability_flow import (ATTACHMENT_MAX_MB, Upload, attachment,
 from services.accountability_read import ItemFilter, item_detail
 from services.actor import AccessDenied
 from services.errors import InvalidInput
-from services.integrity import MIN_CASES, integrity_flags
+from services.integrity import MIN_CASES
 from services.labels import ACCOUNTABILITY_LEVEL_LABELS, ITEM_STATUS_LABELS, AccountabilityLevel, ItemAction, ItemStatus
 from services.permissions import Permission
 from services.timeutil import now_utc
@@ -174,6 +174,6 @@ else:
 if actor.can(Permission.SIGN_OFF):
     st.subheader(L.ACC_INTEGRITY_TITLE, anchor=False)
     st.caption(L.ACC_INTEGRITY_NOTE.format(min_cases=MIN_CASES))
-    with web_session.refusals(), read_session(cached.engine()) as session:
-        flags = integrity_flags(session, actor, chosen, now)
+    with web_session.refusals():
+        flags = cached.integrity(cached.current_minute(), actor, chosen)
     view.integrity_table(flags)

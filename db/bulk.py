@@ -105,3 +105,11 @@ def reset_id_sequence(connection: Connection, table: Table) -> None:
             f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'
         )
     )
+
+
+def refresh_statistics(connection, tables: tuple[str, ...] = ()) -> None:
+    """After a bulk load, let PostgreSQL's planner see the new row counts (it plans 1M-row queries blind otherwise)."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables or ("",):
+        connection.exec_driver_sql(f"ANALYZE {table}".strip())

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
+from db.bulk import refresh_statistics
 from db.engine import read_session, write_session
 from db.models import FraudCase, Unit
 from services import accountability, audit
@@ -20,6 +21,7 @@ from services.scope import require
 from services.timeutil import now_utc
 
 INSERT_CHUNK = 5_000
+ANALYZE_AFTER_ROWS = 10_000  # a bigger import changes the table enough for the planner to need new statistics
 LOOKUP_CHUNK = 900  # below SQLite's bound-parameter limit
 # Columns a file may set; id, timestamps and the source are the importer's.
 WRITABLE = tuple(name for name in FraudCase.model_fields if name not in {"id", "created_at", "updated_at", "source"})
@@ -111,6 +113,8 @@ def import_records(session: Session, actor: Actor | None, records: Sequence, *, 
         done += 1
         if progress and done % INSERT_CHUNK == 0:
             progress(done, len(rows))
+    if len(new_rows) >= ANALYZE_AFTER_ROWS:
+        refresh_statistics(session.connection(), ("fraud_case", "accountability_item"))
     if progress:
         progress(len(rows), len(rows))
     outcome = ImportOutcome(len(new_rows), updated, unchanged)

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlmodel import Session
 
 from db import models
-from db.bulk import bulk_insert, next_id, reset_id_sequence, timestamp_texts
+from db.bulk import bulk_insert, next_id, refresh_statistics, reset_id_sequence, timestamp_texts
 from db.engine import writer
 from db.queries import DEMO_SETTING_KEY
 from services import accountability
@@ -432,4 +432,5 @@ def load_demo(engine: Engine, spec: gen.DemoSpec, progress: ProgressSink | None 
             progress.advance(1)
             session.flush()
         _record(connection, spec, {"units": summary.units, "calls": summary.calls, "users": users})
+        refresh_statistics(connection)
     return DemoSummary(**{**summary.__dict__, "seconds": (now_utc() - started).total_seconds()})

@@ -125,9 +125,11 @@ def item_header(detail: ItemDetail) -> None:
         if text:
             st.markdown(f"**{label}**")
             st.text(text)
-    if item.decision or item.decision_note:
-        decision = DECISION_LABELS[Decision(item.decision)] if item.decision else ""
-        st.markdown(f"**{L.ACC_FIELD_DECISION}**：{decision} {item.decision_note or ''}")
+    if item.decision:
+        st.markdown(f"**{L.ACC_FIELD_DECISION}**：{DECISION_LABELS[Decision(item.decision)]} {item.decision_note or ''}")
+    elif item.decision_note:  # below 100万 no decision is taken: the note is the leader's closing remark
+        st.markdown(f"**{L.ACC_FORM_CLOSE_NOTE}**")
+        st.text(item.decision_note)
 
 
 def history_table(events: list[AccountabilityEvent]) -> None:

@@ -1,19 +1,28 @@
 """Leaders' read models: overdue in Beijing days, scope, by-unit table, median days to close, summary, 倒查."""
 
+import random
 import statistics
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from db.engine import read_session, write_session
-from db.models import AccountabilityItem, Activity
+from db.models import AccountabilityItem, AccountabilityRule, Activity, FraudCase, Unit
+from services import accountability_read
+from services import labels as L
 from services.accountability_flow import close, review, submit_explanation
-from services.accountability_read import ItemFilter, item_detail, list_items, summary, unit_table
+from services.accountability_read import (
+    FIXED_OFFSET_SINCE, ItemFilter, ItemRow, UnitRow, item_detail, list_items, median_of_counts, summary, unit_table,
+)
 from services.actor import AccessDenied
 from services.labels import AccountabilityLevel, ItemStatus
 from services.prevention_review import prevention_review
+from services.units import add_unit
 from accountability_world import NOW, build_world
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -202,3 +211,190 @@ def test_item_detail_lists_history_and_attachments(world):
     assert [e.action for e in detail.events] == ["raised", "submitted"]
     assert [(a.filename, a.size) for a in detail.attachments] == [("说明.pdf", 8)]
     assert detail.case.case_no.startswith("T") and detail.rule.level == "l10w" and detail.unit_name == "武安派出所"
+
+
+# ---------------------------------------------------------------- SQL aggregates against plain Python over the rows
+
+
+@given(st.lists(st.integers(-3, 400), max_size=60))
+def test_median_of_counts_is_the_median_of_the_values(values):
+    expected = statistics.median(values) if values else None
+    result = median_of_counts(Counter(values))
+    assert result == expected and type(result) is type(expected)
+
+
+def test_beijing_has_kept_utc_plus_8_since_the_fixed_offset_date():
+    # The SQL takes Beijing dates with a fixed +8 hours from FIXED_OFFSET_SINCE on; tzdata must agree.
+    moment, step = FIXED_OFFSET_SINCE, timedelta(hours=23)
+    while moment.year < 2100:
+        assert moment.astimezone(BEIJING).utcoffset() == timedelta(hours=8)
+        moment += step
+
+
+def _beijing(moment: datetime) -> date:
+    return moment.astimezone(BEIJING).date()
+
+
+def _random_instant(rng: random.Random) -> datetime:
+    """Mostly 2026, often right at a Beijing midnight or a hair before it, sometimes in China's DST years."""
+    day = date(2026, 1, 1) + timedelta(days=rng.randrange(365))
+    if rng.random() < 0.03:
+        day = date(rng.randrange(1986, 1992), rng.randrange(4, 10), rng.randrange(1, 29))
+    midnight = datetime(day.year, day.month, day.day, 16, tzinfo=UTC)  # 00:00 Beijing the next day (off DST)
+    return rng.choice([
+        midnight, midnight - timedelta(microseconds=1), midnight - timedelta(microseconds=400),
+        midnight - timedelta(microseconds=500), midnight - timedelta(microseconds=501),
+        midnight - timedelta(hours=1), midnight + timedelta(microseconds=499),
+        midnight - timedelta(seconds=rng.randrange(86_400), microseconds=rng.randrange(1_000_000)),
+    ])
+
+
+def _extra_units(engine) -> None:
+    with write_session(engine) as session:
+        add_unit(session, code="D2", name="龙海区公安分局", kind="district_bureau", parent_code="C")
+        add_unit(session, code="S3", name="港尾派出所", kind="station", parent_code="D2")
+        add_unit(session, code="S4", name="海澄派出所", kind="station", parent_code="D2")
+
+
+# Closed in China's daylight-saving years, where Beijing was UTC+9 in summer: a fixed +8 hours would be a day off.
+DST_SPANS = [
+    (datetime(1988, 6, 1, 15, 30, tzinfo=UTC), datetime(1988, 10, 1, 15, 30, tzinfo=UTC)),  # 122 days at +8; 121
+    (datetime(1991, 9, 14, 16, 30, tzinfo=UTC), datetime(1992, 1, 1, 1, tzinfo=UTC)),       # across the last change
+]
+
+
+def _insert_random_items(world, rng: random.Random, count: int) -> None:
+    statuses, levels = [s.value for s in ItemStatus], ["l10w", "l50w", "l100w"]
+    with write_session(world.engine) as session:
+        rule_id = session.execute(select(AccountabilityRule.id)).scalars().first()
+        units = session.execute(select(Unit.id)).scalars().all()
+        cases = [FraudCase(case_no=f"R-{n:05d}", unit_id=rng.choice(units), reported_at=NOW, fraud_type="rebate",
+                           loss_fen=rng.randrange(10_000_000, 200_000_000), created_at=NOW, updated_at=NOW)
+                 for n in range(count)]
+        session.add_all(cases)
+        session.flush()
+        items = []
+        for n, case in enumerate(cases):
+            raised, status, closed = _random_instant(rng), rng.choice(statuses), None
+            if rng.random() < (0.9 if status == ItemStatus.CLOSED.value else 0.1):
+                closed = rng.choice([raised, raised + timedelta(hours=rng.randrange(1, 24 * 60)), _random_instant(rng)])
+            if n < len(DST_SPANS):
+                (raised, closed), status = DST_SPANS[n], ItemStatus.CLOSED.value
+            items.append(AccountabilityItem(
+                case_id=case.id, unit_id=case.unit_id, rule_id=rule_id, level=rng.choice(levels), required_action="-",
+                responsible="-", due_date=_beijing(raised) + timedelta(days=rng.randrange(-5, 40)), status=status,
+                needs_review=rng.random() < 0.3, raised_at=raised, closed_at=closed))
+        session.add_all(items)
+
+
+def _unit(world, code: str) -> Unit:
+    with read_session(world.engine) as session:
+        return session.execute(select(Unit).where(Unit.code == code)).scalar_one()
+
+
+def _all_rows(world, today: date) -> list[ItemRow]:
+    """Every item, read back as plain Python values (the per-row reference)."""
+    item = AccountabilityItem
+    with read_session(world.engine) as session:
+        found = session.execute(
+            select(item, FraudCase.case_no, FraudCase.loss_fen, Unit.name, Unit.path)
+            .join(FraudCase, FraudCase.id == item.case_id).join(Unit, Unit.id == item.unit_id)).all()
+    return [ItemRow(i.id, i.case_id, case_no, i.unit_id, name, path, loss, i.level, i.status, i.due_date,
+                    (today - i.due_date).days if i.status in ("pending", "returned") and i.due_date < today else 0,
+                    i.needs_review, i.raised_at, i.closed_at)
+            for i, case_no, loss, name, path in found]
+
+
+def _in_this_month(day: date, today: date) -> bool:
+    return (day.year, day.month) == (today.year, today.month) and day <= today
+
+
+def _in_last_month(day: date, today: date) -> bool:
+    previous = today.replace(day=1) - timedelta(days=1)
+    return (day.year, day.month) == (previous.year, previous.month) and day.day <= today.day
+
+
+def _expected_figures(unit_id: int, name: str, rows: list[ItemRow], today: date) -> UnitRow:
+    open_rows = [r for r in rows if r.status != "closed"]
+    late = [r.days_overdue for r in rows if r.days_overdue > 0]
+    spans = [(_beijing(r.closed_at) - _beijing(r.raised_at)).days for r in rows if r.closed_at is not None]
+    return UnitRow(
+        unit_id, name, {level: sum(r.level == level for r in open_rows) for level in ("l10w", "l50w", "l100w")},
+        len(late), max(late, default=0), sum(r.needs_review for r in open_rows),
+        statistics.median(spans) if spans else None,
+        sum(_in_this_month(_beijing(r.raised_at), today) for r in rows),
+        sum(_in_last_month(_beijing(r.raised_at), today) for r in rows))
+
+
+def _expected_table(world, rows: list[ItemRow], root: Unit, today: date) -> list[UnitRow]:
+    with read_session(world.engine) as session:
+        children = session.execute(select(Unit).where(Unit.parent_id == root.id)
+                                   .order_by(Unit.sort_order, Unit.code)).scalars().all()
+    mine = [r for r in rows if r.unit_path.startswith(root.path)]
+    table = [_expected_figures(c.id, c.name, [r for r in mine if r.unit_path.startswith(c.path)], today)
+             for c in children]
+    own = [r for r in mine if r.unit_id == root.id]
+    if not children or own:
+        table.append(_expected_figures(root.id, root.name + (L.OWN_LEVEL if children else ""), own, today))
+    return [*table, _expected_figures(root.id, L.TOTAL_ROW, mine, today)]
+
+
+def _check_summary(world, rows: list[ItemRow], actor: str, root: Unit, now: datetime, today: date) -> None:
+    mine = [r for r in rows if r.unit_path.startswith(root.path)]
+    figures = _read(world, summary, actor, now, unit_id=root.id)
+    expected = _expected_figures(root.id, root.name, mine, today)
+    assert (figures.open_by_level, figures.open_total, figures.overdue, figures.max_days_overdue,
+            figures.needs_review, figures.raised_this_month, figures.raised_last_month) == (
+        expected.open_by_level, expected.open_total, expected.overdue, expected.max_days_overdue,
+        expected.needs_review, expected.raised_this_month, expected.raised_last_month)
+    assert figures.closed_this_month == sum(
+        r.closed_at is not None and _in_this_month(_beijing(r.closed_at), today) for r in mine)
+    late_units = Counter(r.unit_name for r in mine if r.days_overdue > 0)
+    assert figures.overdue_by_unit == sorted(late_units.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+
+
+def _expected_list(rows: list[ItemRow], root: Unit, criteria: ItemFilter, limit: int) -> list[ItemRow]:
+    chosen = [r for r in rows if r.unit_path.startswith(root.path)
+              and (criteria.level is None or r.level == criteria.level.value)
+              and (criteria.status is None or r.status == criteria.status.value)
+              and (not criteria.open_only or r.status != "closed") and (not criteria.flagged_only or r.needs_review)
+              and (not criteria.overdue_only or r.days_overdue > 0)]
+    chosen.sort(key=lambda r: (-r.days_overdue, r.status == "closed", r.due_date, r.id))
+    return chosen[:limit]
+
+
+MOMENTS = [
+    NOW,
+    datetime(2026, 3, 30, 17, tzinfo=UTC),                   # 31 March in Beijing: last month clipped to February
+    datetime(2026, 7, 31, 15, 59, 59, 999_999, tzinfo=UTC),  # the last microsecond of July in Beijing
+    datetime(2026, 8, 1, 16, tzinfo=UTC),                    # the first instant of 2 August in Beijing
+]
+
+
+@pytest.mark.parametrize("seed", [7, 2026])
+def test_sql_aggregates_match_a_per_row_computation(world, monkeypatch, seed):
+    _extra_units(world.engine)
+    _insert_random_items(world, random.Random(seed), 300)
+    limit = 30
+    monkeypatch.setattr(accountability_read, "LIST_LIMIT", limit)  # so that the SQL's order and limit decide
+    units = {code: _unit(world, code) for code in ("C", "D", "WA", "D2")}
+    for now in MOMENTS:
+        today = _beijing(now)
+        rows = _all_rows(world, today)
+        for actor, code in (("leader_c", "C"), ("leader_d", "D"), ("clerk_wa", "WA")):
+            table = _read(world, unit_table, actor, None, now)
+            assert [*table.rows, table.total] == _expected_table(world, rows, units[code], today), (actor, now)
+        table = _read(world, unit_table, "leader_c", units["D2"].id, now)
+        assert [*table.rows, table.total] == _expected_table(world, rows, units["D2"], today)
+
+        _check_summary(world, rows, "wall", units["C"], now, today)
+        _check_summary(world, rows, "leader_c", units["D"], now, today)
+
+        filters = [ItemFilter(), ItemFilter(unit_id=units["D"].id), ItemFilter(level=AccountabilityLevel.L50W),
+                   ItemFilter(status=ItemStatus.RETURNED), ItemFilter(open_only=True), ItemFilter(overdue_only=True),
+                   ItemFilter(flagged_only=True, open_only=True), ItemFilter(unit_id=units["D2"].id,
+                                                                            status=ItemStatus.CLOSED)]
+        for criteria in filters:
+            root = next((u for u in units.values() if u.id == criteria.unit_id), units["C"])
+            assert _read(world, list_items, "leader_c", criteria, now) == _expected_list(rows, root, criteria, limit)
+        assert len(_read(world, list_items, "leader_c", ItemFilter(), now)) == limit  # the SQL's limit chose the rows

@@ -1,7 +1,8 @@
 """Integrity monitor: the exact binomial test, bunching under thresholds, downward revisions, retyped cases."""
 
 import itertools
-from datetime import timedelta
+import random
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from math import comb
 
@@ -12,8 +13,11 @@ from hypothesis import strategies as st
 from db.engine import read_session, write_session
 from db.models import FraudCase
 from services.actor import AccessDenied
-from services.integrity import binomial_upper_tail, expected_share_below, integrity_flags
-from services.labels import IntegrityKind
+from services.accountability_rules import RuleDraft, add_rule_version
+from services.integrity import (
+    ALPHA, MIN_CASES, WINDOW_DAYS, bands, binomial_upper_tail, expected_share_below, integrity_flags,
+)
+from services.labels import AccountabilityLevel, IntegrityKind
 from accountability_world import NOW, build_world
 
 
@@ -134,3 +138,79 @@ def test_only_leaders_and_only_their_subtree(world):
     assert len(_flags(world, "leader_d")) == 1
     with pytest.raises(AccessDenied):
         _flags(world, "leader_wa", unit_id=world.units["YX"])
+
+
+THRESHOLDS = (10_000_000, 50_000_000, 100_000_000)  # the seeded rules: 10, 50 and 100 万元
+
+
+def _random_cases(world, rng: random.Random, count: int) -> list[tuple[int, int, int, datetime]]:
+    """Cases near the thresholds, a few of them right at the window's ends; (id, unit, loss, reported_at)."""
+    start = NOW - timedelta(days=WINDOW_DAYS)
+    moments = [start - timedelta(microseconds=1), start, NOW, NOW + timedelta(microseconds=1)]
+    rows = []
+    for n in range(count):
+        unit = rng.choice(["WA", "YX", "D", "C"])
+        threshold = rng.choice(THRESHOLDS)
+        skewed = unit == "WA" and threshold == THRESHOLDS[0]  # WA crowds under 10 万
+        low, high = (bands(threshold)[0], threshold) if skewed and rng.random() < 0.9 else (
+            threshold * 85 // 100, threshold * 115 // 100)
+        loss = rng.choice([low, high - 1, threshold, threshold - 1, rng.randrange(low, high)])
+        reported = rng.choice(moments) if rng.random() < 0.1 else NOW - timedelta(seconds=rng.randrange(400 * 86_400))
+        rows.append((world.units[unit], loss, reported))
+    with write_session(world.engine) as session:
+        cases = [FraudCase(case_no=f"X-{next(_serial)}", unit_id=u, reported_at=at, fraud_type="rebate", loss_fen=loss,
+                           created_at=NOW, updated_at=NOW) for u, loss, at in rows]
+        session.add_all(cases)
+        session.flush()
+        return [(c.id, c.unit_id, c.loss_fen, c.reported_at) for c in cases]
+
+
+def _expected_bunching(cases, units: set[int]) -> list[tuple]:
+    start = NOW - timedelta(days=WINDOW_DAYS)
+    window = [(i, u, loss) for i, u, loss, at in cases if start <= at <= NOW]
+    expected = []
+    for threshold in THRESHOLDS:
+        low, _, high = bands(threshold)
+        below = {u: sorted(i for i, unit, loss in window if unit == u and low <= loss < threshold) for u in units}
+        above = {u: sum(1 for _, unit, loss in window if unit == u and threshold <= loss < high) for u in units}
+        for unit in sorted(u for u in units if below[u]):
+            k, n = len(below[unit]), len(below[unit]) + above[unit]
+            share = expected_share_below(sum(map(len, below.values())) - k, sum(above.values()) - above[unit])
+            p = binomial_upper_tail(k, n, share)
+            if n >= MIN_CASES and p < ALPHA:
+                expected.append((unit, threshold, tuple(below[unit]), p))
+    return expected
+
+
+@pytest.mark.parametrize("seed", [3, 41])
+def test_bunching_matches_a_per_case_computation(world, seed):
+    cases = _random_cases(world, random.Random(seed), 700)
+    flags = _flags(world, "leader_c", kind=IntegrityKind.BUNCHING)
+    expected = _expected_bunching(cases, set(world.units.values()))
+    assert [(f.unit_id, f.threshold_fen, f.case_ids, f.p_value) for f in flags] == expected
+    assert any(unit == world.units["WA"] for unit, *_ in expected)
+    # A district leader is flagged on the same reference (every unit's cases), for the units of the district only.
+    district = {world.units[code] for code in ("D", "WA", "YX")}
+    assert [(f.unit_id, f.threshold_fen, f.case_ids) for f in _flags(world, "leader_d", kind=IntegrityKind.BUNCHING)] \
+        == [(u, t, ids) for u, t, ids, _ in expected if u in district]
+
+
+def test_downward_revisions_use_the_thresholds_of_the_report_date(world):
+    with write_session(world.engine) as session:  # 10 万 becomes 20 万 for cases reported from 1 June
+        add_rule_version(session, world.actors["admin"], RuleDraft(
+            level=AccountabilityLevel.L10W, threshold_fen=20_000_000, required_action="书面说明", responsible="所长",
+            deadline_days=3, effective_from=date(2026, 6, 1), reason="调整起点门槛"), now=datetime(2026, 5, 1, tzinfo=UTC))
+    may, july = datetime(2026, 5, 10, 2, tzinfo=UTC), datetime(2026, 7, 1, 2, tzinfo=UTC)
+    first_of_june = datetime(2026, 5, 31, 16, 30, tzinfo=UTC)  # 00:30 on 1 June in Beijing
+    under_old = world.add_case("WA", "120000", reported_at=may)
+    not_under_new = world.add_case("WA", "120000", reported_at=july)
+    under_new = world.add_case("WA", "210000", reported_at=july)
+    not_under_old = world.add_case("YX", "210000", reported_at=may)
+    on_the_day = world.add_case("YX", "210000", reported_at=first_of_june)
+    for case_id in (under_old, not_under_new):
+        world.revise(case_id, loss_yuan="90000")
+    for case_id in (under_new, not_under_old, on_the_day):
+        world.revise(case_id, loss_yuan="190000")
+    flags = _flags(world, kind=IntegrityKind.DOWNWARD)
+    assert [(f.unit_id, f.case_ids) for f in flags] == [
+        (world.units["WA"], tuple(sorted((under_old, under_new)))), (world.units["YX"], (on_the_day,))]

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from db.models import AuditLog
 from services.actor import AccessDenied, Actor
-from services.labels import ACCESS_DENIED, AUDIT_ACTION_LABELS, ROLE_LABELS, AuditAction, Role
+from services.labels import ACCESS_DENIED, AUDIT_ACTION_LABELS, AUDIT_OBJECT_LABELS, ROLE_LABELS, AuditAction, Role
 from services.permissions import Permission
 from services.timeutil import now_utc, to_shanghai
 
@@ -90,7 +90,8 @@ def as_rows(records: list[AuditLog]) -> list[tuple]:
     return [
         (
             to_shanghai(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.username or "", ROLE_LABELS.get(Role(r.role), "") if r.role else "",
-            r.unit_id or "", AUDIT_ACTION_LABELS.get(AuditAction(r.action), r.action), r.object_type or "",
+            r.unit_id or "", AUDIT_ACTION_LABELS.get(AuditAction(r.action), r.action),
+            AUDIT_OBJECT_LABELS.get(r.object_type, r.object_type or ""),
             r.object_id or "", "成功" if r.success else "失败", r.client_addr or "", r.detail or "",
         )
         for r in records

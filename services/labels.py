@@ -1189,3 +1189,10 @@ UNIT_IMPORT_DATUM_REQUIRED = "请选择文件的坐标系：选错会使边界�
 UNIT_IMPORT_APPLY = "确认导入"
 ACC_BACKFILL_AUDIT = "批量补录问责事项 {count} 条（批量写入的案件）"
 OVERVIEW_OVERDUE_UNITS = "逾期最多的单位：{units}"
+
+# Audit trail: what kind of record an entry is about
+AUDIT_OBJECT_LABELS = {
+    "accountability_item": "问责事项", "accountability_attachment": "问责附件", "accountability_rule": "问责规则",
+    "app_user": "用户", "audit_log": "审计日志", "case_import": "案件导入", "desk_call": "来电",
+    "fraud_case": "案件", "unit": "单位", "login_session": "登录会话",
+}

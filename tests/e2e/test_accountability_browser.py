@@ -232,11 +232,11 @@ def test_explanation_is_returned_resubmitted_and_closed_with_an_audit_trail(
         admin.get_by_role("button", name="下载 CSV").click()
     exported = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     trail = [(r["用户"], r["详情"]) for r in exported
-             if r["对象类型"] == "accountability_item" and r["对象ID"] == str(item_id)]
+             if r["对象类型"] == "问责事项" and r["对象ID"] == str(item_id)]
     labels = ["触发", "提交说明", "退回", "提交说明", "审核通过", "关闭"]
     assert trail == [(user, f"问责事项 {item_id}（案件 {case_no}）：{label}")
                      for (user, *_), label in zip(steps, labels, strict=True)]
-    downloads = [(r["用户"], r["操作"], r["详情"]) for r in exported if r["对象类型"] == "accountability_attachment"]
+    downloads = [(r["用户"], r["操作"], r["详情"]) for r in exported if r["对象类型"] == "问责附件"]
     assert ("changtai", "导出", f"下载问责附件“整改记录.pdf”（{case_no}）") in downloads
     assert [(u, a) for u, a, _ in _audit(demo_db_url, item_id)] == [
         ("clerk_wuan", "create"), *[(user, "update") for user, *_ in steps[1:]]]

@@ -103,7 +103,10 @@ class CaseRevision(SQLModel, table=True):
     """One changed field of a case: who, when, old → new and why (kept for ever)."""
 
     __tablename__ = "case_revision"
-    __table_args__ = (Index("ix_case_revision_case_at", "case_id", "at"),)
+    __table_args__ = (
+        Index("ix_case_revision_case_at", "case_id", "at"),
+        Index("ix_case_revision_field_at", "field", "at"),  # the integrity monitor's scan of recent loss/type changes
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(sa_column=_fk("fraud_case.id", nullable=False, ondelete="CASCADE"))

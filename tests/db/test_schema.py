@@ -25,7 +25,7 @@ def test_every_table_exists(engine):
     expected = {
         "unit", "fraud_case", "desk_call", "identifier", "identifier_link", "interception", "campaign",
         "campaign_unit", "campaign_target", "activity", "accountability_rule", "accountability_item",
-        "app_user", "audit_log", "app_setting",
+        "app_user", "audit_log", "app_setting", "case_revision", "accountability_event", "accountability_attachment",
     }
     assert expected <= set(inspect(engine).get_table_names())
 

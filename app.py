@@ -6,7 +6,7 @@ import streamlit as st
 
 import web_session
 from services import labels as L
-from services.permissions import Permission
+from services.access.permissions import Permission
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from sqlalchemy import Engine
 from db import queries
 from db.engine import make_engine, read_session
 from db.migrate import upgrade
-from services.actor import Actor
-from services.accountability_read import AccountabilitySummary, ItemFilter, ItemRow, UnitTable, list_items, summary, unit_table
-from services.integrity import IntegrityFlag, integrity_flags
-from services.case_map import (
+from services.access.actor import Actor
+from services.accountability.read import AccountabilitySummary, ItemFilter, ItemRow, UnitTable, list_items, summary, unit_table
+from services.accountability.integrity import IntegrityFlag, integrity_flags
+from services.map.read import (
     CaseMarks,
     JurisdictionDetail,
     JurisdictionMeasure,
@@ -20,10 +20,10 @@ from services.case_map import (
     jurisdiction_detail,
     jurisdiction_measures,
 )
-from services.config import load_settings
-from services.overview import Overview, build_overview
-from services.scope import visible_units
-from services.timeutil import now_utc
+from services.shared.config import load_settings
+from services.overview.read import Overview, build_overview
+from services.access.scope import visible_units
+from services.shared.timeutil import now_utc
 
 REFRESH_SECONDS = 60
 

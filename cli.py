@@ -16,17 +16,17 @@ from db.engine import make_engine, read_session, write_session
 from db.models import AppUser, Unit
 from db.migrate import upgrade
 from db.queries import all_units
-from services.case_import import import_file
-from services.auth import InvalidInput, create_user, reset_password, unlock
-from services.config import PROJECT_ROOT, load_settings
+from services.case_import.writer import import_file
+from services.access.auth import InvalidInput, create_user, reset_password, unlock
+from services.shared.config import PROJECT_ROOT, load_settings
 from services.labels import ROLE_LABELS, Role, UnitKind
 from services import labels as L
 from services.labels import Datum
-from services.units import add_unit
-from services.unit_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
+from services.units.tree import add_unit
+from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
 from services.demo.generator import DemoSpec
 from services.demo.loader import DemoRefused, ProgressSink, load_demo
-from services.timeutil import now_utc
+from services.shared.timeutil import now_utc
 
 app = typer.Typer(help="反诈指挥台命令行工具 (anti-fraud command desk).", no_args_is_help=True, add_completion=False)
 console = Console()

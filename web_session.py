@@ -10,13 +10,14 @@ import cached
 from components.login import login_form
 from components.session_cookie import session_cookie
 from db.engine import write_session
-from services import audit, sessions
+from services import audit
+from services.access import login_sessions as sessions
 from services import labels as L
-from services.actor import AccessDenied, Actor
-from services.auth import actor_by_username, authenticate
-from services.config import load_settings
+from services.access.actor import AccessDenied, Actor
+from services.access.auth import actor_by_username, authenticate
+from services.shared.config import load_settings
 from services.labels import AuditAction, Role
-from services.timeutil import now_utc
+from services.shared.timeutil import now_utc
 
 ACTOR_KEY = "fanzha_actor"
 TOKEN_KEY = "fanzha_session_token"

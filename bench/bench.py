@@ -15,12 +15,12 @@ from sqlalchemy.engine import make_url
 from db.engine import make_engine, read_session
 from db.migrate import upgrade
 from db.models import Unit
-from services.actor import Actor
+from services.access.actor import Actor
 from services.labels import Role
-from services.config import normalise_database_url
+from services.shared.config import normalise_database_url
 from services.demo.generator import DemoSpec
 from services.demo.loader import load_demo
-from services.overview import build_overview
+from services.overview.read import build_overview
 
 app = typer.Typer(help="Benchmarks: each prints its figures.", no_args_is_help=True, add_completion=False)
 ANCHOR = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
@@ -83,7 +83,7 @@ def overview(
 def _bench_officer(engine, unit_id: int) -> Actor:
     """A real desk account (calls reference their officer), created once per database."""
     from db.engine import write_session
-    from services.auth import actor_by_username, create_user
+    from services.access.auth import actor_by_username, create_user
 
     with write_session(engine) as session:
         if actor_by_username(session, "bench_desk", None) is None:
@@ -102,11 +102,11 @@ def desk(
     import threading
     import uuid
 
-    from services.assist import assist
-    from services.desk import CallDraft, submit_call, validate
-    from services.identifier_store import seen_before
+    from services.desk.assist import assist
+    from services.desk.calls import CallDraft, submit_call, validate
+    from services.desk.identifier_store import seen_before
     from services.labels import CallOutcome, CallType
-    from services.timeutil import now_utc
+    from services.shared.timeutil import now_utc
 
     engine = make_engine(normalise_database_url(url))
     upgrade(engine)
@@ -171,7 +171,7 @@ def _time_page(url: str, username: str, view: str, variants: tuple[tuple[str, di
 
     from streamlit.testing.v1 import AppTest
 
-    from services.auth import actor_by_username
+    from services.access.auth import actor_by_username
 
     os.environ["FANZHA_DATABASE_URL"] = url
     engine = make_engine(normalise_database_url(url))
@@ -232,7 +232,7 @@ def import_cases(
     """Import a generated n-row CSV of cases into a new database with the 漳州 units: whole time, then re-import."""
     import random
 
-    from services.case_import import import_file
+    from services.case_import.writer import import_file
     url = _fresh_database(backend, pg_url)
     engine = make_engine(url)
     upgrade(engine)

@@ -8,14 +8,14 @@ import streamlit as st
 
 from db.models import AccountabilityEvent, AccountabilityRule
 from services import labels as L
-from services.accountability_read import AccountabilitySummary, ItemDetail, ItemRow, UnitTable
-from services.integrity import IntegrityFlag
+from services.accountability.read import AccountabilitySummary, ItemDetail, ItemRow, UnitTable
+from services.accountability.integrity import IntegrityFlag
 from services.labels import (ACCOUNTABILITY_LEVEL_LABELS, ACTIVITY_CHANNEL_LABELS, DECISION_LABELS,
                              FRAUD_TYPE_LABELS, INTEGRITY_KIND_LABELS, ITEM_ACTION_LABELS, ITEM_STATUS_LABELS,
                              OUTREACH_LABELS, AccountabilityLevel, Decision, FraudType, ItemAction, ItemStatus)
-from services.money import format_wan, wan_decimal
-from services.prevention_review import PreventionReview
-from services.timeutil import to_shanghai
+from services.shared.money import format_wan, wan_decimal
+from services.accountability.prevention_review import PreventionReview
+from services.shared.timeutil import to_shanghai
 
 RED = "color: #c62828; font-weight: 600"
 U, I = L.ACC_UNIT_COLUMNS, L.ACC_ITEM_COLUMNS

@@ -7,11 +7,11 @@ import streamlit as st
 
 from db.models import FraudCase
 from services import labels as L
-from services.case_write import CaseForm
-from services.cases import RevisionRow
+from services.cases.write import CaseForm
+from services.cases.read import RevisionRow
 from services.labels import CASE_STATUS_LABELS, FRAUD_TYPE_LABELS, CaseStatus, FraudType
-from services.money import format_yuan
-from services.timeutil import to_shanghai
+from services.shared.money import format_yuan
+from services.shared.timeutil import to_shanghai
 
 
 def _field_error(errors: dict[str, str], *names: str) -> None:

@@ -26,10 +26,10 @@ from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import mapping
 
 from services import labels as L
-from services.case_map import CaseMarks, JurisdictionMeasure
+from services.map.read import CaseMarks, JurisdictionMeasure
 from services.geo.tiling import simplify_for_display
 from services.labels import MapMeasure
-from services.money import FEN_PER_WAN, format_wan
+from services.shared.money import FEN_PER_WAN, format_wan
 
 JURISDICTION_LAYER = "jurisdictions"
 SELECTED_LAYER = "selected"

@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from services import labels as L
-from services.cases import CaseDetail, CaseRow
-from services.money import wan_decimal
-from services.timeutil import to_shanghai
+from services.cases.read import CaseDetail, CaseRow
+from services.shared.money import wan_decimal
+from services.shared.timeutil import to_shanghai
 
 
 def case_table(rows: list[CaseRow], key: str) -> int | None:

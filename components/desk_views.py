@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from services import labels as L
-from services.assist import Assist
-from services.desk import CallRow, Counters
-from services.identifier_store import HotLead, SeenBefore
+from services.desk.assist import Assist
+from services.desk.calls import CallRow, Counters
+from services.desk.identifier_store import HotLead, SeenBefore
 from services.labels import IDENTIFIER_KIND_LABELS, IdentifierKind
-from services.money import format_wan, wan_decimal
-from services.timeutil import to_shanghai
+from services.shared.money import format_wan, wan_decimal
+from services.shared.timeutil import to_shanghai
 
 
 def _stamp(moment) -> str:

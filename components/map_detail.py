@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from services import labels as L
-from services.case_map import JurisdictionDetail
-from services.money import format_wan, wan_decimal
-from services.timeutil import to_shanghai
+from services.map.read import JurisdictionDetail
+from services.shared.money import format_wan, wan_decimal
+from services.shared.timeutil import to_shanghai
 
 
 def _trend(detail: JurisdictionDetail) -> None:

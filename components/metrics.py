@@ -3,8 +3,8 @@
 import streamlit as st
 
 from services import labels as L
-from services.money import format_wan
-from services.overview import Measures
+from services.shared.money import format_wan
+from services.overview.read import Measures
 
 
 def measure_cards(measures: Measures, key: str) -> None:

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from services import labels as L
-from services.money import wan_decimal
-from services.overview import BranchRow
+from services.shared.money import wan_decimal
+from services.overview.read import BranchRow
 
 
 def branch_rows_frame(rows: list[BranchRow], total: BranchRow) -> pd.DataFrame:

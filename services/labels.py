@@ -612,7 +612,7 @@ V_REQUIRED = "请填写{field}。"
 V_TO_CASE_NEEDS_JURISDICTION = "转立案需选择涉及辖区。"
 V_JURISDICTION_SCOPE = "所选辖区不在您的管辖范围内。"
 
-# Case edits and revisions (services/case_write.py)
+# Case edits and revisions (services/cases/write.py)
 CLI_USERNAME = "cli"  # the audit trail's user name for the fanzha command line
 CASE_FIELD_LABELS = {
     "loss_fen": "损失金额", "fraud_type": "诈骗类型", "unit_id": "所属单位", "status": "案件状态",
@@ -655,7 +655,7 @@ FIELD_FROZEN_YUAN = "冻结金额（元）"
 FIELD_ADDRESS = "发案地址"
 AMOUNT_INVALID = "请输入金额（元），例如 12345.67，最多两位小数。"
 
-# Case import: writing (services/case_import.py) and the page
+# Case import: writing (services/case_import/writer.py) and the page
 IMPORT_OUT_OF_SCOPE = "文件中有案件属于您管辖范围以外的单位，未导入。"
 IMPORT_REVISION_REASON = "导入文件“{filename}”"
 IMPORT_AUDIT_DETAIL = "导入 {filename}：新增 {created} 起，更新 {updated} 起，未变 {unchanged} 起"
@@ -683,7 +683,7 @@ IMPORT_ERRORS_DOWNLOAD = "下载错误清单"
 IMPORT_ERRORS_NAME = "导入错误清单.csv"
 IMPORT_DONE = "导入完成：新增 {created:,} 起，更新 {updated:,} 起，未变 {unchanged:,} 起。"
 
-# Jurisdiction import from GeoJSON (services/unit_import.py, `fanzha import-units`)
+# Jurisdiction import from GeoJSON (services/units/boundary_import.py, `fanzha import-units`)
 class Datum(StrEnum):
     """Coordinate datum of an imported boundary file (stored boundaries are always WGS84)."""
 
@@ -758,7 +758,7 @@ CROSSWALK_BAD_CODE = "代码对照表第 {line} 行：“{value}”不是区划�
 CROSSWALK_CONFLICT = "代码对照表第 {line} 行：旧代码 {old} 已对应 {new}，不能再对应 {other}。"
 CROSSWALK_NOT_TEXT = "代码对照表不是有效的 CSV 文本：{error}"
 
-# Case map (services/case_map.py, components/case_map.py)
+# Case map (services/map/read.py, components/case_map.py)
 
 
 class MapWindow(StrEnum):
@@ -829,7 +829,7 @@ MAP_COL_LEVEL = "问责层级"
 MAP_COL_INTERCEPTIONS = "阻截笔数"
 MAP_COL_INTERCEPTED = "阻截金额(万元)"
 
-# Case import file (services/case_file.py, services/case_cells.py): template columns, file and cell errors
+# Case import file (services/case_import/reader.py, services/case_import/cells.py): template columns, file and cell errors
 # Column key (a FraudCase field) → (header, how to fill it, example). {…} placeholders are filled from the enums above.
 CASE_FILE_COLUMNS: dict[str, tuple[str, str, str]] = {
     "case_no": ("案件编号", "最多 40 个字符，不区分大小写；以此为准，重复导入同一编号不会产生重复案件", "A3506052026112000001"),
@@ -940,7 +940,7 @@ CASE_FILE_COORDS_SWAPPED = "经度、纬度可能填反了。"
 CASE_FILE_COORDS_PAIR = "经度和纬度须同时填写。"
 CASE_FILE_AGE = "年龄应为 0–120 的整数。"
 
-# Accountability (services/accountability*.py, services/integrity.py, views/accountability.py, views/rules.py)
+# Accountability (services/accountability*.py, services/accountability/integrity.py, views/accountability.py, views/rules.py)
 
 
 class ItemAction(StrEnum):

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from db.engine import make_engine
 from db.migrate import upgrade
-from services.config import normalise_database_url
+from services.shared.config import normalise_database_url
 
 PG_URL_VARIABLE = "FANZHA_TEST_PG_URL"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_URL_VARIABLE) else [])
@@ -112,7 +112,7 @@ def demo_db_url(tmp_path_factory) -> str:
 def actor_for_username(url: str, username: str):
     """The Actor of a demo account, as the login would produce it."""
     from db.engine import read_session
-    from services.auth import actor_by_username
+    from services.access.auth import actor_by_username
 
     database = make_engine(url)
     with read_session(database) as session:

@@ -5,9 +5,9 @@ import streamlit as st
 import cached
 import web_session
 from db.engine import write_session
-from services import auth
+from services.access import auth
 from services import labels as L
-from services.config import load_settings
+from services.shared.config import load_settings
 
 actor = web_session.actor()
 st.title(L.ACCOUNT_TITLE, anchor=False)

@@ -8,15 +8,15 @@ from components import accountability_views as view
 from components import url_state
 from db.engine import read_session, write_session
 from services import labels as L
-from services.accountability_flow import (ATTACHMENT_MAX_MB, Upload, attachment, close, needs_decision,
+from services.accountability.workflow import (ATTACHMENT_MAX_MB, Upload, attachment, close, needs_decision,
                                           needs_prevention_review, resolve_flag, review, submit_explanation)
-from services.accountability_read import ItemFilter, item_detail
-from services.actor import AccessDenied
-from services.errors import InvalidInput
-from services.integrity import MIN_CASES
+from services.accountability.read import ItemFilter, item_detail
+from services.access.actor import AccessDenied
+from services.shared.errors import InvalidInput
+from services.accountability.integrity import MIN_CASES
 from services.labels import ACCOUNTABILITY_LEVEL_LABELS, ITEM_STATUS_LABELS, AccountabilityLevel, ItemAction, ItemStatus
-from services.permissions import Permission
-from services.timeutil import now_utc
+from services.access.permissions import Permission
+from services.shared.timeutil import now_utc
 
 NOTICE = "acc_notice"
 state = st.session_state

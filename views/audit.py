@@ -11,7 +11,7 @@ from db.engine import read_session, write_session
 from services import audit
 from services import labels as L
 from services.labels import AUDIT_ACTION_LABELS, AuditAction
-from services.timeutil import day_start_utc, shanghai_today
+from services.shared.timeutil import day_start_utc, shanghai_today
 
 actor = web_session.actor()
 st.title(L.AUDIT_TITLE, anchor=False)

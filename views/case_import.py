@@ -8,10 +8,10 @@ import streamlit as st
 import cached
 import web_session
 from services import labels as L
-from services.case_file import template_csv, template_xlsx
-from services.case_import import import_file
-from services.permissions import Permission
-from services.scope import require
+from services.case_import.reader import template_csv, template_xlsx
+from services.case_import.writer import import_file
+from services.access.permissions import Permission
+from services.access.scope import require
 
 MAX_UPLOAD_MB = 50
 TABLE_ROWS = 200  # up to this many bad rows are listed as a plain table

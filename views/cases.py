@@ -11,13 +11,13 @@ from components.case_forms import case_edit_form, new_case_form, revisions_table
 from components.case_views import case_detail_panel, case_table
 from db.engine import read_session, write_session
 from services import labels as L
-from services.actor import AccessDenied
-from services.case_write import changes_from_form, create_case, new_case_from_input, update_case
-from services.cases import SORTS, CaseFilter, case_detail, case_revisions, list_cases, unmask_case
-from services.errors import InvalidInput
+from services.access.actor import AccessDenied
+from services.cases.write import changes_from_form, create_case, new_case_from_input, update_case
+from services.cases.read import SORTS, CaseFilter, case_detail, case_revisions, list_cases, unmask_case
+from services.shared.errors import InvalidInput
 from services.labels import FRAUD_TYPE_LABELS, FraudType
-from services.permissions import Permission
-from services.timeutil import SHANGHAI, day_start_utc, now_utc, shanghai_today
+from services.access.permissions import Permission
+from services.shared.timeutil import SHANGHAI, day_start_utc, now_utc, shanghai_today
 
 PAGE_SIZE = 50
 EDIT_NOTICE = "case_edit_notice"

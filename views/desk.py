@@ -10,10 +10,10 @@ from components import url_state
 from components.desk_views import assist_panel, calls_table, counters_row, hot_leads_table, seen_lines
 from db.engine import read_session
 from services import labels as L
-from services.assist import assist
-from services.desk import CallDraft, entered_identifiers, find_saved, submit_call, today_calls, today_counters, validate
-from services.errors import InvalidInput
-from services.identifier_store import hot_leads, search, seen_before
+from services.desk.assist import assist
+from services.desk.calls import CallDraft, entered_identifiers, find_saved, submit_call, today_calls, today_counters, validate
+from services.shared.errors import InvalidInput
+from services.desk.identifier_store import hot_leads, search, seen_before
 from services.labels import (
     CALL_OUTCOME_LABELS,
     CALL_TYPE_LABELS,
@@ -26,9 +26,9 @@ from services.labels import (
     FraudType,
     Gender,
 )
-from services.permissions import Permission
-from services.scope import require
-from services.timeutil import SHANGHAI, now_utc
+from services.access.permissions import Permission
+from services.access.scope import require
+from services.shared.timeutil import SHANGHAI, now_utc
 
 actor = web_session.actor()
 st.title(L.DESK_TITLE, anchor=False)

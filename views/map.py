@@ -11,14 +11,14 @@ from components.case_map import jurisdiction_map, map_legend
 from components.copy_link import copy_link
 from components.map_detail import jurisdiction_detail_panel
 from services import labels as L
-from services.case_map import DEPTHS, MapFilter, depth_label, time_window
-from services.config import load_settings
-from services.errors import InvalidInput
+from services.map.read import DEPTHS, MapFilter, depth_label, time_window
+from services.shared.config import load_settings
+from services.shared.errors import InvalidInput
 from services.labels import FRAUD_TYPE_LABELS, MAP_MEASURE_LABELS, MAP_WINDOW_LABELS, FraudType, MapMeasure, MapWindow
-from services.money import format_wan
-from services.permissions import Permission
-from services.scope import require
-from services.timeutil import shanghai_today, to_shanghai
+from services.shared.money import format_wan
+from services.access.permissions import Permission
+from services.access.scope import require
+from services.shared.timeutil import shanghai_today, to_shanghai
 
 state = st.session_state
 actor = web_session.actor()

@@ -10,7 +10,7 @@ from components.badges import demo_badge
 from components.metrics import measure_cards
 from components.tables import branch_table
 from services import labels as L
-from services.timeutil import to_shanghai
+from services.shared.timeutil import to_shanghai
 
 actor = web_session.actor()
 with web_session.refusals():

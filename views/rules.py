@@ -10,13 +10,13 @@ from components import url_state
 from components.accountability_views import field_errors, rules_frame
 from db.engine import read_session, write_session
 from services import labels as L
-from services.accountability_rules import (ACTION_LIMIT, LEVEL_ORDER, MAX_DEADLINE_DAYS, RESPONSIBLE_LIMIT, RuleDraft,
+from services.accountability.rules import (ACTION_LIMIT, LEVEL_ORDER, MAX_DEADLINE_DAYS, RESPONSIBLE_LIMIT, RuleDraft,
                                            add_rule_version, effective_rules, list_rule_versions)
-from services.amounts import parse_amount_fen
-from services.errors import InvalidInput
+from services.desk.amounts import parse_amount_fen
+from services.shared.errors import InvalidInput
 from services.labels import ACCOUNTABILITY_LEVEL_LABELS, AccountabilityLevel
-from services.money import format_yuan
-from services.timeutil import shanghai_today
+from services.shared.money import format_yuan
+from services.shared.timeutil import shanghai_today
 
 ERRORS, NOTICE = "rules_errors", "rules_notice"
 state = st.session_state

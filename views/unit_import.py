@@ -7,11 +7,11 @@ import cached
 import web_session
 from db.engine import read_session, write_session
 from services import labels as L
-from services.errors import InvalidInput
+from services.shared.errors import InvalidInput
 from services.labels import DATUM_LABELS, Datum
-from services.permissions import Permission
-from services.scope import require
-from services.unit_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
+from services.access.permissions import Permission
+from services.access.scope import require
+from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
 
 MAX_UPLOAD_MB = 50
 state = st.session_state

@@ -6,10 +6,10 @@ import streamlit as st
 import cached
 import web_session
 from db.engine import read_session, write_session
-from services import auth
+from services.access import auth
 from services import labels as L
 from services.labels import ROLE_LABELS, Role
-from services.timeutil import now_utc, to_shanghai
+from services.shared.timeutil import now_utc, to_shanghai
 
 actor = web_session.actor()
 st.title(L.USERS_TITLE, anchor=False)

@@ -21,7 +21,7 @@ from services.labels import (
     Outreach,
     PaymentChannel,
 )
-from services.timeutil import SHANGHAI
+from services.shared.timeutil import SHANGHAI
 
 MONTHS_OF_HISTORY = 13
 HOUR_WEIGHTS = np.array(

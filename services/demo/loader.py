@@ -14,7 +14,7 @@ from db import models
 from db.bulk import bulk_insert, next_id, refresh_statistics, reset_id_sequence, timestamp_texts
 from db.engine import writer
 from db.queries import DEMO_SETTING_KEY
-from services import accountability
+from services.accountability import triggers
 from services.demo import generator as gen
 from services.demo import identifiers as idgen
 from services.demo.users import create_demo_users
@@ -31,7 +31,7 @@ from services.labels import (
     ItemStatus,
     UnitKind,
 )
-from services.timeutil import SHANGHAI, now_utc
+from services.shared.timeutil import SHANGHAI, now_utc
 
 Stage = Callable[[str, int], None]
 Advance = Callable[[int], None]
@@ -427,7 +427,7 @@ def load_demo(engine: Engine, spec: gen.DemoSpec, progress: ProgressSink | None 
             users = create_demo_users(session)
             # Cases over a threshold have their accountability items, dated from their report, as in real use.
             progress.stage("问责事项", 1)
-            accountability.backfill(session, now_utc(), at_report_time=True)
+            triggers.backfill(session, now_utc(), at_report_time=True)
             _close_settled_items(session, spec.anchor)
             progress.advance(1)
             session.flush()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import Unit
-from services.auth import create_user, hash_password
+from services.access.auth import create_user, hash_password
 from services.demo.units import CITY_CODE
 from services.labels import Role
 

@@ -22,8 +22,8 @@ from components.case_map import (
 )
 from db.engine import make_engine, read_session
 from db.models import Unit
-from services.actor import Actor
-from services.case_map import CaseMarks, CasePoint, GridCell, JurisdictionMeasure, MapFilter, jurisdiction_measures
+from services.access.actor import Actor
+from services.map.read import CaseMarks, CasePoint, GridCell, JurisdictionMeasure, MapFilter, jurisdiction_measures
 from services.labels import Role
 
 TILE_URL = "http://tiles.intranet.example/wmts/{z}/{x}/{y}.png"

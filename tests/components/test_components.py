@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 def _measures_app():
     from components.metrics import measure_cards
-    from services.overview import Measures
+    from services.overview.read import Measures
 
     measure_cards(Measures(cases=1234, loss_fen=123_456_789, recovered_fen=10_000_000, calls=56, dissuaded=7), key="m")
 
@@ -22,7 +22,7 @@ def test_measure_cards_show_units_and_wan():
 
 def _table_app():
     from components.tables import branch_table
-    from services.overview import BranchRow, Measures
+    from services.overview.read import BranchRow, Measures
 
     rows = [BranchRow(1, "芗城区公安分局", Measures(10, 2_000_000), Measures(8, 1_000_000)),
             BranchRow(2, "长泰区公安分局", Measures(3, 0), Measures(0, 0))]

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from db.engine import make_engine, write_session
-from services.case_write import NewCase, create_case
+from services.cases.write import NewCase, create_case
 from services.labels import FraudType
-from services.timeutil import now_utc
+from services.shared.timeutil import now_utc
 from tests.conftest import actor_for_username
 from tests.e2e.conftest import RequestLog, login, screenshot, wait_for_app
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from db.engine import make_engine, write_session
-from services.auth import create_user
+from services.access.auth import create_user
 from services.labels import Role
 from tests.e2e.conftest import DEMO_PASSWORD, RequestLog, login, screenshot, wait_for_app
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import text
 
 from db.engine import make_engine
-from services.money import format_wan
-from services.timeutil import month_to_date, today_period
+from services.shared.money import format_wan
+from services.shared.timeutil import month_to_date, today_period
 from tests.e2e.conftest import login, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser

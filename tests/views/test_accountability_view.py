@@ -10,11 +10,11 @@ from streamlit.testing.v1 import AppTest
 from db.engine import make_engine, write_session
 from db.migrate import upgrade
 from db.models import AccountabilityItem, AppUser, Unit
-from services.actor import Actor
-from services.case_write import apply_changes, insert_case
+from services.access.actor import Actor
+from services.cases.write import apply_changes, insert_case
 from services.labels import CLI_USERNAME, CaseSource, Decision, ItemStatus, Role
-from services.timeutil import now_utc
-from services.units import add_unit
+from services.shared.timeutil import now_utc
+from services.units.tree import add_unit
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTABILITY, RULES = str(ROOT / "views/accountability.py"), str(ROOT / "views/rules.py")

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import text
 
 from db.engine import make_engine
-from services.timeutil import day_start_utc, shanghai_today
+from services.shared.timeutil import day_start_utc, shanghai_today
 
 
 def _ids(url: str) -> dict[str, int]:

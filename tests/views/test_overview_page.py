@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from db.engine import make_engine
-from services.money import format_wan
-from services.timeutil import month_to_date, today_period
+from services.shared.money import format_wan
+from services.shared.timeutil import month_to_date, today_period
 
 
 def _totals(url: str, period, unit_code: str | None = None) -> tuple[int, int]:

@@ -1,0 +1,1 @@
+"""Who may do what: accounts and login, login sessions, roles, unit scope and masking of personal data."""

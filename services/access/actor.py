@@ -1,0 +1,32 @@
+"""Who is acting: the logged-in user's identity, role and unit, passed to every service call."""
+
+from dataclasses import dataclass
+
+from services.labels import ROLE_LABELS, Role
+from services.access.permissions import Permission, allowed
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A logged-in user as services see them."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    unit_id: int
+    unit_path: str
+    unit_name: str
+    client_addr: str | None = None
+
+    def can(self, permission: Permission) -> bool:
+        """Whether this actor's role carries a permission."""
+        return allowed(self.role, permission)
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+class AccessDenied(Exception):
+    """Refused: the message is Chinese and fit to show the user."""

@@ -1,0 +1,232 @@
+"""Local accounts: argon2 password hashes, password policy, lock-out after failed logins, user management."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlmodel import Session
+
+from db.models import AppUser, Unit
+from services import audit
+from services import labels as L
+from services.access.actor import AccessDenied, Actor
+from services.shared.errors import InvalidInput
+from services.labels import AuditAction, Role
+from services.access.permissions import Permission
+from services.shared.timeutil import now_utc, to_shanghai
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_CLASSES = 3
+USERNAME_PATTERN = re.compile(r"^[a-z0-9_.]{3,32}$")
+_hasher = PasswordHasher()
+# Verifying against this keeps the time of a login with an unknown user name like a known one.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """What is wrong with a new password under the policy (empty when it is acceptable)."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(L.PASSWORD_TOO_SHORT.format(length=MIN_PASSWORD_LENGTH))
+    classes = sum(bool(re.search(p, password)) for p in (r"[A-Z]", r"[a-z]", r"[0-9]", r"[^A-Za-z0-9]"))
+    if classes < MIN_PASSWORD_CLASSES:
+        problems.append(L.PASSWORD_CLASSES.format(classes=MIN_PASSWORD_CLASSES))
+    if username and username.lower() in password.lower():
+        problems.append(L.PASSWORD_CONTAINS_USERNAME)
+    return problems
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash."""
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """Either an actor, or a Chinese message saying why not."""
+
+    actor: Actor | None
+    message: str | None = None
+
+
+def actor_for(session: Session, user: AppUser, client_addr: str | None) -> Actor:
+    """The Actor of a stored user."""
+    unit = session.get(Unit, user.unit_id)
+    return Actor(user.id, user.username, user.display_name, Role(user.role), unit.id, unit.path, unit.name, client_addr)
+
+
+def _user(session: Session, username: str) -> AppUser | None:
+    return session.execute(select(AppUser).where(AppUser.username == username)).scalar_one_or_none()
+
+
+def authenticate(session: Session, username: str, password: str, client_addr: str | None,
+                 now: datetime | None = None) -> LoginResult:
+    """Check a login inside the caller's write transaction, counting failures and locking after five."""
+    now = now or now_utc()
+    username = username.strip().lower()
+    if not username or not password:
+        return LoginResult(None, L.LOGIN_EMPTY)
+    user = _user(session, username)
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        _verify(None, password)
+        audit.record(session, AuditAction.LOGIN_FAILED, username=username, client_addr=client_addr,
+                     success=False, detail="账号锁定中")
+        return LoginResult(None, _locked_message(user))
+    if user is None or not _verify(user.password_hash, password):
+        return _failed(session, user, username, client_addr, now)
+    if not user.is_active:
+        audit.record(session, AuditAction.LOGIN_FAILED, username=username, client_addr=client_addr,
+                     success=False, detail="账号已停用")
+        return LoginResult(None, L.LOGIN_INACTIVE)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    actor = actor_for(session, user, client_addr)
+    audit.record(session, AuditAction.LOGIN, actor)
+    return LoginResult(actor)
+
+
+def _locked_message(user: AppUser) -> str:
+    until = to_shanghai(user.locked_until).strftime("%H:%M")
+    return L.LOGIN_LOCKED.format(attempts=MAX_FAILED_LOGINS, until=until)
+
+
+def _failed(session: Session, user: AppUser | None, username: str, client_addr: str | None, now: datetime) -> LoginResult:
+    detail = "用户不存在" if user is None else "密码错误"
+    if user is not None:
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until, user.failed_logins = now + LOCKOUT, 0
+            detail = f"连续 {MAX_FAILED_LOGINS} 次密码错误，锁定 {int(LOCKOUT.total_seconds() // 60)} 分钟"
+    audit.record(session, AuditAction.LOGIN_FAILED, username=username, client_addr=client_addr,
+                 success=False, detail=detail)
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        return LoginResult(None, _locked_message(user))
+    return LoginResult(None, L.LOGIN_FAILED)
+
+
+def actor_by_username(session: Session, username: str, client_addr: str | None) -> Actor | None:
+    """The actor for an active user name (trusted-header mode: the proxy has authenticated them)."""
+    user = _user(session, username.strip().lower())
+    if user is None or not user.is_active:
+        return None
+    return actor_for(session, user, client_addr)
+
+
+def _validate_new_user(session: Session, username: str, display_name: str, password: str | None,
+                       unit_id: int | None) -> dict[str, str]:
+    errors = {}
+    if not USERNAME_PATTERN.match(username):
+        errors["username"] = L.USERNAME_INVALID
+    elif _user(session, username) is not None:
+        errors["username"] = L.USERNAME_TAKEN.format(username=username)
+    if not display_name.strip():
+        errors["display_name"] = L.DISPLAY_NAME_REQUIRED
+    if unit_id is None or session.get(Unit, unit_id) is None:
+        errors["unit_id"] = L.UNIT_REQUIRED
+    if password is not None and (problems := password_problems(password, username)):
+        errors["password"] = " ".join(problems)
+    return errors
+
+
+def _require_admin_over(actor: Actor | None, session: Session, unit_id: int | None) -> None:
+    if actor is None:
+        return  # the command-line tool, run by whoever administers the server
+    if not actor.can(Permission.MANAGE_USERS):
+        raise AccessDenied(L.ACCESS_DENIED)
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    if unit is not None and not unit.path.startswith(actor.unit_path):
+        raise AccessDenied(L.OUT_OF_SCOPE)
+
+
+def create_user(session: Session, actor: Actor | None, *, username: str, display_name: str, role: Role,
+                unit_id: int | None, password: str, password_hash: str | None = None) -> AppUser:
+    """Add a local account (validated; audited); actor None means the command-line tool.
+
+    password_hash, when given, must be a hash of password (the demo hashes its shared password once).
+    """
+    username = username.strip().lower()
+    _require_admin_over(actor, session, unit_id)
+    if errors := _validate_new_user(session, username, display_name, password, unit_id):
+        raise InvalidInput(errors)
+    user = AppUser(username=username, display_name=display_name.strip(),
+                   password_hash=password_hash or hash_password(password),
+                   role=Role(role).value, unit_id=unit_id, created_at=now_utc())
+    session.add(user)
+    session.flush()
+    audit.record(session, AuditAction.CREATE, actor, object_type="app_user", object_id=user.id,
+                 detail=f"{username} {L.ROLE_LABELS[Role(role)]}", username=None if actor else "fanzha-cli")
+    return user
+
+
+def _managed_user(session: Session, actor: Actor | None, user_id: int) -> AppUser:
+    user = session.get(AppUser, user_id)
+    if user is None:
+        raise AccessDenied(L.NOT_FOUND_OR_OUT_OF_SCOPE)
+    _require_admin_over(actor, session, user.unit_id)
+    return user
+
+
+def reset_password(session: Session, actor: Actor | None, user_id: int, password: str) -> None:
+    """Set a new password for a user and clear any lock-out (administrators)."""
+    user = _managed_user(session, actor, user_id)
+    if problems := password_problems(password, user.username):
+        raise InvalidInput({"password": " ".join(problems)})
+    user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
+    audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id, detail="重置密码",
+                 username=None if actor else "fanzha-cli")
+
+
+def set_active(session: Session, actor: Actor | None, user_id: int, active: bool) -> None:
+    """Enable or disable an account (administrators; never one's own)."""
+    user = _managed_user(session, actor, user_id)
+    if actor is not None and user.id == actor.user_id:
+        raise AccessDenied(L.ACCESS_DENIED)
+    user.is_active = active
+    audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id,
+                 detail="启用账号" if active else "停用账号", username=None if actor else "fanzha-cli")
+
+
+def unlock(session: Session, actor: Actor | None, user_id: int) -> None:
+    """Lift a lock-out (administrators)."""
+    user = _managed_user(session, actor, user_id)
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id, detail="解除锁定",
+                 username=None if actor else "fanzha-cli")
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str, repeat: str) -> None:
+    """A user changes their own password, proving the current one."""
+    user = session.get(AppUser, actor.user_id)
+    errors = {}
+    if not _verify(user.password_hash, current):
+        errors["current"] = L.PASSWORD_WRONG_CURRENT
+    if new != repeat:
+        errors["repeat"] = L.PASSWORD_MISMATCH
+    if problems := password_problems(new, user.username):
+        errors["new"] = " ".join(problems)
+    if errors:
+        raise InvalidInput(errors)
+    user.password_hash = hash_password(new)
+    audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id, detail="修改本人密码")
+
+
+def list_users(session: Session, actor: Actor) -> list[tuple[AppUser, Unit]]:
+    """Accounts of the administrator's subtree, with their units."""
+    if not actor.can(Permission.MANAGE_USERS):
+        raise AccessDenied(L.ACCESS_DENIED)
+    rows = session.execute(
+        select(AppUser, Unit).join(Unit, Unit.id == AppUser.unit_id)
+        .where(Unit.path.startswith(actor.unit_path)).order_by(Unit.path, AppUser.username)
+    ).all()
+    return [(user, unit) for user, unit in rows]

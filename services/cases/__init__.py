@@ -1,0 +1,1 @@
+"""The case register: scoped, masked reads and audited writes kept as revisions."""

@@ -1,0 +1,139 @@
+"""Identifiers across calls and cases: upsert and link, "seen before", hot leads, search."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from db.models import DeskCall, FraudCase, Identifier, IdentifierLink, Unit
+from db.types import UTCDateTime
+from services.access.actor import Actor
+from services.desk.identifiers import normalise
+from services.labels import IdentifierKind
+from services.access.permissions import Permission
+from services.access.scope import require
+
+HOT_LEAD_REPORTS = 3
+_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
+
+def _identifier_id(session: Session, kind: str, value: str, bank: str | None, seen_at: datetime) -> int:
+    insert = _INSERTS[session.get_bind().dialect.name]
+    session.execute(
+        insert(Identifier).values(kind=kind, value_norm=value, bank_name=bank, first_seen_at=seen_at,
+                                  last_seen_at=seen_at, report_count=0)
+        .on_conflict_do_nothing(index_elements=["kind", "value_norm"])
+    )
+    return session.execute(
+        select(Identifier.id).where(Identifier.kind == kind, Identifier.value_norm == value)
+    ).scalar_one()
+
+
+def link_identifiers(session: Session, identifiers: list[tuple[str, str, str | None]], *, call_id: int | None,
+                     case_id: int | None, seen_at: datetime) -> list[int]:
+    """Record that a call (and the case it became, as one report) named these identifiers."""
+    ids = []
+    seen = literal(seen_at, UTCDateTime())  # typed, so SQLite stores UTC text like every other timestamp
+    for kind, value, bank in identifiers:
+        identifier_id = _identifier_id(session, kind, value, bank, seen_at)
+        session.add(IdentifierLink(identifier_id=identifier_id, call_id=call_id, case_id=case_id, seen_at=seen_at))
+        session.execute(
+            update(Identifier).where(Identifier.id == identifier_id).values(
+                report_count=Identifier.report_count + 1,
+                first_seen_at=case((Identifier.first_seen_at > seen, seen), else_=Identifier.first_seen_at),
+                last_seen_at=case((Identifier.last_seen_at < seen, seen), else_=Identifier.last_seen_at),
+            )
+        )
+        ids.append(identifier_id)
+    session.flush()
+    return ids
+
+
+@dataclass(frozen=True)
+class SeenBefore:
+    """What is known of one identifier from earlier calls and cases."""
+
+    kind: str
+    value: str
+    calls: int
+    cases: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    units: list[str]
+    loss_fen: int
+
+    @property
+    def reports(self) -> int:
+        return self.calls + self.cases
+
+    @property
+    def hot(self) -> bool:
+        return self.reports >= HOT_LEAD_REPORTS
+
+
+def _seen(session: Session, identifier: Identifier) -> SeenBefore:
+    links = select(IdentifierLink).where(IdentifierLink.identifier_id == identifier.id).subquery()
+    calls = session.execute(select(func.count()).select_from(links).where(links.c.call_id.is_not(None),
+                                                                          links.c.case_id.is_(None))).scalar()
+    cases = session.execute(select(func.count(func.distinct(links.c.case_id)))
+                            .where(links.c.case_id.is_not(None))).scalar()
+    first, last = session.execute(select(func.min(links.c.seen_at), func.max(links.c.seen_at))).one()
+    loss = session.execute(
+        select(func.coalesce(func.sum(FraudCase.loss_fen), 0))
+        .where(FraudCase.id.in_(select(links.c.case_id).where(links.c.case_id.is_not(None))))
+    ).scalar()
+    case_units = select(FraudCase.unit_id).where(FraudCase.id.in_(select(links.c.case_id)))
+    call_units = select(DeskCall.jurisdiction_unit_id).where(DeskCall.id.in_(select(links.c.call_id)))
+    units = session.execute(
+        select(Unit.name).where(Unit.id.in_(case_units.union(call_units))).order_by(Unit.path).limit(12)
+    ).scalars().all()
+    return SeenBefore(identifier.kind, identifier.value_norm, int(calls), int(cases), first, last, list(units), int(loss))
+
+
+def seen_before(session: Session, actor: Actor, kind: str, value_norm: str) -> SeenBefore:
+    """Earlier calls and cases naming an identifier, in any jurisdiction (for the desk)."""
+    require(actor, Permission.VIEW_CALLS)
+    identifier = session.execute(
+        select(Identifier).where(Identifier.kind == kind, Identifier.value_norm == value_norm)
+    ).scalar_one_or_none()
+    if identifier is None:
+        return SeenBefore(kind, value_norm, 0, 0, None, None, [], 0)
+    return _seen(session, identifier)
+
+
+def search(session: Session, actor: Actor, raw: str) -> list[SeenBefore]:
+    """Everything known of whatever identifier the text is (phone, account, URL, QQ, WeChat…)."""
+    require(actor, Permission.VIEW_CALLS)
+    candidates = {(kind.value, value) for kind in IdentifierKind if (value := normalise(kind, raw))}
+    if not candidates:
+        return []
+    values = {value for _, value in candidates}
+    found = session.execute(select(Identifier).where(Identifier.value_norm.in_(values))).scalars().all()
+    return [_seen(session, i) for i in found if (i.kind, i.value_norm) in candidates]
+
+
+@dataclass(frozen=True)
+class HotLead:
+    """An identifier named by several separate calls or cases."""
+
+    id: int
+    kind: str
+    value: str
+    bank_name: str | None
+    reports: int
+    first_seen: datetime
+    last_seen: datetime | None
+
+
+def hot_leads(session: Session, actor: Actor, limit: int = 100) -> list[HotLead]:
+    """Identifiers reported HOT_LEAD_REPORTS times or more, most reported first."""
+    require(actor, Permission.VIEW_CALLS)
+    rows = session.execute(
+        select(Identifier).where(Identifier.report_count >= HOT_LEAD_REPORTS)
+        .order_by(Identifier.report_count.desc(), Identifier.last_seen_at.desc()).limit(limit)
+    ).scalars().all()
+    return [HotLead(i.id, i.kind, i.value_norm, i.bank_name, i.report_count, i.first_seen_at, i.last_seen_at)
+            for i in rows]

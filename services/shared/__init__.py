@@ -1,0 +1,1 @@
+"""Shared utilities of every feature: configuration, errors, exact money, Asia/Shanghai periods."""

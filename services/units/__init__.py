@@ -1,0 +1,1 @@
+"""The unit tree and jurisdiction (辖区) import from GeoJSON."""

@@ -5,7 +5,16 @@ from dataclasses import dataclass
 import streamlit as st
 
 import web_session
-from services import labels as L
+from services.access.text import ACCOUNT_TITLE, USERS_TITLE
+from services.accountability.text import ACC_TITLE, RULES_TITLE
+from services.audit.text import AUDIT_TITLE
+from services.case_import.text import IMPORT_TITLE
+from services.cases.text import CASES_TITLE
+from services.desk.text import DESK_TITLE
+from services.map.text import MAP_TITLE
+from services.overview.text import OVERVIEW_TITLE
+from services.shared.text import APP_TITLE, NAV_GROUP_ACCOUNT, NAV_GROUP_ADMIN, NAV_GROUP_VIEWS
+from services.units.text import UNIT_IMPORT_TITLE
 from services.access.permissions import Permission
 
 
@@ -25,22 +34,22 @@ class View:
 
 
 VIEWS = (
-    View("views/overview.py", L.OVERVIEW_TITLE, ":material/dashboard:", "overview", L.NAV_GROUP_VIEWS, Permission.VIEW_OVERVIEW),
-    View("views/desk.py", L.DESK_TITLE, ":material/support_agent:", "desk", L.NAV_GROUP_VIEWS, Permission.VIEW_CALLS),
-    View("views/cases.py", L.CASES_TITLE, ":material/folder_open:", "cases", L.NAV_GROUP_VIEWS, Permission.VIEW_CASES),
-    View("views/map.py", L.MAP_TITLE, ":material/map:", "map", L.NAV_GROUP_VIEWS, Permission.VIEW_CASES),
-    View("views/accountability.py", L.ACC_TITLE, ":material/gavel:", "accountability", L.NAV_GROUP_VIEWS, Permission.VIEW_CASES),
-    View("views/case_import.py", L.IMPORT_TITLE, ":material/upload_file:", "case_import", L.NAV_GROUP_VIEWS, Permission.EDIT_CASES),
-    View("views/unit_import.py", L.UNIT_IMPORT_TITLE, ":material/add_location_alt:", "unit_import", L.NAV_GROUP_ADMIN, Permission.MANAGE_UNITS),
-    View("views/rules.py", L.RULES_TITLE, ":material/rule:", "rules", L.NAV_GROUP_ADMIN, Permission.MANAGE_RULES),
-    View("views/users.py", L.USERS_TITLE, ":material/group:", "users", L.NAV_GROUP_ADMIN, Permission.MANAGE_USERS),
-    View("views/audit.py", L.AUDIT_TITLE, ":material/policy:", "audit", L.NAV_GROUP_ADMIN, Permission.VIEW_AUDIT),
-    View("views/account.py", L.ACCOUNT_TITLE, ":material/key:", "account", L.NAV_GROUP_ACCOUNT, None),
+    View("views/overview.py", OVERVIEW_TITLE, ":material/dashboard:", "overview", NAV_GROUP_VIEWS, Permission.VIEW_OVERVIEW),
+    View("views/desk.py", DESK_TITLE, ":material/support_agent:", "desk", NAV_GROUP_VIEWS, Permission.VIEW_CALLS),
+    View("views/cases.py", CASES_TITLE, ":material/folder_open:", "cases", NAV_GROUP_VIEWS, Permission.VIEW_CASES),
+    View("views/map.py", MAP_TITLE, ":material/map:", "map", NAV_GROUP_VIEWS, Permission.VIEW_CASES),
+    View("views/accountability.py", ACC_TITLE, ":material/gavel:", "accountability", NAV_GROUP_VIEWS, Permission.VIEW_CASES),
+    View("views/case_import.py", IMPORT_TITLE, ":material/upload_file:", "case_import", NAV_GROUP_VIEWS, Permission.EDIT_CASES),
+    View("views/unit_import.py", UNIT_IMPORT_TITLE, ":material/add_location_alt:", "unit_import", NAV_GROUP_ADMIN, Permission.MANAGE_UNITS),
+    View("views/rules.py", RULES_TITLE, ":material/rule:", "rules", NAV_GROUP_ADMIN, Permission.MANAGE_RULES),
+    View("views/users.py", USERS_TITLE, ":material/group:", "users", NAV_GROUP_ADMIN, Permission.MANAGE_USERS),
+    View("views/audit.py", AUDIT_TITLE, ":material/policy:", "audit", NAV_GROUP_ADMIN, Permission.VIEW_AUDIT),
+    View("views/account.py", ACCOUNT_TITLE, ":material/key:", "account", NAV_GROUP_ACCOUNT, None),
 )
 
 
 # An emoji favicon is drawn locally; a ":material/…:" page icon would be fetched from fonts.gstatic.com.
-st.set_page_config(page_title=L.APP_TITLE, page_icon="🛡️", layout="wide")
+st.set_page_config(page_title=APP_TITLE, page_icon="🛡️", layout="wide")
 def _home() -> None:
     """The bare address: app.py sends the user on to their first view."""
 
@@ -49,7 +58,7 @@ actor = web_session.current_actor()
 # Every view is registered under its own path, so the address a user opened (or was sent)
 # survives the login, and a view the role may not use answers with the service's refusal.
 pages = {v: v.page() for v in VIEWS}
-home = st.Page(_home, title=L.APP_TITLE, url_path="home", default=True)
+home = st.Page(_home, title=APP_TITLE, url_path="home", default=True)
 navigation = st.navigation([home, *pages.values()], position="hidden")
 if actor is None:
     web_session.login_view()

@@ -19,9 +19,10 @@ from db.queries import all_units
 from services.case_import.writer import import_file
 from services.access.auth import InvalidInput, create_user, reset_password, unlock
 from services.shared.config import PROJECT_ROOT, load_settings
-from services.labels import ROLE_LABELS, Role, UnitKind
-from services import labels as L
-from services.labels import Datum
+from services.units.text import (
+    UNIT_IMPORT_DRY_RUN, UNIT_IMPORT_HAS_PROBLEMS, UNIT_IMPORT_PLAN_TITLE, UNIT_IMPORT_PROBLEMS_TITLE,
+)
+from vocabulary import Datum, Role, UnitKind
 from services.units.tree import add_unit
 from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
 from services.demo.generator import DemoSpec
@@ -158,7 +159,7 @@ def user_add(
     secret = password or _ask_password()
     _apply(lambda s: create_user(s, None, username=username, display_name=name, role=role,
                                  unit_id=_unit_id(s, unit), password=secret))
-    console.print(f"已创建用户 {username}（{ROLE_LABELS[role]}）。")
+    console.print(f"已创建用户 {username}（{Role(role).label}）。")
 
 
 @user_app.command("list")
@@ -168,7 +169,7 @@ def user_list() -> None:
         rows = session.execute(select(AppUser, Unit).join(Unit, Unit.id == AppUser.unit_id).order_by(AppUser.username)).all()
     for user, unit in rows:
         state = "启用" if user.is_active else "停用"
-        console.print(f"{user.username}\t{user.display_name}\t{ROLE_LABELS[Role(user.role)]}\t{unit.name}\t{state}")
+        console.print(f"{user.username}\t{user.display_name}\t{Role(Role(user.role)).label}\t{unit.name}\t{state}")
 
 
 @user_app.command("reset-password")
@@ -266,13 +267,13 @@ def import_units(
         )
         with (read_session if dry_run else write_session)(engine) as session:
             plan = plan_unit_import(session, file.read_bytes(), options)
-            _print_rows(L.UNIT_IMPORT_PLAN_TITLE, plan.rows())
+            _print_rows(UNIT_IMPORT_PLAN_TITLE, plan.rows())
             if plan.problems:
-                _print_rows(L.UNIT_IMPORT_PROBLEMS_TITLE, plan.problem_rows())
-                console.print(f"[red]{L.UNIT_IMPORT_HAS_PROBLEMS.format(count=len(plan.problems))}[/red]")
+                _print_rows(UNIT_IMPORT_PROBLEMS_TITLE, plan.problem_rows())
+                console.print(f"[red]{UNIT_IMPORT_HAS_PROBLEMS.format(count=len(plan.problems))}[/red]")
                 raise typer.Exit(code=1)
             if dry_run:
-                console.print(L.UNIT_IMPORT_DRY_RUN)
+                console.print(UNIT_IMPORT_DRY_RUN)
                 return
             result = apply_unit_import(session, None, plan)
     except InvalidInput as invalid:

@@ -12,11 +12,13 @@ from components.session_cookie import session_cookie
 from db.engine import write_session
 from services import audit
 from services.access import login_sessions as sessions
-from services import labels as L
+from services.access.text import (
+    LOGGED_OUT_IDLE, LOGOUT, SIGNED_IN_AS, TRUSTED_HEADER_MISSING, TRUSTED_HEADER_UNKNOWN,
+)
+from vocabulary import AuditAction, Role
 from services.access.actor import AccessDenied, Actor
 from services.access.auth import actor_by_username, authenticate
 from services.shared.config import load_settings
-from services.labels import AuditAction, Role
 from services.shared.timeutil import now_utc
 
 ACTOR_KEY = "fanzha_actor"
@@ -56,13 +58,13 @@ def sign_out(idle: bool = False) -> None:
             sessions.end(session, token)
             audit.record(session, AuditAction.LOGOUT, actor, detail="超时自动退出" if idle else None)
     if idle:
-        st.session_state[FLASH_KEY] = L.LOGGED_OUT_IDLE.format(minutes=load_settings().idle_minutes)
+        st.session_state[FLASH_KEY] = LOGGED_OUT_IDLE.format(minutes=load_settings().idle_minutes)
 
 
 def _trusted_header_actor() -> Actor | None:
     username = st.user.get("username") if st.user else None
     if not username:
-        st.error(L.TRUSTED_HEADER_MISSING)
+        st.error(TRUSTED_HEADER_MISSING)
         return None
     with write_session(cached.engine()) as session:
         actor = actor_by_username(session, username, client_addr())
@@ -72,7 +74,7 @@ def _trusted_header_actor() -> Actor | None:
         else:
             audit.record(session, AuditAction.LOGIN, actor, detail="统一认证")
     if actor is None:
-        st.error(L.TRUSTED_HEADER_UNKNOWN.format(username=username))
+        st.error(TRUSTED_HEADER_UNKNOWN.format(username=username))
     return actor
 
 
@@ -157,8 +159,8 @@ def sidebar(actor: Actor, links: list[tuple[str, st.Page]]) -> None:
                 group = link_group
             st.page_link(page)
         st.divider()
-        st.caption(L.SIGNED_IN_AS.format(name=actor.display_name, role=actor.role_label, unit=actor.unit_name))
-        if load_settings().auth_mode == "local" and st.button(L.LOGOUT, key="logout", icon=":material/logout:"):
+        st.caption(SIGNED_IN_AS.format(name=actor.display_name, role=actor.role_label, unit=actor.unit_name))
+        if load_settings().auth_mode == "local" and st.button(LOGOUT, key="logout", icon=":material/logout:"):
             sign_out()
             st.rerun()
         idle_watch()

@@ -16,7 +16,7 @@ from db.engine import make_engine, read_session
 from db.migrate import upgrade
 from db.models import Unit
 from services.access.actor import Actor
-from services.labels import Role
+from vocabulary import CallOutcome, CallType, Role
 from services.shared.config import normalise_database_url
 from services.demo.generator import DemoSpec
 from services.demo.loader import load_demo
@@ -105,7 +105,6 @@ def desk(
     from services.desk.assist import assist
     from services.desk.calls import CallDraft, submit_call, validate
     from services.desk.identifier_store import seen_before
-    from services.labels import CallOutcome, CallType
     from services.shared.timeutil import now_utc
 
     engine = make_engine(normalise_database_url(url))

@@ -7,26 +7,40 @@ import pandas as pd
 import streamlit as st
 
 from db.models import AccountabilityEvent, AccountabilityRule
-from services import labels as L
+from services.accountability.text import (
+    ACC_APPROVE, ACC_CLOSE, ACC_DETAIL, ACC_FIELD_ACTION, ACC_FIELD_DECISION, ACC_FIELD_DUE,
+    ACC_FIELD_ESCALATED, ACC_FIELD_EXPLANATION, ACC_FIELD_FLAG, ACC_FIELD_LEVEL, ACC_FIELD_LOSS,
+    ACC_FIELD_PREVENTION, ACC_FIELD_RESPONSIBLE, ACC_FIELD_REVIEW_NOTE, ACC_FIELD_RULE, ACC_FIELD_STATUS,
+    ACC_FIELD_UNIT, ACC_FLAG_CLOSE, ACC_FLAG_KEEP, ACC_FORM_CLOSE, ACC_FORM_CLOSE_NOTE, ACC_FORM_DECISION,
+    ACC_FORM_DECISION_NOTE, ACC_FORM_EXPLANATION_HELP, ACC_FORM_FILES, ACC_FORM_FLAG, ACC_FORM_FLAG_REASON,
+    ACC_FORM_PREVENTION_HELP, ACC_FORM_REVIEW, ACC_FORM_REVIEW_NOTE, ACC_FORM_SEND, ACC_FORM_SUBMIT,
+    ACC_HISTORY_COLUMNS, ACC_INTEGRITY_COLUMNS, ACC_INTEGRITY_NONE, ACC_ITEM_COLUMNS,
+    ACC_PREVENTION_ACTIVITIES, ACC_PREVENTION_ACTIVITY_COLUMNS, ACC_PREVENTION_CASE_COLUMNS,
+    ACC_PREVENTION_EARLIER, ACC_PREVENTION_NO_ACTIVITIES, ACC_PREVENTION_REACHED, ACC_PREVENTION_TITLE,
+    ACC_RETURN, ACC_RULE_VERSION, ACC_SUMMARY_MONTH, ACC_SUMMARY_OPEN, ACC_SUMMARY_OVERDUE,
+    ACC_SUMMARY_REVIEW, ACC_UNIT_COLUMNS, RULES_COLUMNS,
+)
+from services.shared.text import NO, UNIT_WAN_YUAN, UNKNOWN, YES
+from vocabulary import (
+    AccountabilityLevel, ActivityChannel, Decision, FraudType, IntegrityKind, ItemAction, ItemStatus,
+    Outreach,
+)
 from services.accountability.read import AccountabilitySummary, ItemDetail, ItemRow, UnitTable
 from services.accountability.integrity import IntegrityFlag
-from services.labels import (ACCOUNTABILITY_LEVEL_LABELS, ACTIVITY_CHANNEL_LABELS, DECISION_LABELS,
-                             FRAUD_TYPE_LABELS, INTEGRITY_KIND_LABELS, ITEM_ACTION_LABELS, ITEM_STATUS_LABELS,
-                             OUTREACH_LABELS, AccountabilityLevel, Decision, FraudType, ItemAction, ItemStatus)
 from services.shared.money import format_wan, wan_decimal
 from services.accountability.prevention_review import PreventionReview
 from services.shared.timeutil import to_shanghai
 
 RED = "color: #c62828; font-weight: 600"
-U, I = L.ACC_UNIT_COLUMNS, L.ACC_ITEM_COLUMNS
+U, I = ACC_UNIT_COLUMNS, ACC_ITEM_COLUMNS
 
 
 def level_label(level: str) -> str:
-    return ACCOUNTABILITY_LEVEL_LABELS[AccountabilityLevel(level)]
+    return AccountabilityLevel(AccountabilityLevel(level)).label
 
 
 def status_label(status: str) -> str:
-    return ITEM_STATUS_LABELS[ItemStatus(status)]
+    return ItemStatus(ItemStatus(status)).label
 
 
 def _stamp(moment) -> str:
@@ -54,10 +68,10 @@ def field_errors(errors: dict[str, str], *names: str) -> None:
 def summary_metrics(figures: AccountabilitySummary) -> None:
     """Four headline numbers: open, overdue, awaiting review, raised this month."""
     with st.container(horizontal=True):
-        st.metric(L.ACC_SUMMARY_OPEN, figures.open_total, border=True)
-        st.metric(L.ACC_SUMMARY_OVERDUE, figures.overdue, border=True)
-        st.metric(L.ACC_SUMMARY_REVIEW, figures.needs_review, border=True)
-        st.metric(L.ACC_SUMMARY_MONTH, figures.raised_this_month,
+        st.metric(ACC_SUMMARY_OPEN, figures.open_total, border=True)
+        st.metric(ACC_SUMMARY_OVERDUE, figures.overdue, border=True)
+        st.metric(ACC_SUMMARY_REVIEW, figures.needs_review, border=True)
+        st.metric(ACC_SUMMARY_MONTH, figures.raised_this_month,
                   delta=figures.raised_this_month - figures.raised_last_month, delta_color="inverse", border=True)
 
 
@@ -91,7 +105,7 @@ def item_table(rows: list[ItemRow], key: str, pick: Callable[[int], None]) -> No
     frame = pd.DataFrame.from_records([{
         I["id"]: r.id, I["case_no"]: r.case_no, I["unit"]: r.unit_name, I["loss"]: wan_decimal(r.loss_fen),
         I["level"]: level_label(r.level), I["status"]: status_label(r.status), I["due"]: r.due_date.isoformat(),
-        I["overdue"]: r.days_overdue, I["flag"]: L.YES if r.needs_review else "",
+        I["overdue"]: r.days_overdue, I["flag"]: YES if r.needs_review else "",
         I["raised"]: to_shanghai(r.raised_at).date().isoformat(),
     } for r in rows])
     styled = frame.style.map(_red_when_positive, subset=[I["overdue"]]).format({I["loss"]: "{:.2f}"})
@@ -102,42 +116,42 @@ def item_table(rows: list[ItemRow], key: str, pick: Callable[[int], None]) -> No
 def item_header(detail: ItemDetail) -> None:
     """The item's facts: unit, case, loss, level, status, requirement, due date (red when overdue)."""
     item, case = detail.item, detail.case
-    st.subheader(L.ACC_DETAIL.format(item_id=item.id, case_no=case.case_no), anchor=False)
+    st.subheader(ACC_DETAIL.format(item_id=item.id, case_no=case.case_no), anchor=False)
     left, right = st.columns(2)
     with left:
-        st.markdown(f"{L.ACC_FIELD_UNIT}：{detail.unit_name}")
-        st.markdown(f"{L.ACC_FIELD_LOSS}：{format_wan(case.loss_fen)} {L.UNIT_WAN_YUAN} · "
-                    f"{FRAUD_TYPE_LABELS[FraudType(case.fraud_type)]} · {_stamp(case.reported_at)}")
-        escalated = f"（{L.ACC_FIELD_ESCALATED.format(level=level_label(item.escalated_from_level))}）" \
+        st.markdown(f"{ACC_FIELD_UNIT}：{detail.unit_name}")
+        st.markdown(f"{ACC_FIELD_LOSS}：{format_wan(case.loss_fen)} {UNIT_WAN_YUAN} · "
+                    f"{FraudType(FraudType(case.fraud_type)).label} · {_stamp(case.reported_at)}")
+        escalated = f"（{ACC_FIELD_ESCALATED.format(level=level_label(item.escalated_from_level))}）" \
             if item.escalated_from_level else ""
-        st.markdown(f"{L.ACC_FIELD_LEVEL}：**{level_label(item.level)}**{escalated}")
-        st.markdown(f"{L.ACC_FIELD_STATUS}：**{status_label(item.status)}**")
+        st.markdown(f"{ACC_FIELD_LEVEL}：**{level_label(item.level)}**{escalated}")
+        st.markdown(f"{ACC_FIELD_STATUS}：**{status_label(item.status)}**")
     with right:
-        st.markdown(f"{L.ACC_FIELD_ACTION}：{item.required_action}")
-        st.markdown(f"{L.ACC_FIELD_RESPONSIBLE}：{item.responsible}")
+        st.markdown(f"{ACC_FIELD_ACTION}：{item.required_action}")
+        st.markdown(f"{ACC_FIELD_RESPONSIBLE}：{item.responsible}")
         overdue = f" :red[**（{I['overdue']} {detail.days_overdue}）**]" if detail.days_overdue else ""
-        st.markdown(f"{L.ACC_FIELD_DUE}：{item.due_date.isoformat()}{overdue}")
-        st.markdown(f"{L.ACC_FIELD_RULE}：{L.ACC_RULE_VERSION.format(date=detail.rule.effective_from.isoformat())}")
+        st.markdown(f"{ACC_FIELD_DUE}：{item.due_date.isoformat()}{overdue}")
+        st.markdown(f"{ACC_FIELD_RULE}：{ACC_RULE_VERSION.format(date=detail.rule.effective_from.isoformat())}")
     if item.needs_review:
-        st.warning(f"{L.ACC_FIELD_FLAG}：{item.needs_review_reason}", icon=":material/flag:")
-    for label, text in ((L.ACC_FIELD_EXPLANATION, item.explanation), (L.ACC_FIELD_PREVENTION, item.prevention_review),
-                        (L.ACC_FIELD_REVIEW_NOTE, item.review_note)):
+        st.warning(f"{ACC_FIELD_FLAG}：{item.needs_review_reason}", icon=":material/flag:")
+    for label, text in ((ACC_FIELD_EXPLANATION, item.explanation), (ACC_FIELD_PREVENTION, item.prevention_review),
+                        (ACC_FIELD_REVIEW_NOTE, item.review_note)):
         if text:
             st.markdown(f"**{label}**")
             st.text(text)
     if item.decision:
-        st.markdown(f"**{L.ACC_FIELD_DECISION}**：{DECISION_LABELS[Decision(item.decision)]} {item.decision_note or ''}")
+        st.markdown(f"**{ACC_FIELD_DECISION}**：{Decision(Decision(item.decision)).label} {item.decision_note or ''}")
     elif item.decision_note:  # below 100万 no decision is taken: the note is the leader's closing remark
-        st.markdown(f"**{L.ACC_FORM_CLOSE_NOTE}**")
+        st.markdown(f"**{ACC_FORM_CLOSE_NOTE}**")
         st.text(item.decision_note)
 
 
 def history_table(events: list[AccountabilityEvent]) -> None:
     """The item's history, oldest first."""
-    columns = L.ACC_HISTORY_COLUMNS
+    columns = ACC_HISTORY_COLUMNS
     st.dataframe(pd.DataFrame.from_records([{
         columns["at"]: _stamp(e.at), columns["username"]: e.username or "",
-        columns["action"]: ITEM_ACTION_LABELS[ItemAction(e.action)],
+        columns["action"]: ItemAction(ItemAction(e.action)).label,
         columns["status"]: " → ".join(status_label(s) for s in (e.from_status, e.to_status) if s),
         columns["note"]: e.note or "",
     } for e in events]), hide_index=True, width="stretch", key="acc_history")
@@ -146,28 +160,28 @@ def history_table(events: list[AccountabilityEvent]) -> None:
 def prevention_panel(review: PreventionReview) -> None:
     """The 倒查 material: activities in the 90 days before, the victim's answer, earlier same-type cases."""
     with st.container(border=True):
-        st.markdown(f"**{L.ACC_PREVENTION_TITLE.format(unit=review.unit_name)}**")
+        st.markdown(f"**{ACC_PREVENTION_TITLE.format(unit=review.unit_name)}**")
         window = {"first": review.first_day.isoformat(), "last": review.last_day.isoformat()}
         if review.activities:
-            st.markdown(L.ACC_PREVENTION_ACTIVITIES.format(
+            st.markdown(ACC_PREVENTION_ACTIVITIES.format(
                 count=len(review.activities), people=review.people_reached, households=review.households,
                 pieces=review.pieces, **window))
-            columns = L.ACC_PREVENTION_ACTIVITY_COLUMNS
+            columns = ACC_PREVENTION_ACTIVITY_COLUMNS
             st.dataframe(pd.DataFrame.from_records([{
                 columns["date"]: a.activity_date.isoformat(),
-                columns["outreach"]: OUTREACH_LABELS.get(a.outreach, a.outreach),
-                columns["channel"]: ACTIVITY_CHANNEL_LABELS.get(a.channel, a.channel),
+                columns["outreach"]: Outreach.label_of(a.outreach, a.outreach),
+                columns["channel"]: ActivityChannel.label_of(a.channel, a.channel),
                 columns["people"]: a.people_reached, columns["place"]: a.place or "",
             } for a in review.activities]), hide_index=True, width="stretch", key="acc_prevention_activities")
         else:
-            st.markdown(f":red[{L.ACC_PREVENTION_NO_ACTIVITIES.format(**window)}]")
-        reached = L.UNKNOWN if review.victim_reached is None else (L.YES if review.victim_reached else L.NO)
-        st.markdown(L.ACC_PREVENTION_REACHED.format(value=reached))
-        st.markdown(L.ACC_PREVENTION_EARLIER.format(type=FRAUD_TYPE_LABELS[FraudType(review.fraud_type)],
+            st.markdown(f":red[{ACC_PREVENTION_NO_ACTIVITIES.format(**window)}]")
+        reached = UNKNOWN if review.victim_reached is None else (YES if review.victim_reached else NO)
+        st.markdown(ACC_PREVENTION_REACHED.format(value=reached))
+        st.markdown(ACC_PREVENTION_EARLIER.format(type=FraudType(FraudType(review.fraud_type)).label,
                                                     count=len(review.earlier_cases),
                                                     loss=format_wan(review.earlier_loss_fen)))
         if review.earlier_cases:
-            columns = L.ACC_PREVENTION_CASE_COLUMNS
+            columns = ACC_PREVENTION_CASE_COLUMNS
             st.dataframe(pd.DataFrame.from_records([{
                 columns["case_no"]: c.case_no, columns["reported"]: to_shanghai(c.reported_at).date().isoformat(),
                 columns["loss"]: float(wan_decimal(c.loss_fen)),
@@ -188,18 +202,18 @@ def explanation_form(detail: ItemDetail, needs_prevention: bool, errors: dict[st
     """Explanation text, the 倒查 text from 50万 up, and attachments."""
     item = detail.item
     with st.form(key, border=True):
-        st.markdown(f"**{L.ACC_FORM_SUBMIT}**")
-        text = st.text_area(L.ACC_FIELD_EXPLANATION, item.explanation or "", help=L.ACC_FORM_EXPLANATION_HELP,
+        st.markdown(f"**{ACC_FORM_SUBMIT}**")
+        text = st.text_area(ACC_FIELD_EXPLANATION, item.explanation or "", help=ACC_FORM_EXPLANATION_HELP,
                             max_chars=5000, key=f"{key}_text")
         field_errors(errors, "explanation")
         review = None
         if needs_prevention:
-            review = st.text_area(L.ACC_FIELD_PREVENTION, item.prevention_review or "",
-                                  help=L.ACC_FORM_PREVENTION_HELP, max_chars=5000, key=f"{key}_prevention")
+            review = st.text_area(ACC_FIELD_PREVENTION, item.prevention_review or "",
+                                  help=ACC_FORM_PREVENTION_HELP, max_chars=5000, key=f"{key}_prevention")
             field_errors(errors, "prevention_review")
-        files = st.file_uploader(L.ACC_FORM_FILES.format(mb=max_mb), accept_multiple_files=True, key=f"{key}_files")
+        files = st.file_uploader(ACC_FORM_FILES.format(mb=max_mb), accept_multiple_files=True, key=f"{key}_files")
         field_errors(errors, "attachments", "status")
-        if st.form_submit_button(L.ACC_FORM_SEND, type="primary"):
+        if st.form_submit_button(ACC_FORM_SEND, type="primary"):
             return ExplanationInput(text, review, list(files or []))
     return None
 
@@ -207,12 +221,12 @@ def explanation_form(detail: ItemDetail, needs_prevention: bool, errors: dict[st
 def review_form(errors: dict[str, str], key: str) -> tuple[bool, str] | None:
     """Approve or return with a note; returns (approve, note) when a button was pressed."""
     with st.form(key, border=True):
-        st.markdown(f"**{L.ACC_FORM_REVIEW}**")
-        note = st.text_area(L.ACC_FORM_REVIEW_NOTE, max_chars=5000, key=f"{key}_note")
+        st.markdown(f"**{ACC_FORM_REVIEW}**")
+        note = st.text_area(ACC_FORM_REVIEW_NOTE, max_chars=5000, key=f"{key}_note")
         field_errors(errors, "note", "status")
         with st.container(horizontal=True):
-            approve = st.form_submit_button(L.ACC_APPROVE, type="primary")
-            send_back = st.form_submit_button(L.ACC_RETURN)
+            approve = st.form_submit_button(ACC_APPROVE, type="primary")
+            send_back = st.form_submit_button(ACC_RETURN)
     if approve or send_back:
         return approve, note
     return None
@@ -221,16 +235,16 @@ def review_form(errors: dict[str, str], key: str) -> tuple[bool, str] | None:
 def close_form(needs_decision: bool, errors: dict[str, str], key: str) -> tuple[Decision | None, str] | None:
     """Close an approved item; at the 100万 level with the decision taken."""
     with st.form(key, border=True):
-        st.markdown(f"**{L.ACC_FORM_CLOSE}**")
+        st.markdown(f"**{ACC_FORM_CLOSE}**")
         decision = None
         if needs_decision:
-            decision = st.radio(L.ACC_FORM_DECISION, list(Decision), index=None, format_func=DECISION_LABELS.get,
+            decision = st.radio(ACC_FORM_DECISION, list(Decision), index=None, format_func=Decision.labels().get,
                                 horizontal=True, key=f"{key}_decision")
             field_errors(errors, "decision")
-        note = st.text_area(L.ACC_FORM_DECISION_NOTE if needs_decision else L.ACC_FORM_CLOSE_NOTE, max_chars=5000,
+        note = st.text_area(ACC_FORM_DECISION_NOTE if needs_decision else ACC_FORM_CLOSE_NOTE, max_chars=5000,
                             key=f"{key}_note")
         field_errors(errors, "decision_note", "status")
-        if st.form_submit_button(L.ACC_CLOSE, type="primary"):
+        if st.form_submit_button(ACC_CLOSE, type="primary"):
             return decision, note
     return None
 
@@ -238,12 +252,12 @@ def close_form(needs_decision: bool, errors: dict[str, str], key: str) -> tuple[
 def flag_form(errors: dict[str, str], key: str) -> tuple[bool, str] | None:
     """Settle a downward-revision flag; returns (keep, reason) when a button was pressed."""
     with st.form(key, border=True):
-        st.markdown(f"**{L.ACC_FORM_FLAG}**")
-        reason = st.text_area(L.ACC_FORM_FLAG_REASON, max_chars=5000, key=f"{key}_reason")
+        st.markdown(f"**{ACC_FORM_FLAG}**")
+        reason = st.text_area(ACC_FORM_FLAG_REASON, max_chars=5000, key=f"{key}_reason")
         field_errors(errors, "reason", "status")
         with st.container(horizontal=True):
-            keep = st.form_submit_button(L.ACC_FLAG_KEEP, type="primary")
-            close = st.form_submit_button(L.ACC_FLAG_CLOSE)
+            keep = st.form_submit_button(ACC_FLAG_KEEP, type="primary")
+            close = st.form_submit_button(ACC_FLAG_CLOSE)
     if keep or close:
         return keep, reason
     return None
@@ -257,25 +271,25 @@ def _case_links(case_ids: tuple[int, ...], limit: int = 20) -> str:
 def integrity_table(flags: list[IntegrityFlag]) -> None:
     """Each flag with its unit, kind, what was found and links to the cases behind it."""
     if not flags:
-        st.caption(L.ACC_INTEGRITY_NONE)
+        st.caption(ACC_INTEGRITY_NONE)
         return
     for flag in flags:
         with st.container(border=True):
-            st.markdown(f"**{flag.unit_name}** · :red[{INTEGRITY_KIND_LABELS[flag.kind]}]")
+            st.markdown(f"**{flag.unit_name}** · :red[{IntegrityKind(flag.kind).label}]")
             st.markdown(flag.detail)
-            st.markdown(f"{L.ACC_INTEGRITY_COLUMNS['cases']}（{len(flag.case_ids)}）：{_case_links(flag.case_ids)}")
+            st.markdown(f"{ACC_INTEGRITY_COLUMNS['cases']}（{len(flag.case_ids)}）：{_case_links(flag.case_ids)}")
 
 
 def rules_frame(rules: list[AccountabilityRule], with_history: bool) -> pd.DataFrame:
     """Rule versions as a table."""
-    columns = L.RULES_COLUMNS
+    columns = RULES_COLUMNS
     records = []
     for r in rules:
         record = {columns["level"]: level_label(r.level), columns["threshold"]: float(wan_decimal(r.threshold_fen)),
                   columns["action"]: r.required_action, columns["responsible"]: r.responsible,
                   columns["deadline"]: r.deadline_days, columns["effective"]: r.effective_from.isoformat()}
         if with_history:
-            record |= {columns["retired"]: L.YES if r.retired else "", columns["created_by"]: r.created_by or "",
+            record |= {columns["retired"]: YES if r.retired else "", columns["created_by"]: r.created_by or "",
                        columns["created_at"]: _stamp(r.created_at), columns["reason"]: r.reason or ""}
         records.append(record)
     return pd.DataFrame.from_records(records)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services.labels import DEMO_BADGE, DEMO_BADGE_HELP
+from services.shared.text import DEMO_BADGE, DEMO_BADGE_HELP
 
 
 def demo_badge(is_demo: bool) -> None:

@@ -25,10 +25,15 @@ import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import mapping
 
-from services import labels as L
+from services.map.text import (
+    MAP_LEGEND_ABOVE, MAP_LEGEND_BELOW, MAP_LEGEND_MARKS_GRID, MAP_LEGEND_MARKS_POINTS, MAP_LEGEND_NO_DATA,
+    MAP_LEGEND_RANGE, MAP_LEGEND_UNLOCATED, MAP_TIP_CASES, MAP_TIP_CHANGE, MAP_TIP_LOSS, MAP_TIP_PER_10K,
+    MAP_TIP_POPULATION_UNKNOWN, MAP_TIP_UNLOCATED,
+)
+from services.shared.text import SYNTHETIC_BOUNDARY_NOTE
+from vocabulary import MapMeasure
 from services.map.read import CaseMarks, JurisdictionMeasure
 from services.geo.tiling import simplify_for_display
-from services.labels import MapMeasure
 from services.shared.money import FEN_PER_WAN, format_wan
 
 JURISDICTION_LAYER = "jurisdictions"
@@ -125,14 +130,14 @@ def legend_entries(scale: ColourScale) -> list[tuple[list[int], str]]:
     """(colour, label) per class, lowest first, then the grey of unknown values."""
     shown = [format_value(b, scale.measure) for b in scale.breaks]
     if shown:
-        labels = ([L.MAP_LEGEND_BELOW.format(upper=shown[0])]
-                  + [L.MAP_LEGEND_RANGE.format(lower=a, upper=b) for a, b in zip(shown, shown[1:])]
-                  + [L.MAP_LEGEND_ABOVE.format(lower=shown[-1])])
+        labels = ([MAP_LEGEND_BELOW.format(upper=shown[0])]
+                  + [MAP_LEGEND_RANGE.format(lower=a, upper=b) for a, b in zip(shown, shown[1:])]
+                  + [MAP_LEGEND_ABOVE.format(lower=shown[-1])])
     elif scale.low is not None:
         labels = [format_value(scale.low, scale.measure)]
     else:
         labels = []
-    return list(zip(scale.colours, labels)) + [(NO_VALUE, L.MAP_LEGEND_NO_DATA)]
+    return list(zip(scale.colours, labels)) + [(NO_VALUE, MAP_LEGEND_NO_DATA)]
 
 
 # ---------------------------------------------------------------- geometry and tooltips
@@ -180,18 +185,18 @@ def fit_view(bounds: Bounds | None, width: int = ASSUMED_WIDTH,
 
 
 def _change_text(measure: JurisdictionMeasure) -> str:
-    return L.MAP_TIP_CHANGE.format(cases=measure.cases_change.label, loss=measure.loss_change.label)
+    return MAP_TIP_CHANGE.format(cases=measure.cases_change.label, loss=measure.loss_change.label)
 
 
 def jurisdiction_tip(m: JurisdictionMeasure) -> str:
     """The tooltip of one jurisdiction, one fact per line."""
-    lines = [m.name, f"{L.MAP_TIP_CASES.format(cases=m.cases)} · {L.MAP_TIP_LOSS.format(loss=format_wan(m.loss_fen))}",
+    lines = [m.name, f"{MAP_TIP_CASES.format(cases=m.cases)} · {MAP_TIP_LOSS.format(loss=format_wan(m.loss_fen))}",
              _change_text(m),
-             L.MAP_TIP_PER_10K.format(value=m.per_10k) if m.per_10k is not None else L.MAP_TIP_POPULATION_UNKNOWN]
+             MAP_TIP_PER_10K.format(value=m.per_10k) if m.per_10k is not None else MAP_TIP_POPULATION_UNKNOWN]
     if m.unlocated:
-        lines.append(L.MAP_TIP_UNLOCATED.format(count=m.unlocated))
+        lines.append(MAP_TIP_UNLOCATED.format(count=m.unlocated))
     if m.synthetic_boundary:
-        lines.append(L.SYNTHETIC_BOUNDARY_NOTE)
+        lines.append(SYNTHETIC_BOUNDARY_NOTE)
     return "\n".join(lines)
 
 
@@ -285,12 +290,12 @@ def map_legend(measures: list[JurisdictionMeasure], marks: CaseMarks | None, mea
     measure = MapMeasure(measure_kind)
     scale = colour_scale([m.value(measure) for m in measures if not m.own_level], measure)
     with st.container(key=key):
-        st.markdown(f"**{L.MAP_MEASURE_LABELS[measure]}**")
+        st.markdown(f"**{MapMeasure(measure).label}**")
         st.markdown("".join(_swatch(c, label) for c, label in legend_entries(scale)), unsafe_allow_html=True)
         if marks is not None:
             if marks.is_grid:
-                st.caption(L.MAP_LEGEND_MARKS_GRID.format(size=f"{marks.cell_metres:,.0f}"))
+                st.caption(MAP_LEGEND_MARKS_GRID.format(size=f"{marks.cell_metres:,.0f}"))
             elif marks.points:
-                st.caption(L.MAP_LEGEND_MARKS_POINTS)
+                st.caption(MAP_LEGEND_MARKS_POINTS)
             if marks.unlocated:
-                st.caption(L.MAP_LEGEND_UNLOCATED.format(count=marks.unlocated))
+                st.caption(MAP_LEGEND_UNLOCATED.format(count=marks.unlocated))

@@ -3,7 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from services import labels as L
+from services.cases.text import (
+    COL_AGE, COL_CASE_NO, COL_FRAUD_TYPE, COL_LOSS, COL_RECOVERED, COL_REPORTED_AT, COL_STATUS, COL_UNIT,
+    COL_VICTIM, FIELD_IDENTIFIERS, FIELD_LOCATION, FIELD_OCCURRED_AT, FIELD_REACHED, FIELD_SUMMARY,
+    FIELD_VICTIM_PROFILE, UNLOCATED,
+)
+from services.shared.text import NO, UNKNOWN, YES
 from services.cases.read import CaseDetail, CaseRow
 from services.shared.money import wan_decimal
 from services.shared.timeutil import to_shanghai
@@ -13,15 +18,15 @@ def case_table(rows: list[CaseRow], key: str) -> int | None:
     """The case list; returns the id of the selected case, if any."""
     frame = pd.DataFrame.from_records([
         {
-            L.COL_CASE_NO: r.case_no, L.COL_UNIT: r.unit_name,
-            L.COL_REPORTED_AT: to_shanghai(r.reported_at).strftime("%Y-%m-%d %H:%M"),
-            L.COL_FRAUD_TYPE: r.fraud_type, L.COL_LOSS: wan_decimal(r.loss_fen),
-            L.COL_RECOVERED: wan_decimal(r.recovered_fen), L.COL_STATUS: r.status, L.COL_VICTIM: r.victim_name,
-            L.COL_AGE: r.victim_age,
+            COL_CASE_NO: r.case_no, COL_UNIT: r.unit_name,
+            COL_REPORTED_AT: to_shanghai(r.reported_at).strftime("%Y-%m-%d %H:%M"),
+            COL_FRAUD_TYPE: r.fraud_type, COL_LOSS: wan_decimal(r.loss_fen),
+            COL_RECOVERED: wan_decimal(r.recovered_fen), COL_STATUS: r.status, COL_VICTIM: r.victim_name,
+            COL_AGE: r.victim_age,
         }
         for r in rows
     ])
-    money = {c: st.column_config.NumberColumn(c, format="%.2f") for c in (L.COL_LOSS, L.COL_RECOVERED)}
+    money = {c: st.column_config.NumberColumn(c, format="%.2f") for c in (COL_LOSS, COL_RECOVERED)}
     event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          column_config=money, key=key)
     selected = event.selection.rows
@@ -29,7 +34,7 @@ def case_table(rows: list[CaseRow], key: str) -> int | None:
 
 
 def _yes_no(value: bool | None) -> str:
-    return L.UNKNOWN if value is None else (L.YES if value else L.NO)
+    return UNKNOWN if value is None else (YES if value else NO)
 
 
 def case_detail_panel(detail: CaseDetail) -> None:
@@ -38,21 +43,21 @@ def case_detail_panel(detail: CaseDetail) -> None:
     st.markdown(f"**{case.case_no}** · {detail.unit_name} · {detail.fraud_type_label} · {detail.status_label}")
     left, right = st.columns(2)
     with left:
-        st.markdown(f"{L.COL_REPORTED_AT}：{to_shanghai(case.reported_at):%Y-%m-%d %H:%M}")
+        st.markdown(f"{COL_REPORTED_AT}：{to_shanghai(case.reported_at):%Y-%m-%d %H:%M}")
         if case.occurred_at:
-            st.markdown(f"{L.FIELD_OCCURRED_AT}：{to_shanghai(case.occurred_at):%Y-%m-%d %H:%M}")
-        st.markdown(f"{L.COL_LOSS}：{wan_decimal(case.loss_fen)}　{L.COL_RECOVERED}：{wan_decimal(case.recovered_fen)}")
-        location = f"{case.lon:.5f}, {case.lat:.5f}" if case.lon is not None else L.UNLOCATED
-        st.markdown(f"{L.FIELD_LOCATION}：{location}")
+            st.markdown(f"{FIELD_OCCURRED_AT}：{to_shanghai(case.occurred_at):%Y-%m-%d %H:%M}")
+        st.markdown(f"{COL_LOSS}：{wan_decimal(case.loss_fen)}　{COL_RECOVERED}：{wan_decimal(case.recovered_fen)}")
+        location = f"{case.lon:.5f}, {case.lat:.5f}" if case.lon is not None else UNLOCATED
+        st.markdown(f"{FIELD_LOCATION}：{location}")
     with right:
         profile = " / ".join(str(v) for v in (detail.victim_name, case.victim_age, case.victim_occupation,
                                               case.victim_education, case.victim_economic) if v)
-        st.markdown(f"{L.FIELD_VICTIM_PROFILE}：{profile}")
-        st.markdown(f"{L.FIELD_REACHED}：{_yes_no(case.victim_reached_by_propaganda)}")
+        st.markdown(f"{FIELD_VICTIM_PROFILE}：{profile}")
+        st.markdown(f"{FIELD_REACHED}：{_yes_no(case.victim_reached_by_propaganda)}")
     if case.summary:
-        st.markdown(f"{L.FIELD_SUMMARY}：{case.summary}")
+        st.markdown(f"{FIELD_SUMMARY}：{case.summary}")
     if detail.identifiers:
-        st.markdown(f"{L.FIELD_IDENTIFIERS}：")
+        st.markdown(f"{FIELD_IDENTIFIERS}：")
         st.table(pd.DataFrame([
             {"类别": i.kind_label, "号码/账号": i.value, "开户行": i.bank_name or ""} for i in detail.identifiers
         ]))

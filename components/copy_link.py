@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from services import labels as L
+from services.shared.text import COPY_LINK_BUTTON, COPY_LINK_DONE, COPY_LINK_LABEL, COPY_LINK_MANUAL
 
 _HTML = """
 <div class="fanzha-copy-link" style="display:flex;gap:.5rem;align-items:center;">
@@ -44,10 +44,10 @@ export default function (component) {
 }
 """
 _component = st.components.v2.component(
-    "fanzha_copy_link", html=_HTML.format(label=L.COPY_LINK_LABEL, button=L.COPY_LINK_BUTTON), js=_JS,
+    "fanzha_copy_link", html=_HTML.format(label=COPY_LINK_LABEL, button=COPY_LINK_BUTTON), js=_JS,
 )
 
 
 def copy_link(key: str) -> None:
     """Show the current address with a button that copies it."""
-    _component(data={"copied": L.COPY_LINK_DONE, "manual": L.COPY_LINK_MANUAL}, key=key)
+    _component(data={"copied": COPY_LINK_DONE, "manual": COPY_LINK_MANUAL}, key=key)

@@ -3,66 +3,71 @@
 import pandas as pd
 import streamlit as st
 
-from services import labels as L
+from services.cases.text import COL_CASE_NO, COL_FRAUD_TYPE, COL_REPORTED_AT, COL_STATUS, COL_UNIT
+from services.map.text import (
+    MAP_COL_CASES, MAP_COL_DUE, MAP_COL_INTERCEPTED, MAP_COL_INTERCEPTIONS, MAP_COL_LEVEL, MAP_COL_LOSS,
+    MAP_COL_SHARE, MAP_COL_WEEK, MAP_DETAIL_ACCOUNTABILITY, MAP_DETAIL_LARGEST, MAP_DETAIL_NONE,
+    MAP_DETAIL_SUMMARY, MAP_DETAIL_TREND, MAP_DETAIL_TYPES,
+)
 from services.map.read import JurisdictionDetail
 from services.shared.money import format_wan, wan_decimal
 from services.shared.timeutil import to_shanghai
 
 
 def _trend(detail: JurisdictionDetail) -> None:
-    st.markdown(f"**{L.MAP_DETAIL_TREND}**")
-    frame = pd.DataFrame({L.MAP_COL_WEEK: [w.week_start.strftime("%m-%d") for w in detail.weeks],
-                          L.MAP_COL_CASES: [w.cases for w in detail.weeks]})
-    st.bar_chart(frame, x=L.MAP_COL_WEEK, y=L.MAP_COL_CASES, x_label=L.MAP_COL_WEEK, y_label=L.MAP_COL_CASES,
+    st.markdown(f"**{MAP_DETAIL_TREND}**")
+    frame = pd.DataFrame({MAP_COL_WEEK: [w.week_start.strftime("%m-%d") for w in detail.weeks],
+                          MAP_COL_CASES: [w.cases for w in detail.weeks]})
+    st.bar_chart(frame, x=MAP_COL_WEEK, y=MAP_COL_CASES, x_label=MAP_COL_WEEK, y_label=MAP_COL_CASES,
                  height=180)
 
 
 def _types(detail: JurisdictionDetail) -> None:
-    st.markdown(f"**{L.MAP_DETAIL_TYPES}**")
+    st.markdown(f"**{MAP_DETAIL_TYPES}**")
     if not detail.types:
-        st.caption(L.MAP_DETAIL_NONE)
+        st.caption(MAP_DETAIL_NONE)
         return
     total = max(detail.cases, 1)
     st.table(pd.DataFrame([
-        {L.COL_FRAUD_TYPE: t.label, L.MAP_COL_CASES: t.cases, L.MAP_COL_SHARE: f"{t.cases * 100 / total:.1f}%",
-         L.MAP_COL_LOSS: f"{wan_decimal(t.loss_fen):,.2f}"}
+        {COL_FRAUD_TYPE: t.label, MAP_COL_CASES: t.cases, MAP_COL_SHARE: f"{t.cases * 100 / total:.1f}%",
+         MAP_COL_LOSS: f"{wan_decimal(t.loss_fen):,.2f}"}
         for t in detail.types
-    ]).set_index(L.COL_FRAUD_TYPE))
+    ]).set_index(COL_FRAUD_TYPE))
 
 
 def _largest(detail: JurisdictionDetail) -> None:
-    st.markdown(f"**{L.MAP_DETAIL_LARGEST}**")
+    st.markdown(f"**{MAP_DETAIL_LARGEST}**")
     if not detail.largest:
-        st.caption(L.MAP_DETAIL_NONE)
+        st.caption(MAP_DETAIL_NONE)
         return
     st.table(pd.DataFrame([
-        {L.COL_CASE_NO: c.case_no, L.COL_UNIT: c.unit_name,
-         L.COL_REPORTED_AT: f"{to_shanghai(c.reported_at):%Y-%m-%d}", L.COL_FRAUD_TYPE: c.fraud_type_label,
-         L.MAP_COL_LOSS: f"{wan_decimal(c.loss_fen):,.2f}"}
+        {COL_CASE_NO: c.case_no, COL_UNIT: c.unit_name,
+         COL_REPORTED_AT: f"{to_shanghai(c.reported_at):%Y-%m-%d}", COL_FRAUD_TYPE: c.fraud_type_label,
+         MAP_COL_LOSS: f"{wan_decimal(c.loss_fen):,.2f}"}
         for c in detail.largest
-    ]).set_index(L.COL_CASE_NO))
+    ]).set_index(COL_CASE_NO))
 
 
 def _open_items(detail: JurisdictionDetail) -> None:
     counts = "，".join(f"{c.label} {c.count}" for c in detail.open_by_level if c.count)
-    st.markdown(f"**{L.MAP_DETAIL_ACCOUNTABILITY}**：{detail.open_items_total}" + (f"（{counts}）" if counts else ""))
+    st.markdown(f"**{MAP_DETAIL_ACCOUNTABILITY}**：{detail.open_items_total}" + (f"（{counts}）" if counts else ""))
     if detail.open_items:
         st.table(pd.DataFrame([
-            {L.COL_CASE_NO: i.case_no, L.COL_UNIT: i.unit_name, L.MAP_COL_LEVEL: i.level_label,
-             L.COL_STATUS: i.status_label, L.MAP_COL_DUE: i.due_date.isoformat()}
+            {COL_CASE_NO: i.case_no, COL_UNIT: i.unit_name, MAP_COL_LEVEL: i.level_label,
+             COL_STATUS: i.status_label, MAP_COL_DUE: i.due_date.isoformat()}
             for i in detail.open_items
-        ]).set_index(L.COL_CASE_NO))
+        ]).set_index(COL_CASE_NO))
 
 
 def jurisdiction_detail_panel(detail: JurisdictionDetail) -> None:
     """Everything about one jurisdiction for the map's filters."""
     st.subheader(detail.name, anchor=False)
-    st.caption(L.MAP_DETAIL_SUMMARY.format(name=detail.name, cases=detail.cases, loss=format_wan(detail.loss_fen),
+    st.caption(MAP_DETAIL_SUMMARY.format(name=detail.name, cases=detail.cases, loss=format_wan(detail.loss_fen),
                                            recovered=format_wan(detail.recovered_fen)))
     left, middle, right = st.columns(3)
-    left.metric(L.MAP_COL_CASES, f"{detail.cases:,}")
-    middle.metric(L.MAP_COL_INTERCEPTIONS, f"{detail.interceptions:,}")
-    right.metric(L.MAP_COL_INTERCEPTED, format_wan(detail.intercepted_fen))
+    left.metric(MAP_COL_CASES, f"{detail.cases:,}")
+    middle.metric(MAP_COL_INTERCEPTIONS, f"{detail.interceptions:,}")
+    right.metric(MAP_COL_INTERCEPTED, format_wan(detail.intercepted_fen))
     _trend(detail)
     _types(detail)
     _largest(detail)

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from services import labels as L
+from services.overview.text import METRIC_CALLS, METRIC_CASES, METRIC_DISSUADED, METRIC_LOSS, METRIC_RECOVERED
+from services.shared.text import UNIT_CALLS, UNIT_CASES, UNIT_WAN_YUAN
 from services.shared.money import format_wan
 from services.overview.read import Measures
 
@@ -10,11 +11,11 @@ from services.overview.read import Measures
 def measure_cards(measures: Measures, key: str) -> None:
     """Five metric cards with Chinese labels and units."""
     values = (
-        (f"{L.METRIC_CASES}（{L.UNIT_CASES}）", f"{measures.cases:,}"),
-        (f"{L.METRIC_LOSS}（{L.UNIT_WAN_YUAN}）", format_wan(measures.loss_fen)),
-        (f"{L.METRIC_RECOVERED}（{L.UNIT_WAN_YUAN}）", format_wan(measures.recovered_fen)),
-        (f"{L.METRIC_CALLS}（{L.UNIT_CALLS}）", f"{measures.calls:,}"),
-        (f"{L.METRIC_DISSUADED}（{L.UNIT_CALLS}）", f"{measures.dissuaded:,}"),
+        (f"{METRIC_CASES}（{UNIT_CASES}）", f"{measures.cases:,}"),
+        (f"{METRIC_LOSS}（{UNIT_WAN_YUAN}）", format_wan(measures.loss_fen)),
+        (f"{METRIC_RECOVERED}（{UNIT_WAN_YUAN}）", format_wan(measures.recovered_fen)),
+        (f"{METRIC_CALLS}（{UNIT_CALLS}）", f"{measures.calls:,}"),
+        (f"{METRIC_DISSUADED}（{UNIT_CALLS}）", f"{measures.dissuaded:,}"),
     )
     with st.container(horizontal=True, key=key):
         for label, value in values:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from db.models import AppSetting, DeskCall, FraudCase, Unit
-from services.labels import CallOutcome
+from vocabulary import CallOutcome
 
 DEMO_SETTING_KEY = "demo"
 

@@ -6,22 +6,25 @@ import cached
 import web_session
 from db.engine import write_session
 from services.access import auth
-from services import labels as L
+from services.access.text import (
+    ACCOUNT_CURRENT, ACCOUNT_NEW, ACCOUNT_POLICY, ACCOUNT_REPEAT, ACCOUNT_SUBMIT, ACCOUNT_TITLE,
+    ACCOUNT_TRUSTED_HEADER, PASSWORD_CHANGED,
+)
 from services.shared.config import load_settings
 
 actor = web_session.actor()
-st.title(L.ACCOUNT_TITLE, anchor=False)
+st.title(ACCOUNT_TITLE, anchor=False)
 if load_settings().auth_mode != "local":
-    st.info(L.ACCOUNT_TRUSTED_HEADER)
+    st.info(ACCOUNT_TRUSTED_HEADER)
     st.stop()
 
 with st.form("change_password", clear_on_submit=True):
-    current = st.text_input(L.ACCOUNT_CURRENT, type="password", key="account_current", autocomplete="current-password")
-    new = st.text_input(L.ACCOUNT_NEW, type="password", key="account_new", help=L.ACCOUNT_POLICY,
+    current = st.text_input(ACCOUNT_CURRENT, type="password", key="account_current", autocomplete="current-password")
+    new = st.text_input(ACCOUNT_NEW, type="password", key="account_new", help=ACCOUNT_POLICY,
                         autocomplete="new-password")
-    repeat = st.text_input(L.ACCOUNT_REPEAT, type="password", key="account_repeat", autocomplete="new-password")
-    submitted = st.form_submit_button(L.ACCOUNT_SUBMIT, type="primary")
-st.caption(L.ACCOUNT_POLICY)
+    repeat = st.text_input(ACCOUNT_REPEAT, type="password", key="account_repeat", autocomplete="new-password")
+    submitted = st.form_submit_button(ACCOUNT_SUBMIT, type="primary")
+st.caption(ACCOUNT_POLICY)
 if submitted:
     try:
         with write_session(cached.engine()) as session:
@@ -30,4 +33,4 @@ if submitted:
         for message in invalid.errors.values():
             st.error(message)
     else:
-        st.success(L.PASSWORD_CHANGED)
+        st.success(PASSWORD_CHANGED)

@@ -7,14 +7,21 @@ import web_session
 from components import accountability_views as view
 from components import url_state
 from db.engine import read_session, write_session
-from services import labels as L
+from services.access.text import OUT_OF_SCOPE
+from services.accountability.text import (
+    ACC_ATTACHMENTS, ACC_ATTACHMENTS_NONE, ACC_ATTACHMENT_PREPARE, ACC_ATTACHMENT_SAVE, ACC_BACK_TO_LIST,
+    ACC_DONE, ACC_EMPTY, ACC_FILTER_ALL, ACC_FILTER_FLAGGED, ACC_FILTER_LEVEL, ACC_FILTER_OPEN,
+    ACC_FILTER_OVERDUE, ACC_FILTER_STATUS, ACC_HISTORY, ACC_INTEGRITY_NOTE, ACC_INTEGRITY_TITLE, ACC_INVALID,
+    ACC_ITEMS_OF, ACC_OVERDUE_NOTE, ACC_SELECT_ITEM_HINT, ACC_SELECT_UNIT_HINT, ACC_TITLE, ACC_UNIT_TABLE,
+)
+from services.shared.text import UNIT_PICKER
+from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
 from services.accountability.workflow import (ATTACHMENT_MAX_MB, Upload, attachment, close, needs_decision,
                                           needs_prevention_review, resolve_flag, review, submit_explanation)
 from services.accountability.read import ItemFilter, item_detail
 from services.access.actor import AccessDenied
 from services.shared.errors import InvalidInput
 from services.accountability.integrity import MIN_CASES
-from services.labels import ACCOUNTABILITY_LEVEL_LABELS, ITEM_STATUS_LABELS, AccountabilityLevel, ItemAction, ItemStatus
 from services.access.permissions import Permission
 from services.shared.timeutil import now_utc
 
@@ -22,17 +29,17 @@ NOTICE = "acc_notice"
 state = st.session_state
 actor = web_session.actor()
 now = now_utc()
-st.title(L.ACC_TITLE, anchor=False)
+st.title(ACC_TITLE, anchor=False)
 if notice := state.pop(NOTICE, None):
     getattr(st, notice[0])(notice[1])
 
 choices = cached.unit_choices(actor)
 requested_unit = url_state.get_int("unit")
 if requested_unit is not None and requested_unit not in {c[0] for c in choices}:
-    st.error(L.OUT_OF_SCOPE, icon=":material/block:")
+    st.error(OUT_OF_SCOPE, icon=":material/block:")
     st.stop()
 # Keyed by the unit in the link, so a drill-down from the table redraws the picker on the new unit.
-chosen = url_state.unit_picker(L.UNIT_PICKER, choices, requested_unit or actor.unit_id,
+chosen = url_state.unit_picker(UNIT_PICKER, choices, requested_unit or actor.unit_id,
                                key=f"acc_unit_{requested_unit or actor.unit_id}")
 url_state.set_params(unit=chosen if chosen != actor.unit_id else None)
 
@@ -40,8 +47,8 @@ with web_session.refusals():
     figures, table = cached.accountability_units(cached.current_minute(), actor, chosen)
 view.summary_metrics(figures)
 
-st.subheader(L.ACC_UNIT_TABLE, anchor=False)
-st.caption(L.ACC_OVERDUE_NOTE)
+st.subheader(ACC_UNIT_TABLE, anchor=False)
+st.caption(ACC_OVERDUE_NOTE)
 
 
 def _drill(unit_id: int) -> None:
@@ -50,21 +57,21 @@ def _drill(unit_id: int) -> None:
 
 
 view.unit_table(table, key=f"acc_units_{chosen}", pick=_drill)
-st.caption(L.ACC_SELECT_UNIT_HINT)
+st.caption(ACC_SELECT_UNIT_HINT)
 
 levels, statuses = [None, *AccountabilityLevel], [None, *ItemStatus]
 with st.container(horizontal=True, vertical_alignment="bottom"):
     level = st.selectbox(
-        L.ACC_FILTER_LEVEL, levels, index=levels.index(AccountabilityLevel(v)) if (v := url_state.get_str(
+        ACC_FILTER_LEVEL, levels, index=levels.index(AccountabilityLevel(v)) if (v := url_state.get_str(
             "level", set(AccountabilityLevel))) else 0,
-        format_func=lambda x: L.ACC_FILTER_ALL if x is None else ACCOUNTABILITY_LEVEL_LABELS[x], key="acc_level")
+        format_func=lambda x: ACC_FILTER_ALL if x is None else AccountabilityLevel(x).label, key="acc_level")
     status = st.selectbox(
-        L.ACC_FILTER_STATUS, statuses, index=statuses.index(ItemStatus(v)) if (v := url_state.get_str(
+        ACC_FILTER_STATUS, statuses, index=statuses.index(ItemStatus(v)) if (v := url_state.get_str(
             "status", set(ItemStatus))) else 0,
-        format_func=lambda x: L.ACC_FILTER_ALL if x is None else ITEM_STATUS_LABELS[x], key="acc_status")
-    open_only = st.toggle(L.ACC_FILTER_OPEN, url_state.get_str("open") == "1", key="acc_open")
-    overdue_only = st.toggle(L.ACC_FILTER_OVERDUE, url_state.get_str("overdue") == "1", key="acc_overdue")
-    flagged_only = st.toggle(L.ACC_FILTER_FLAGGED, url_state.get_str("flag") == "1", key="acc_flag")
+        format_func=lambda x: ACC_FILTER_ALL if x is None else ItemStatus(x).label, key="acc_status")
+    open_only = st.toggle(ACC_FILTER_OPEN, url_state.get_str("open") == "1", key="acc_open")
+    overdue_only = st.toggle(ACC_FILTER_OVERDUE, url_state.get_str("overdue") == "1", key="acc_overdue")
+    flagged_only = st.toggle(ACC_FILTER_FLAGGED, url_state.get_str("flag") == "1", key="acc_flag")
 url_state.set_params(level=level.value if level else None, status=status.value if status else None,
                      open="1" if open_only else None, overdue="1" if overdue_only else None,
                      flag="1" if flagged_only else None)
@@ -73,13 +80,13 @@ criteria = ItemFilter(unit_id=chosen, level=level, status=status, open_only=open
                       flagged_only=flagged_only)
 with web_session.refusals():
     rows = cached.accountability_items(cached.current_minute(), actor, criteria)
-st.subheader(L.ACC_ITEMS_OF.format(unit=table.unit.name, count=len(rows)), anchor=False)
+st.subheader(ACC_ITEMS_OF.format(unit=table.unit.name, count=len(rows)), anchor=False)
 # A new filter is a new table: no row stays highlighted from the previous list.
 ITEMS_KEY = f"acc_items_{chosen}_{level}_{status}_{open_only:d}{overdue_only:d}{flagged_only:d}"
 if rows:
     view.item_table(rows, key=ITEMS_KEY, pick=lambda item_id: url_state.set_params(item=item_id))
 else:
-    st.info(L.ACC_EMPTY)
+    st.info(ACC_EMPTY)
 
 def _run(item_id: int, action: ItemAction, operation) -> None:
     """Run one workflow step in a write transaction; keep refusals by field for the form; rerun."""
@@ -89,13 +96,13 @@ def _run(item_id: int, action: ItemAction, operation) -> None:
             operation(session)
     except InvalidInput as invalid:
         state[errors_key] = invalid.errors
-        state[NOTICE] = ("error", L.ACC_INVALID.format(count=len(invalid.errors)))
+        state[NOTICE] = ("error", ACC_INVALID.format(count=len(invalid.errors)))
     except AccessDenied as denied:
         state[errors_key] = {"status": str(denied)}
         state[NOTICE] = ("error", str(denied))
     else:
         state.pop(errors_key, None)
-        state[NOTICE] = ("success", L.ACC_DONE.format(action=L.ITEM_ACTION_LABELS[action]))
+        state[NOTICE] = ("success", ACC_DONE.format(action=ItemAction(action).label))
         for widget in [k for k in state if str(k).startswith(f"acc_form_{item_id}_")]:
             del state[widget]
         state.pop(ITEMS_KEY, None)  # the list order may change: forget the highlighted row
@@ -136,31 +143,31 @@ def _forms(detail) -> None:
 
 
 def _attachments(detail) -> None:
-    st.markdown(f"**{L.ACC_ATTACHMENTS}**")
+    st.markdown(f"**{ACC_ATTACHMENTS}**")
     if not detail.attachments:
-        st.caption(L.ACC_ATTACHMENTS_NONE)
+        st.caption(ACC_ATTACHMENTS_NONE)
     for info in detail.attachments:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f"{info.filename}（{view.file_size(info.size)} · {info.uploaded_by or ''}）")
             ready = state.get(f"acc_file_{info.id}")
-            if ready is None and st.button(L.ACC_ATTACHMENT_PREPARE, key=f"acc_fetch_{info.id}"):
+            if ready is None and st.button(ACC_ATTACHMENT_PREPARE, key=f"acc_fetch_{info.id}"):
                 with web_session.refusals(), write_session(cached.engine()) as session:
                     row = attachment(session, actor, info.id)
                     state[f"acc_file_{info.id}"] = (row.content, row.content_type)
                 st.rerun()
             if ready is not None:
-                st.download_button(L.ACC_ATTACHMENT_SAVE.format(name=info.filename), ready[0], file_name=info.filename,
+                st.download_button(ACC_ATTACHMENT_SAVE.format(name=info.filename), ready[0], file_name=info.filename,
                                    mime=ready[1], key=f"acc_save_{info.id}")
 
 
 selected = url_state.get_int("item")
 if selected is None:
     if rows:
-        st.caption(L.ACC_SELECT_ITEM_HINT)
+        st.caption(ACC_SELECT_ITEM_HINT)
 else:
     with web_session.refusals(), read_session(cached.engine()) as session:
         detail = item_detail(session, actor, selected, now)
-    if st.button(L.ACC_BACK_TO_LIST, icon=":material/arrow_back:", key="acc_back"):
+    if st.button(ACC_BACK_TO_LIST, icon=":material/arrow_back:", key="acc_back"):
         url_state.set_params(item=None)
         st.rerun()
     view.item_header(detail)
@@ -168,12 +175,12 @@ else:
         view.prevention_panel(detail.prevention)
     _forms(detail)
     _attachments(detail)
-    st.markdown(f"**{L.ACC_HISTORY}**")
+    st.markdown(f"**{ACC_HISTORY}**")
     view.history_table(detail.events)
 
 if actor.can(Permission.SIGN_OFF):
-    st.subheader(L.ACC_INTEGRITY_TITLE, anchor=False)
-    st.caption(L.ACC_INTEGRITY_NOTE.format(min_cases=MIN_CASES))
+    st.subheader(ACC_INTEGRITY_TITLE, anchor=False)
+    st.caption(ACC_INTEGRITY_NOTE.format(min_cases=MIN_CASES))
     with web_session.refusals():
         flags = cached.integrity(cached.current_minute(), actor, chosen)
     view.integrity_table(flags)

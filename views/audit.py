@@ -9,34 +9,38 @@ import cached
 import web_session
 from db.engine import read_session, write_session
 from services import audit
-from services import labels as L
-from services.labels import AUDIT_ACTION_LABELS, AuditAction
+from services.audit.text import (
+    AUDIT_EXPORT_DOWNLOAD, AUDIT_EXPORT_PREPARE, AUDIT_FILTER_ACTION, AUDIT_FILTER_FROM, AUDIT_FILTER_TO,
+    AUDIT_FILTER_USER, AUDIT_RETENTION_NOTE, AUDIT_TITLE, AUDIT_TOTAL,
+)
+from services.cases.text import CASES_DATE_ORDER, CASES_FILTER_ALL
+from vocabulary import AuditAction
 from services.shared.timeutil import day_start_utc, shanghai_today
 
 actor = web_session.actor()
-st.title(L.AUDIT_TITLE, anchor=False)
-st.caption(L.AUDIT_RETENTION_NOTE)
+st.title(AUDIT_TITLE, anchor=False)
+st.caption(AUDIT_RETENTION_NOTE)
 today = shanghai_today()
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    username = st.text_input(L.AUDIT_FILTER_USER, max_chars=64, key="audit_user").strip().lower() or None
+    username = st.text_input(AUDIT_FILTER_USER, max_chars=64, key="audit_user").strip().lower() or None
     actions = [None, *AuditAction]
-    action = st.selectbox(L.AUDIT_FILTER_ACTION, actions, key="audit_action",
-                          format_func=lambda a: L.CASES_FILTER_ALL if a is None else AUDIT_ACTION_LABELS[a])
-    first = st.date_input(L.AUDIT_FILTER_FROM, today - timedelta(days=6), key="audit_from")
-    last = st.date_input(L.AUDIT_FILTER_TO, today, key="audit_to")
+    action = st.selectbox(AUDIT_FILTER_ACTION, actions, key="audit_action",
+                          format_func=lambda a: CASES_FILTER_ALL if a is None else AuditAction(a).label)
+    first = st.date_input(AUDIT_FILTER_FROM, today - timedelta(days=6), key="audit_from")
+    last = st.date_input(AUDIT_FILTER_TO, today, key="audit_to")
 if first > last:
-    st.error(L.CASES_DATE_ORDER)
+    st.error(CASES_DATE_ORDER)
     st.stop()
 criteria = audit.AuditFilter(username, action, day_start_utc(first), day_start_utc(last + timedelta(days=1)))
 
 with web_session.refusals(), read_session(cached.engine()) as session:
     total, records = audit.search(session, actor, criteria)
-st.caption(L.AUDIT_TOTAL.format(total=total, shown=len(records)))
+st.caption(AUDIT_TOTAL.format(total=total, shown=len(records)))
 st.dataframe(pd.DataFrame(audit.as_rows(records), columns=audit.EXPORT_HEADERS), hide_index=True, width="stretch")
 
-if st.button(L.AUDIT_EXPORT_PREPARE, icon=":material/download:", key="audit_export"):
+if st.button(AUDIT_EXPORT_PREPARE, icon=":material/download:", key="audit_export"):
     with web_session.refusals(), write_session(cached.engine()) as session:
         st.session_state["audit_csv"] = audit.export_csv(session, actor, criteria)
 if "audit_csv" in st.session_state:
-    st.download_button(L.AUDIT_EXPORT_DOWNLOAD, st.session_state["audit_csv"], file_name=f"audit_{first}_{last}.csv",
+    st.download_button(AUDIT_EXPORT_DOWNLOAD, st.session_state["audit_csv"], file_name=f"audit_{first}_{last}.csv",
                        mime="text/csv", key="audit_download", on_click="ignore")

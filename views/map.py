@@ -10,11 +10,21 @@ from components import url_state
 from components.case_map import jurisdiction_map, map_legend
 from components.copy_link import copy_link
 from components.map_detail import jurisdiction_detail_panel
-from services import labels as L
+from services.access.text import OUT_OF_SCOPE
+from services.cases.text import (
+    CASES_FILTER_ALL, CASES_FILTER_BAND, CASES_FILTER_FROM, CASES_FILTER_TO, CASES_FILTER_TYPE,
+)
+from services.map.text import (
+    MAP_DEPTH_LABEL, MAP_DEPTH_OPTION, MAP_FILTER_MEASURE, MAP_FILTER_WINDOW, MAP_NO_BOUNDARY, MAP_NO_UNITS,
+    MAP_SELECT, MAP_SELECT_HINT, MAP_SELECT_NONE, MAP_SUMMARY_CAPTION, MAP_SUMMARY_CASES, MAP_SUMMARY_LOSS,
+    MAP_SUMMARY_UNLOCATED, MAP_SYNTHETIC, MAP_TITLE,
+)
+from services.shared.loss_bands import LOSS_BANDS
+from services.shared.text import COPY_LINK_HELP, UNIT_PICKER
+from vocabulary import FraudType, MapMeasure, MapWindow
 from services.map.read import DEPTHS, MapFilter, depth_label, time_window
 from services.shared.config import load_settings
 from services.shared.errors import InvalidInput
-from services.labels import FRAUD_TYPE_LABELS, MAP_MEASURE_LABELS, MAP_WINDOW_LABELS, FraudType, MapMeasure, MapWindow
 from services.shared.money import format_wan
 from services.access.permissions import Permission
 from services.access.scope import require
@@ -22,7 +32,7 @@ from services.shared.timeutil import shanghai_today, to_shanghai
 
 state = st.session_state
 actor = web_session.actor()
-st.title(L.MAP_TITLE, anchor=False)
+st.title(MAP_TITLE, anchor=False)
 with web_session.refusals():
     require(actor, Permission.VIEW_CASES)
 
@@ -30,7 +40,7 @@ choices = cached.unit_choices(actor)
 levels = {unit_id: level for unit_id, _, level in choices}
 unit_param = url_state.get_int("unit")
 if unit_param is not None and unit_param not in levels:
-    st.error(L.OUT_OF_SCOPE, icon=":material/block:")
+    st.error(OUT_OF_SCOPE, icon=":material/block:")
     st.stop()
 today = shanghai_today()
 
@@ -41,30 +51,30 @@ def _choice(name: str, options: list, default):
 
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    unit_id = url_state.unit_picker(L.UNIT_PICKER, choices, unit_param or actor.unit_id, key="map_unit")
+    unit_id = url_state.unit_picker(UNIT_PICKER, choices, unit_param or actor.unit_id, key="map_unit")
     depth = st.segmented_control(
-        L.MAP_DEPTH_LABEL, list(DEPTHS), default=_choice("depth", list(DEPTHS), 1), key="map_depth",
-        format_func=lambda d: L.MAP_DEPTH_OPTION.format(label=depth_label(levels[unit_id], d)),
+        MAP_DEPTH_LABEL, list(DEPTHS), default=_choice("depth", list(DEPTHS), 1), key="map_depth",
+        format_func=lambda d: MAP_DEPTH_OPTION.format(label=depth_label(levels[unit_id], d)),
     ) or 1
     windows = list(MapWindow)
-    window_kind = st.selectbox(L.MAP_FILTER_WINDOW, windows, index=windows.index(_choice("win", windows, MapWindow.DAYS_30)),
-                               format_func=MAP_WINDOW_LABELS.get, key="map_window")
+    window_kind = st.selectbox(MAP_FILTER_WINDOW, windows, index=windows.index(_choice("win", windows, MapWindow.DAYS_30)),
+                               format_func=MapWindow.labels().get, key="map_window")
     custom_from = custom_to = None
     if window_kind is MapWindow.CUSTOM:
-        custom_from = st.date_input(L.CASES_FILTER_FROM, url_state.get_date("from") or today - timedelta(days=29),
+        custom_from = st.date_input(CASES_FILTER_FROM, url_state.get_date("from") or today - timedelta(days=29),
                                     max_value=today, key="map_from")
-        custom_to = st.date_input(L.CASES_FILTER_TO, url_state.get_date("to") or today, max_value=today, key="map_to")
+        custom_to = st.date_input(CASES_FILTER_TO, url_state.get_date("to") or today, max_value=today, key="map_to")
     types = [None, *FraudType]
-    fraud_type = st.selectbox(L.CASES_FILTER_TYPE, types, index=types.index(_choice("type", list(FraudType), None)),
-                              format_func=lambda t: L.CASES_FILTER_ALL if t is None else FRAUD_TYPE_LABELS[t],
+    fraud_type = st.selectbox(CASES_FILTER_TYPE, types, index=types.index(_choice("type", list(FraudType), None)),
+                              format_func=lambda t: CASES_FILTER_ALL if t is None else FraudType(t).label,
                               key="map_type")
-    bands = list(L.LOSS_BANDS)
-    band = st.selectbox(L.CASES_FILTER_BAND, bands, index=bands.index(_choice("band", bands, "all")),
-                        format_func=lambda b: L.LOSS_BANDS[b][0], key="map_band")
+    bands = list(LOSS_BANDS)
+    band = st.selectbox(CASES_FILTER_BAND, bands, index=bands.index(_choice("band", bands, "all")),
+                        format_func=lambda b: LOSS_BANDS[b][0], key="map_band")
     measures_list = list(MapMeasure)
-    measure = st.selectbox(L.MAP_FILTER_MEASURE, measures_list,
+    measure = st.selectbox(MAP_FILTER_MEASURE, measures_list,
                            index=measures_list.index(_choice("measure", measures_list, MapMeasure.CASES)),
-                           format_func=MAP_MEASURE_LABELS.get, key="map_measure")
+                           format_func=MapMeasure.labels().get, key="map_measure")
 
 url_state.set_params(
     unit=unit_id if unit_id != actor.unit_id else None, depth=None if depth == 1 else depth,
@@ -75,7 +85,7 @@ url_state.set_params(
 )
 try:
     window = time_window(window_kind, today, custom_from, custom_to)
-    _, low, high = L.LOSS_BANDS[band]
+    _, low, high = LOSS_BANDS[band]
     criteria = MapFilter.of(window, unit_id=unit_id, depth=depth, fraud_type=fraud_type, min_loss_fen=low,
                             max_loss_fen=high)
 except InvalidInput as invalid:
@@ -87,15 +97,15 @@ minute = cached.current_minute()
 with web_session.refusals():
     measures, marks = cached.map_layers(minute, actor, criteria)
 if not measures:
-    st.info(L.MAP_NO_UNITS)
+    st.info(MAP_NO_UNITS)
     st.stop()
 
 with st.container(horizontal=True):
-    st.metric(L.MAP_SUMMARY_CASES, f"{sum(m.cases for m in measures):,}", border=True)
-    st.metric(L.MAP_SUMMARY_LOSS, format_wan(sum(m.loss_fen for m in measures)), border=True)
-    st.metric(L.MAP_SUMMARY_UNLOCATED, f"{marks.unlocated:,}", border=True)
+    st.metric(MAP_SUMMARY_CASES, f"{sum(m.cases for m in measures):,}", border=True)
+    st.metric(MAP_SUMMARY_LOSS, format_wan(sum(m.loss_fen for m in measures)), border=True)
+    st.metric(MAP_SUMMARY_UNLOCATED, f"{marks.unlocated:,}", border=True)
 last_day = to_shanghai(window.end - timedelta(seconds=1))
-st.caption(L.MAP_SUMMARY_CAPTION.format(
+st.caption(MAP_SUMMARY_CAPTION.format(
     start=f"{to_shanghai(window.start):%Y-%m-%d}", end=f"{last_day:%Y-%m-%d}",
     prev_start=f"{to_shanghai(window.prev_start):%Y-%m-%d}",
     prev_end=f"{to_shanghai(window.prev_end - timedelta(seconds=1)):%Y-%m-%d}"))
@@ -118,22 +128,22 @@ with map_column:
     map_legend(measures, marks, measure, key="map_legend")
     missing = [m.name for m in measures if m.boundary is None and not m.own_level]
     if missing:
-        st.caption(L.MAP_NO_BOUNDARY.format(names="、".join(missing)))
+        st.caption(MAP_NO_BOUNDARY.format(names="、".join(missing)))
     if any(m.synthetic_boundary for m in measures):
-        st.caption(L.MAP_SYNTHETIC)
+        st.caption(MAP_SYNTHETIC)
 
 with detail_column:
     options = [(None, False), *rows]
-    pick = st.selectbox(L.MAP_SELECT, options, index=options.index(selected), key=f"map_sel_{selected}",
-                        format_func=lambda o: L.MAP_SELECT_NONE if o[0] is None else rows[o].name)
+    pick = st.selectbox(MAP_SELECT, options, index=options.index(selected), key=f"map_sel_{selected}",
+                        format_func=lambda o: MAP_SELECT_NONE if o[0] is None else rows[o].name)
     selected = pick
     url_state.set_params(sel=selected[0], own="1" if selected[1] else None)
     if selected[0] is None:
-        st.caption(L.MAP_SELECT_HINT)
+        st.caption(MAP_SELECT_HINT)
     else:
         with web_session.refusals():
             detail = cached.map_detail(minute, actor, selected[0], selected[1], criteria)
         jurisdiction_detail_panel(detail)
 
-st.caption(L.COPY_LINK_HELP)
+st.caption(COPY_LINK_HELP)
 copy_link(key="map_copy_link")

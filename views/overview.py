@@ -9,7 +9,12 @@ from components.accountability_views import summary_metrics
 from components.badges import demo_badge
 from components.metrics import measure_cards
 from components.tables import branch_table
-from services import labels as L
+from services.accountability.text import ACC_TITLE
+from services.overview.text import (
+    DATA_AS_OF, OVERVIEW_MONTH, OVERVIEW_OVERDUE_UNITS, OVERVIEW_TABLE_CAPTION,
+    OVERVIEW_TABLE_TITLE_BY_BRANCH, OVERVIEW_TITLE, OVERVIEW_TODAY,
+)
+from services.shared.text import BRANCH_LABELS, UNIT_PICKER
 from services.shared.timeutil import to_shanghai
 
 actor = web_session.actor()
@@ -17,30 +22,30 @@ with web_session.refusals():
     overview = cached.overview(cached.current_minute(), actor, url_state.get_int("unit"))
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    st.title(f"{L.OVERVIEW_TITLE} · {overview.root_name}", anchor=False, width="content")
+    st.title(f"{OVERVIEW_TITLE} · {overview.root_name}", anchor=False, width="content")
     demo_badge(overview.is_demo)
     choices = cached.unit_choices(actor)
     if len(choices) > 1:
-        url_state.unit_picker(L.UNIT_PICKER, choices, overview.root_id, key="overview_unit")
-st.caption(L.DATA_AS_OF.format(time=to_shanghai(overview.as_of).strftime("%Y-%m-%d %H:%M")))
+        url_state.unit_picker(UNIT_PICKER, choices, overview.root_id, key="overview_unit")
+st.caption(DATA_AS_OF.format(time=to_shanghai(overview.as_of).strftime("%Y-%m-%d %H:%M")))
 
-st.subheader(L.OVERVIEW_TODAY, anchor=False)
+st.subheader(OVERVIEW_TODAY, anchor=False)
 measure_cards(overview.today, key="today_measures")
-st.subheader(L.OVERVIEW_MONTH, anchor=False)
+st.subheader(OVERVIEW_MONTH, anchor=False)
 measure_cards(overview.month, key="month_measures")
 
-branch = L.BRANCH_LABELS[overview.root_level]
-st.subheader(L.OVERVIEW_TABLE_TITLE_BY_BRANCH.format(branch=branch), anchor=False)
+branch = BRANCH_LABELS[overview.root_level]
+st.subheader(OVERVIEW_TABLE_TITLE_BY_BRANCH.format(branch=branch), anchor=False)
 branch_table(overview.rows, overview.total, unit_column=branch)
 month, previous = overview.month_period, overview.previous_period
-st.caption(L.OVERVIEW_TABLE_CAPTION.format(
+st.caption(OVERVIEW_TABLE_CAPTION.format(
     start=month.first_day, end=month.last_day, prev_start=previous.first_day, prev_end=previous.last_day,
 ))
 
-st.subheader(L.ACC_TITLE, anchor=False)
+st.subheader(ACC_TITLE, anchor=False)
 with web_session.refusals():
     accountability = cached.accountability_summary(cached.current_minute(), actor, overview.root_id)
 summary_metrics(accountability)
 if accountability.overdue_by_unit:
-    st.caption(L.OVERVIEW_OVERDUE_UNITS.format(units="，".join(f"{name} {count} 项"
+    st.caption(OVERVIEW_OVERDUE_UNITS.format(units="，".join(f"{name} {count} 项"
                                                                for name, count in accountability.overdue_by_unit)))

@@ -9,12 +9,18 @@ import web_session
 from components import url_state
 from components.accountability_views import field_errors, rules_frame
 from db.engine import read_session, write_session
-from services import labels as L
+from services.accountability.text import (
+    RULES_CURRENT, RULES_FIELD_ACTION, RULES_FIELD_DEADLINE, RULES_FIELD_EFFECTIVE, RULES_FIELD_LEVEL,
+    RULES_FIELD_REASON, RULES_FIELD_RESPONSIBLE, RULES_FIELD_RETIRED, RULES_FIELD_THRESHOLD,
+    RULES_FIELD_THRESHOLD_HELP, RULES_NEW, RULES_NONE, RULES_NOTE, RULES_SAVE, RULES_SAVED, RULES_TITLE,
+    RULES_VERSIONS,
+)
+from services.desk.text import AMOUNT_INVALID
+from vocabulary import AccountabilityLevel
 from services.accountability.rules import (ACTION_LIMIT, LEVEL_ORDER, MAX_DEADLINE_DAYS, RESPONSIBLE_LIMIT, RuleDraft,
                                            add_rule_version, effective_rules, list_rule_versions)
 from services.desk.amounts import parse_amount_fen
 from services.shared.errors import InvalidInput
-from services.labels import ACCOUNTABILITY_LEVEL_LABELS, AccountabilityLevel
 from services.shared.money import format_yuan
 from services.shared.timeutil import shanghai_today
 
@@ -22,8 +28,8 @@ ERRORS, NOTICE = "rules_errors", "rules_notice"
 state = st.session_state
 actor = web_session.actor()
 today = shanghai_today()
-st.title(L.RULES_TITLE, anchor=False)
-st.caption(L.RULES_NOTE)
+st.title(RULES_TITLE, anchor=False)
+st.caption(RULES_NOTE)
 if notice := state.pop(NOTICE, None):
     st.success(notice)
 
@@ -31,44 +37,44 @@ with web_session.refusals(), read_session(cached.engine()) as session:
     versions = list_rule_versions(session, actor)
     current = effective_rules(session, today)
 
-st.subheader(L.RULES_CURRENT.format(date=today.isoformat()), anchor=False)
+st.subheader(RULES_CURRENT.format(date=today.isoformat()), anchor=False)
 if current:
     st.dataframe(rules_frame(current, with_history=False), hide_index=True, width="stretch", key="rules_current")
 else:
-    st.info(L.RULES_NONE)
-st.subheader(L.RULES_VERSIONS, anchor=False)
+    st.info(RULES_NONE)
+st.subheader(RULES_VERSIONS, anchor=False)
 st.dataframe(rules_frame(versions, with_history=True), hide_index=True, width="stretch", key="rules_versions")
 
-st.subheader(L.RULES_NEW, anchor=False)
-level = st.selectbox(L.RULES_FIELD_LEVEL, list(LEVEL_ORDER),
+st.subheader(RULES_NEW, anchor=False)
+level = st.selectbox(RULES_FIELD_LEVEL, list(LEVEL_ORDER),
                      index=LEVEL_ORDER.index(AccountabilityLevel(v)) if (v := url_state.get_str(
                          "level", set(AccountabilityLevel))) else 0,
-                     format_func=ACCOUNTABILITY_LEVEL_LABELS.get, key="rules_level")
+                     format_func=AccountabilityLevel.labels().get, key="rules_level")
 url_state.set_params(level=level.value)
 base = next((r for r in versions if r.level == level.value and r.effective_from <= today), None)
 errors = state.get(ERRORS, {})
 prefix = f"rules_form_{level.value}"
 with st.form(prefix, border=True):
     left, right = st.columns(2)
-    threshold = left.text_input(L.RULES_FIELD_THRESHOLD, format_yuan(base.threshold_fen).replace(",", "") if base else "",
-                                help=L.RULES_FIELD_THRESHOLD_HELP, key=f"{prefix}_threshold")
+    threshold = left.text_input(RULES_FIELD_THRESHOLD, format_yuan(base.threshold_fen).replace(",", "") if base else "",
+                                help=RULES_FIELD_THRESHOLD_HELP, key=f"{prefix}_threshold")
     field_errors(errors, "threshold_fen")
-    deadline = right.number_input(L.RULES_FIELD_DEADLINE, 1, MAX_DEADLINE_DAYS, base.deadline_days if base else 7,
+    deadline = right.number_input(RULES_FIELD_DEADLINE, 1, MAX_DEADLINE_DAYS, base.deadline_days if base else 7,
                                   key=f"{prefix}_deadline")
     field_errors(errors, "deadline_days")
-    action = st.text_input(L.RULES_FIELD_ACTION, base.required_action if base else "", max_chars=ACTION_LIMIT,
+    action = st.text_input(RULES_FIELD_ACTION, base.required_action if base else "", max_chars=ACTION_LIMIT,
                            key=f"{prefix}_action")
     field_errors(errors, "required_action")
-    responsible = st.text_input(L.RULES_FIELD_RESPONSIBLE, base.responsible if base else "",
+    responsible = st.text_input(RULES_FIELD_RESPONSIBLE, base.responsible if base else "",
                                 max_chars=RESPONSIBLE_LIMIT, key=f"{prefix}_responsible")
     field_errors(errors, "responsible")
-    effective = left.date_input(L.RULES_FIELD_EFFECTIVE, today + timedelta(days=1), min_value=today,
+    effective = left.date_input(RULES_FIELD_EFFECTIVE, today + timedelta(days=1), min_value=today,
                                 key=f"{prefix}_effective")
     field_errors(errors, "effective_from")
-    retired = right.checkbox(L.RULES_FIELD_RETIRED, key=f"{prefix}_retired")
-    reason = st.text_area(L.RULES_FIELD_REASON, max_chars=2000, key=f"{prefix}_reason")
+    retired = right.checkbox(RULES_FIELD_RETIRED, key=f"{prefix}_retired")
+    reason = st.text_area(RULES_FIELD_REASON, max_chars=2000, key=f"{prefix}_reason")
     field_errors(errors, "reason")
-    submitted = st.form_submit_button(L.RULES_SAVE, type="primary")
+    submitted = st.form_submit_button(RULES_SAVE, type="primary")
 
 if submitted:
     fen = parse_amount_fen(threshold.strip()) if threshold.strip() else None
@@ -80,10 +86,10 @@ if submitted:
     except InvalidInput as invalid:
         state[ERRORS] = invalid.errors
         if fen is None:
-            state[ERRORS]["threshold_fen"] = L.AMOUNT_INVALID
+            state[ERRORS]["threshold_fen"] = AMOUNT_INVALID
     else:
         state.pop(ERRORS, None)
-        state[NOTICE] = L.RULES_SAVED.format(level=ACCOUNTABILITY_LEVEL_LABELS[level], date=effective.isoformat())
+        state[NOTICE] = RULES_SAVED.format(level=AccountabilityLevel(level).label, date=effective.isoformat())
         for widget in [k for k in state if str(k).startswith(prefix)]:
             del state[widget]
     st.rerun()

@@ -6,9 +6,16 @@ import streamlit as st
 import cached
 import web_session
 from db.engine import read_session, write_session
-from services import labels as L
+from services.case_import.text import IMPORT_DATUM, IMPORT_DATUM_HELP, IMPORT_TOO_LARGE
+from services.units.text import (
+    UNIT_IMPORT_APPLY, UNIT_IMPORT_CODE_PROPERTY, UNIT_IMPORT_CROSSWALK, UNIT_IMPORT_CROSSWALK_HELP,
+    UNIT_IMPORT_DATUM_REQUIRED, UNIT_IMPORT_FILE, UNIT_IMPORT_HAS_PROBLEMS, UNIT_IMPORT_INTRO,
+    UNIT_IMPORT_NAME_PROPERTY, UNIT_IMPORT_NOT_UTF8, UNIT_IMPORT_PARENT, UNIT_IMPORT_PARENT_PROPERTY,
+    UNIT_IMPORT_PLAN_TITLE, UNIT_IMPORT_POPULATION_PROPERTY, UNIT_IMPORT_PROBLEMS_TITLE, UNIT_IMPORT_TITLE,
+    UNIT_IMPORT_TOP_LEVEL,
+)
+from vocabulary import Datum
 from services.shared.errors import InvalidInput
-from services.labels import DATUM_LABELS, Datum
 from services.access.permissions import Permission
 from services.access.scope import require
 from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
@@ -16,36 +23,36 @@ from services.units.boundary_import import UnitImportOptions, apply_unit_import,
 MAX_UPLOAD_MB = 50
 state = st.session_state
 actor = web_session.actor()
-st.title(L.UNIT_IMPORT_TITLE, anchor=False)
+st.title(UNIT_IMPORT_TITLE, anchor=False)
 with web_session.refusals():
     require(actor, Permission.MANAGE_UNITS)
-st.markdown(L.UNIT_IMPORT_INTRO)
+st.markdown(UNIT_IMPORT_INTRO)
 
-upload = st.file_uploader(L.UNIT_IMPORT_FILE, type=["geojson", "json"], key="units_file")
+upload = st.file_uploader(UNIT_IMPORT_FILE, type=["geojson", "json"], key="units_file")
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    datum = st.radio(L.IMPORT_DATUM, list(Datum), index=None, format_func=DATUM_LABELS.get, horizontal=True,
-                     key="units_datum", help=L.IMPORT_DATUM_HELP)
-    name_property = st.text_input(L.UNIT_IMPORT_NAME_PROPERTY, "name", key="units_name_prop")
-    code_property = st.text_input(L.UNIT_IMPORT_CODE_PROPERTY, "adcode", key="units_code_prop")
-    parent_property = st.text_input(L.UNIT_IMPORT_PARENT_PROPERTY, "", key="units_parent_prop")
-    population_property = st.text_input(L.UNIT_IMPORT_POPULATION_PROPERTY, "", key="units_population_prop")
+    datum = st.radio(IMPORT_DATUM, list(Datum), index=None, format_func=Datum.labels().get, horizontal=True,
+                     key="units_datum", help=IMPORT_DATUM_HELP)
+    name_property = st.text_input(UNIT_IMPORT_NAME_PROPERTY, "name", key="units_name_prop")
+    code_property = st.text_input(UNIT_IMPORT_CODE_PROPERTY, "adcode", key="units_code_prop")
+    parent_property = st.text_input(UNIT_IMPORT_PARENT_PROPERTY, "", key="units_parent_prop")
+    population_property = st.text_input(UNIT_IMPORT_POPULATION_PROPERTY, "", key="units_population_prop")
 choices = cached.unit_choices(actor)
-parent = st.selectbox(L.UNIT_IMPORT_PARENT, [None, *[c[0] for c in choices]], key="units_parent",
-                      format_func=lambda u: L.UNIT_IMPORT_TOP_LEVEL if u is None else {c[0]: c[1] for c in choices}[u])
-crosswalk_file = st.file_uploader(L.UNIT_IMPORT_CROSSWALK, type=["csv"], key="units_crosswalk",
-                                  help=L.UNIT_IMPORT_CROSSWALK_HELP)
+parent = st.selectbox(UNIT_IMPORT_PARENT, [None, *[c[0] for c in choices]], key="units_parent",
+                      format_func=lambda u: UNIT_IMPORT_TOP_LEVEL if u is None else {c[0]: c[1] for c in choices}[u])
+crosswalk_file = st.file_uploader(UNIT_IMPORT_CROSSWALK, type=["csv"], key="units_crosswalk",
+                                  help=UNIT_IMPORT_CROSSWALK_HELP)
 if upload is None:
     st.stop()
 if datum is None:
-    st.warning(L.UNIT_IMPORT_DATUM_REQUIRED)
+    st.warning(UNIT_IMPORT_DATUM_REQUIRED)
     st.stop()
 if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-    st.error(L.IMPORT_TOO_LARGE.format(mb=MAX_UPLOAD_MB))
+    st.error(IMPORT_TOO_LARGE.format(mb=MAX_UPLOAD_MB))
     st.stop()
 try:
     crosswalk = read_crosswalk(crosswalk_file.getvalue().decode("utf-8-sig")) if crosswalk_file else {}
 except (InvalidInput, UnicodeDecodeError) as invalid:
-    st.error(str(invalid) if isinstance(invalid, InvalidInput) else L.UNIT_IMPORT_NOT_UTF8)
+    st.error(str(invalid) if isinstance(invalid, InvalidInput) else UNIT_IMPORT_NOT_UTF8)
     st.stop()
 parent_code = next((code for unit_id, code in cached.unit_codes(actor) if unit_id == parent), None)
 options = UnitImportOptions(datum=datum, name_property=name_property.strip() or "name",
@@ -56,13 +63,13 @@ with read_session(cached.engine()) as session:
     plan = plan_unit_import(session, upload.getvalue(), options)
 
 if plan.problems:
-    st.error(L.UNIT_IMPORT_HAS_PROBLEMS.format(count=len(plan.problems)), icon=":material/error:")
-    st.subheader(L.UNIT_IMPORT_PROBLEMS_TITLE, anchor=False)
+    st.error(UNIT_IMPORT_HAS_PROBLEMS.format(count=len(plan.problems)), icon=":material/error:")
+    st.subheader(UNIT_IMPORT_PROBLEMS_TITLE, anchor=False)
     st.table(pd.DataFrame(plan.problem_rows()))
     st.stop()
-st.subheader(L.UNIT_IMPORT_PLAN_TITLE, anchor=False)
+st.subheader(UNIT_IMPORT_PLAN_TITLE, anchor=False)
 st.dataframe(pd.DataFrame(plan.rows()), hide_index=True, width="stretch", key="units_plan")
-if st.button(L.UNIT_IMPORT_APPLY, type="primary", icon=":material/upload:", key="units_apply"):
+if st.button(UNIT_IMPORT_APPLY, type="primary", icon=":material/upload:", key="units_apply"):
     try:
         with web_session.refusals(), write_session(cached.engine()) as session:
             result = apply_unit_import(session, actor, plan)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from services.labels import ROLE_LABELS, Role
+from vocabulary import Role
 from services.access.permissions import Permission, allowed
 
 
@@ -25,7 +25,7 @@ class Actor:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return Role(self.role).label
 
 
 class AccessDenied(Exception):

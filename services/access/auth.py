@@ -11,10 +11,14 @@ from sqlmodel import Session
 
 from db.models import AppUser, Unit
 from services import audit
-from services import labels as L
+from services.access.text import (
+    ACCESS_DENIED, DISPLAY_NAME_REQUIRED, LOGIN_EMPTY, LOGIN_FAILED, LOGIN_INACTIVE, LOGIN_LOCKED,
+    NOT_FOUND_OR_OUT_OF_SCOPE, OUT_OF_SCOPE, PASSWORD_CLASSES, PASSWORD_CONTAINS_USERNAME, PASSWORD_MISMATCH,
+    PASSWORD_TOO_SHORT, PASSWORD_WRONG_CURRENT, UNIT_REQUIRED, USERNAME_INVALID, USERNAME_TAKEN,
+)
+from vocabulary import AuditAction, Role
 from services.access.actor import AccessDenied, Actor
 from services.shared.errors import InvalidInput
-from services.labels import AuditAction, Role
 from services.access.permissions import Permission
 from services.shared.timeutil import now_utc, to_shanghai
 
@@ -32,12 +36,12 @@ def password_problems(password: str, username: str = "") -> list[str]:
     """What is wrong with a new password under the policy (empty when it is acceptable)."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(L.PASSWORD_TOO_SHORT.format(length=MIN_PASSWORD_LENGTH))
+        problems.append(PASSWORD_TOO_SHORT.format(length=MIN_PASSWORD_LENGTH))
     classes = sum(bool(re.search(p, password)) for p in (r"[A-Z]", r"[a-z]", r"[0-9]", r"[^A-Za-z0-9]"))
     if classes < MIN_PASSWORD_CLASSES:
-        problems.append(L.PASSWORD_CLASSES.format(classes=MIN_PASSWORD_CLASSES))
+        problems.append(PASSWORD_CLASSES.format(classes=MIN_PASSWORD_CLASSES))
     if username and username.lower() in password.lower():
-        problems.append(L.PASSWORD_CONTAINS_USERNAME)
+        problems.append(PASSWORD_CONTAINS_USERNAME)
     return problems
 
 
@@ -77,7 +81,7 @@ def authenticate(session: Session, username: str, password: str, client_addr: st
     now = now or now_utc()
     username = username.strip().lower()
     if not username or not password:
-        return LoginResult(None, L.LOGIN_EMPTY)
+        return LoginResult(None, LOGIN_EMPTY)
     user = _user(session, username)
     if user is not None and user.locked_until is not None and user.locked_until > now:
         _verify(None, password)
@@ -89,7 +93,7 @@ def authenticate(session: Session, username: str, password: str, client_addr: st
     if not user.is_active:
         audit.record(session, AuditAction.LOGIN_FAILED, username=username, client_addr=client_addr,
                      success=False, detail="账号已停用")
-        return LoginResult(None, L.LOGIN_INACTIVE)
+        return LoginResult(None, LOGIN_INACTIVE)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     actor = actor_for(session, user, client_addr)
     audit.record(session, AuditAction.LOGIN, actor)
@@ -98,7 +102,7 @@ def authenticate(session: Session, username: str, password: str, client_addr: st
 
 def _locked_message(user: AppUser) -> str:
     until = to_shanghai(user.locked_until).strftime("%H:%M")
-    return L.LOGIN_LOCKED.format(attempts=MAX_FAILED_LOGINS, until=until)
+    return LOGIN_LOCKED.format(attempts=MAX_FAILED_LOGINS, until=until)
 
 
 def _failed(session: Session, user: AppUser | None, username: str, client_addr: str | None, now: datetime) -> LoginResult:
@@ -112,7 +116,7 @@ def _failed(session: Session, user: AppUser | None, username: str, client_addr: 
                  success=False, detail=detail)
     if user is not None and user.locked_until is not None and user.locked_until > now:
         return LoginResult(None, _locked_message(user))
-    return LoginResult(None, L.LOGIN_FAILED)
+    return LoginResult(None, LOGIN_FAILED)
 
 
 def actor_by_username(session: Session, username: str, client_addr: str | None) -> Actor | None:
@@ -127,13 +131,13 @@ def _validate_new_user(session: Session, username: str, display_name: str, passw
                        unit_id: int | None) -> dict[str, str]:
     errors = {}
     if not USERNAME_PATTERN.match(username):
-        errors["username"] = L.USERNAME_INVALID
+        errors["username"] = USERNAME_INVALID
     elif _user(session, username) is not None:
-        errors["username"] = L.USERNAME_TAKEN.format(username=username)
+        errors["username"] = USERNAME_TAKEN.format(username=username)
     if not display_name.strip():
-        errors["display_name"] = L.DISPLAY_NAME_REQUIRED
+        errors["display_name"] = DISPLAY_NAME_REQUIRED
     if unit_id is None or session.get(Unit, unit_id) is None:
-        errors["unit_id"] = L.UNIT_REQUIRED
+        errors["unit_id"] = UNIT_REQUIRED
     if password is not None and (problems := password_problems(password, username)):
         errors["password"] = " ".join(problems)
     return errors
@@ -143,10 +147,10 @@ def _require_admin_over(actor: Actor | None, session: Session, unit_id: int | No
     if actor is None:
         return  # the command-line tool, run by whoever administers the server
     if not actor.can(Permission.MANAGE_USERS):
-        raise AccessDenied(L.ACCESS_DENIED)
+        raise AccessDenied(ACCESS_DENIED)
     unit = session.get(Unit, unit_id) if unit_id is not None else None
     if unit is not None and not unit.path.startswith(actor.unit_path):
-        raise AccessDenied(L.OUT_OF_SCOPE)
+        raise AccessDenied(OUT_OF_SCOPE)
 
 
 def create_user(session: Session, actor: Actor | None, *, username: str, display_name: str, role: Role,
@@ -165,14 +169,14 @@ def create_user(session: Session, actor: Actor | None, *, username: str, display
     session.add(user)
     session.flush()
     audit.record(session, AuditAction.CREATE, actor, object_type="app_user", object_id=user.id,
-                 detail=f"{username} {L.ROLE_LABELS[Role(role)]}", username=None if actor else "fanzha-cli")
+                 detail=f"{username} {Role(Role(role)).label}", username=None if actor else "fanzha-cli")
     return user
 
 
 def _managed_user(session: Session, actor: Actor | None, user_id: int) -> AppUser:
     user = session.get(AppUser, user_id)
     if user is None:
-        raise AccessDenied(L.NOT_FOUND_OR_OUT_OF_SCOPE)
+        raise AccessDenied(NOT_FOUND_OR_OUT_OF_SCOPE)
     _require_admin_over(actor, session, user.unit_id)
     return user
 
@@ -191,7 +195,7 @@ def set_active(session: Session, actor: Actor | None, user_id: int, active: bool
     """Enable or disable an account (administrators; never one's own)."""
     user = _managed_user(session, actor, user_id)
     if actor is not None and user.id == actor.user_id:
-        raise AccessDenied(L.ACCESS_DENIED)
+        raise AccessDenied(ACCESS_DENIED)
     user.is_active = active
     audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id,
                  detail="启用账号" if active else "停用账号", username=None if actor else "fanzha-cli")
@@ -210,9 +214,9 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str, 
     user = session.get(AppUser, actor.user_id)
     errors = {}
     if not _verify(user.password_hash, current):
-        errors["current"] = L.PASSWORD_WRONG_CURRENT
+        errors["current"] = PASSWORD_WRONG_CURRENT
     if new != repeat:
-        errors["repeat"] = L.PASSWORD_MISMATCH
+        errors["repeat"] = PASSWORD_MISMATCH
     if problems := password_problems(new, user.username):
         errors["new"] = " ".join(problems)
     if errors:
@@ -224,7 +228,7 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str, 
 def list_users(session: Session, actor: Actor) -> list[tuple[AppUser, Unit]]:
     """Accounts of the administrator's subtree, with their units."""
     if not actor.can(Permission.MANAGE_USERS):
-        raise AccessDenied(L.ACCESS_DENIED)
+        raise AccessDenied(ACCESS_DENIED)
     rows = session.execute(
         select(AppUser, Unit).join(Unit, Unit.id == AppUser.unit_id)
         .where(Unit.path.startswith(actor.unit_path)).order_by(Unit.path, AppUser.username)

@@ -11,7 +11,7 @@ from db.models import AppUser, LoginSession
 from services import audit
 from services.access.actor import Actor
 from services.access.auth import actor_for
-from services.labels import AuditAction, Role
+from vocabulary import AuditAction, Role
 from services.shared.timeutil import now_utc
 
 COOKIE_NAME = "fanzha_session"

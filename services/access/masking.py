@@ -2,7 +2,7 @@
 
 import re
 
-from services.labels import IdentifierKind
+from vocabulary import IdentifierKind
 
 MASK = "*"
 

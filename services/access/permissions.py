@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from services.labels import Role
+from vocabulary import Role
 
 
 class Permission(StrEnum):

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from db.models import Unit
 from services.access.actor import AccessDenied, Actor
-from services.labels import ACCESS_DENIED, OUT_OF_SCOPE
+from services.access.text import ACCESS_DENIED, OUT_OF_SCOPE
 from services.access.permissions import Permission
 
 

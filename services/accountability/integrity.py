@@ -17,10 +17,12 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from db.models import CaseRevision, FraudCase, Unit
-from services import labels as L
+from services.accountability.text import (
+    INTEGRITY_BUNCHING_DETAIL, INTEGRITY_DOWNWARD_DETAIL, INTEGRITY_RETYPED_DETAIL,
+)
+from vocabulary import FraudType, IntegrityKind
 from services.accountability.rules import all_versions, effective_rules
 from services.access.actor import Actor
-from services.labels import FraudType, IntegrityKind
 from services.shared.money import format_wan
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
@@ -117,7 +119,7 @@ def bunching_flags(session: Session, units: dict[int, Unit], start: datetime, en
             share = expected_share_below(all_below - k, all_above - above.get(unit_id, 0))
             p = binomial_upper_tail(k, n, share)
             if n >= MIN_CASES and p < ALPHA:
-                detail = L.INTEGRITY_BUNCHING_DETAIL.format(
+                detail = INTEGRITY_BUNCHING_DETAIL.format(
                     threshold=format_wan(threshold, 0), below_from=format_wan(low, 0), above_to=format_wan(high, 0),
                     below=k, above=above.get(unit_id, 0), expected=share, p=p)
                 flags.append(IntegrityFlag(IntegrityKind.BUNCHING, unit_id, units[unit_id].name, detail,
@@ -188,13 +190,13 @@ def _retyped_hits(revisions) -> dict[int, set[int]]:
 def downward_flags(session: Session, units: dict[int, Unit], start: datetime, end: datetime) -> list[IntegrityFlag]:
     """Per unit, the cases whose loss was revised from at or over a threshold to under it."""
     hits = _downward_hits(session, _revisions(session, (LOSS_FIELD,), set(units), start, end))
-    return _per_unit(IntegrityKind.DOWNWARD, L.INTEGRITY_DOWNWARD_DETAIL, hits, units)
+    return _per_unit(IntegrityKind.DOWNWARD, INTEGRITY_DOWNWARD_DETAIL, hits, units)
 
 
 def retyped_flags(session: Session, units: dict[int, Unit], start: datetime, end: datetime) -> list[IntegrityFlag]:
     """Per unit, the cases whose type was changed from a telecom-fraud category to 其他."""
     hits = _retyped_hits(_revisions(session, (TYPE_FIELD,), set(units), start, end))
-    return _per_unit(IntegrityKind.RETYPED, L.INTEGRITY_RETYPED_DETAIL, hits, units)
+    return _per_unit(IntegrityKind.RETYPED, INTEGRITY_RETYPED_DETAIL, hits, units)
 
 
 def integrity_flags(session: Session, actor: Actor, unit_id: int | None, now: datetime,
@@ -210,5 +212,5 @@ def integrity_flags(session: Session, actor: Actor, unit_id: int | None, now: da
     downward = _downward_hits(session, [r for r in revisions if r.field == LOSS_FIELD])
     retyped = _retyped_hits([r for r in revisions if r.field == TYPE_FIELD])
     return [*bunching_flags(session, units, start, now, shanghai_today(now)),
-            *_per_unit(IntegrityKind.DOWNWARD, L.INTEGRITY_DOWNWARD_DETAIL, downward, units),
-            *_per_unit(IntegrityKind.RETYPED, L.INTEGRITY_RETYPED_DETAIL, retyped, units)]
+            *_per_unit(IntegrityKind.DOWNWARD, INTEGRITY_DOWNWARD_DETAIL, downward, units),
+            *_per_unit(IntegrityKind.RETYPED, INTEGRITY_RETYPED_DETAIL, retyped, units)]

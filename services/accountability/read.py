@@ -9,11 +9,12 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from db.models import AccountabilityAttachment, AccountabilityEvent, AccountabilityItem, AccountabilityRule, FraudCase, Unit
-from services import labels as L
+from services.access.text import ACCESS_DENIED
+from services.overview.text import OWN_LEVEL, TOTAL_ROW
+from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
 from services.accountability.workflow import available_steps, load_item, needs_prevention_review
 from services.accountability.rules import LEVEL_ORDER
 from services.access.actor import AccessDenied, Actor
-from services.labels import AccountabilityLevel, ItemAction, ItemStatus
 from services.access.permissions import Permission
 from services.accountability.prevention_review import PreventionReview, assemble
 from services.access.scope import require, scoped_unit
@@ -340,9 +341,9 @@ def unit_table(session: Session, actor: Actor, unit_id: int | None, now: datetim
     has_own_items = session.execute(select(AccountabilityItem.id).where(AccountabilityItem.unit_id == root.id)
                                     .limit(1)).first() is not None
     if not children or has_own_items:
-        rows.append(_figures(root.id, root.name + (L.OWN_LEVEL if children else ""),
+        rows.append(_figures(root.id, root.name + (OWN_LEVEL if children else ""),
                              by_branch.get(root.id, _Tally()), today))
-    return UnitTable(root, rows, _figures(root.id, L.TOTAL_ROW, _summed(tallies.values()), today))
+    return UnitTable(root, rows, _figures(root.id, TOTAL_ROW, _summed(tallies.values()), today))
 
 
 @dataclass(frozen=True)
@@ -364,7 +365,7 @@ class AccountabilitySummary:
 def summary(session: Session, actor: Actor, now: datetime, unit_id: int | None = None) -> AccountabilitySummary:
     """The scope's accountability at a glance; the five units with most overdue items."""
     if not (actor.can(Permission.VIEW_WALL) or actor.can(Permission.VIEW_CASES)):
-        raise AccessDenied(L.ACCESS_DENIED)
+        raise AccessDenied(ACCESS_DENIED)
     root = scoped_unit(session, actor, unit_id)
     today, units, tallies = shanghai_today(now), _subtree(session, root), defaultdict(_Tally)
     _open_counts(session, root, units, today, tallies)

@@ -8,10 +8,14 @@ from sqlmodel import Session
 
 from db.models import AccountabilityRule
 from services import audit
-from services import labels as L
+from services.accountability.text import (
+    RULE_ACTION_REQUIRED, RULE_AUDIT_DETAIL, RULE_DEADLINE_INVALID, RULE_EFFECTIVE_PAST,
+    RULE_EFFECTIVE_TAKEN, RULE_FIELD_TOO_LONG, RULE_REASON_REQUIRED, RULE_RESPONSIBLE_REQUIRED,
+    RULE_RETIRED_SUFFIX, RULE_THRESHOLD_INVALID, RULE_THRESHOLD_ORDER,
+)
+from vocabulary import AccountabilityLevel, AuditAction
 from services.access.actor import Actor
 from services.shared.errors import InvalidInput
-from services.labels import AccountabilityLevel, AuditAction
 from services.shared.money import format_wan
 from services.access.permissions import Permission
 from services.access.scope import require
@@ -79,20 +83,20 @@ class RuleDraft:
 def _field_errors(draft: RuleDraft, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if draft.threshold_fen <= 0:
-        errors["threshold_fen"] = L.RULE_THRESHOLD_INVALID
-    for name, limit, missing in (("required_action", ACTION_LIMIT, L.RULE_ACTION_REQUIRED),
-                                 ("responsible", RESPONSIBLE_LIMIT, L.RULE_RESPONSIBLE_REQUIRED)):
+        errors["threshold_fen"] = RULE_THRESHOLD_INVALID
+    for name, limit, missing in (("required_action", ACTION_LIMIT, RULE_ACTION_REQUIRED),
+                                 ("responsible", RESPONSIBLE_LIMIT, RULE_RESPONSIBLE_REQUIRED)):
         text = getattr(draft, name).strip()
         if not text:
             errors[name] = missing
         elif len(text) > limit:
-            errors[name] = L.RULE_FIELD_TOO_LONG.format(limit=limit)
+            errors[name] = RULE_FIELD_TOO_LONG.format(limit=limit)
     if not 1 <= draft.deadline_days <= MAX_DEADLINE_DAYS:
-        errors["deadline_days"] = L.RULE_DEADLINE_INVALID.format(days=MAX_DEADLINE_DAYS)
+        errors["deadline_days"] = RULE_DEADLINE_INVALID.format(days=MAX_DEADLINE_DAYS)
     if draft.effective_from < today:
-        errors["effective_from"] = L.RULE_EFFECTIVE_PAST.format(today=today.isoformat())
+        errors["effective_from"] = RULE_EFFECTIVE_PAST.format(today=today.isoformat())
     if len(draft.reason.strip()) < MIN_REASON_LENGTH:
-        errors["reason"] = L.RULE_REASON_REQUIRED.format(length=MIN_REASON_LENGTH)
+        errors["reason"] = RULE_REASON_REQUIRED.format(length=MIN_REASON_LENGTH)
     return errors
 
 
@@ -104,9 +108,9 @@ def _order_error(versions: list[AccountabilityRule], candidate: AccountabilityRu
         rules = _effective(combined, day)
         thresholds = [r.threshold_fen for r in rules]
         if any(a >= b for a, b in zip(thresholds, thresholds[1:])):
-            levels = "，".join(f"{L.ACCOUNTABILITY_LEVEL_LABELS[AccountabilityLevel(r.level)]} {format_wan(r.threshold_fen)} 万元"
+            levels = "，".join(f"{AccountabilityLevel(AccountabilityLevel(r.level)).label} {format_wan(r.threshold_fen)} 万元"
                               for r in rules)
-            return L.RULE_THRESHOLD_ORDER.format(date=day.isoformat(), levels=levels)
+            return RULE_THRESHOLD_ORDER.format(date=day.isoformat(), levels=levels)
     return None
 
 
@@ -117,8 +121,8 @@ def add_rule_version(session: Session, actor: Actor, draft: RuleDraft, now: date
     errors = _field_errors(draft, shanghai_today(now))
     versions = all_versions(session)
     if any(v.level == draft.level.value and v.effective_from == draft.effective_from for v in versions):
-        errors["effective_from"] = L.RULE_EFFECTIVE_TAKEN.format(
-            level=L.ACCOUNTABILITY_LEVEL_LABELS[draft.level], date=draft.effective_from.isoformat())
+        errors["effective_from"] = RULE_EFFECTIVE_TAKEN.format(
+            level=AccountabilityLevel(draft.level).label, date=draft.effective_from.isoformat())
     rule = AccountabilityRule(
         level=draft.level.value, threshold_fen=draft.threshold_fen, required_action=draft.required_action.strip(),
         responsible=draft.responsible.strip(), deadline_days=draft.deadline_days, effective_from=draft.effective_from,
@@ -133,8 +137,8 @@ def add_rule_version(session: Session, actor: Actor, draft: RuleDraft, now: date
     session.add(rule)
     session.flush()
     audit.record(session, AuditAction.CREATE, actor, object_type="accountability_rule", object_id=rule.id,
-                 detail=L.RULE_AUDIT_DETAIL.format(
-                     level=L.ACCOUNTABILITY_LEVEL_LABELS[draft.level], date=draft.effective_from.isoformat(),
+                 detail=RULE_AUDIT_DETAIL.format(
+                     level=AccountabilityLevel(draft.level).label, date=draft.effective_from.isoformat(),
                      threshold=format_wan(draft.threshold_fen), days=draft.deadline_days,
-                     retired=L.RULE_RETIRED_SUFFIX if draft.retired else ""))
+                     retired=RULE_RETIRED_SUFFIX if draft.retired else ""))
     return rule

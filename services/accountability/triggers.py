@@ -12,10 +12,14 @@ from sqlmodel import Session
 
 from db.models import AccountabilityEvent, AccountabilityItem, AccountabilityRule, FraudCase, Unit
 from services import audit
-from services import labels as L
+from services.accountability.text import (
+    ACC_AUDIT_DETAIL, ACC_BACKFILL_AUDIT, ACC_NOTE_ESCALATED, ACC_NOTE_FLAGGED, ACC_NOTE_RAISED,
+    ACC_NOTE_UNIT_CHANGED,
+)
+from services.audit.text import CLI_USERNAME
+from vocabulary import AccountabilityLevel, AuditAction, ItemAction, ItemStatus
 from services.accountability.rules import LEVEL_RANK, all_versions, effective_rules, highest_reached, rules_in_force
 from services.access.actor import Actor
-from services.labels import AccountabilityLevel, AuditAction, ItemAction, ItemStatus
 from services.shared.money import format_wan
 from services.shared.timeutil import shanghai_today
 
@@ -24,7 +28,7 @@ OBJECT_TYPE = "accountability_item"
 
 def level_label(level: str) -> str:
     """The Chinese label of a level value."""
-    return L.ACCOUNTABILITY_LEVEL_LABELS[AccountabilityLevel(level)]
+    return AccountabilityLevel(AccountabilityLevel(level)).label
 
 
 def record_step(
@@ -34,15 +38,15 @@ def record_step(
     """One history event and one audit record for a step on an item, in the caller's transaction."""
     session.add(AccountabilityEvent(
         item_id=item.id, at=now, user_id=actor.user_id if actor else None,
-        username=actor.username if actor else L.CLI_USERNAME, action=action.value,
+        username=actor.username if actor else CLI_USERNAME, action=action.value,
         from_status=from_status, to_status=item.status, from_level=from_level, to_level=item.level, note=note,
     ))
     if case_no is None:
         case_no = session.execute(select(FraudCase.case_no).where(FraudCase.id == item.case_id)).scalar()
-    detail = L.ACC_AUDIT_DETAIL.format(item_id=item.id, case_no=case_no, action=L.ITEM_ACTION_LABELS[action])
+    detail = ACC_AUDIT_DETAIL.format(item_id=item.id, case_no=case_no, action=ItemAction(action).label)
     audit.record(session, AuditAction.CREATE if action is ItemAction.RAISED else AuditAction.UPDATE, actor,
                  object_type=OBJECT_TYPE, object_id=item.id, detail=detail,
-                 username=None if actor else L.CLI_USERNAME)
+                 username=None if actor else CLI_USERNAME)
 
 
 def _due(rule: AccountabilityRule, now: datetime):
@@ -61,7 +65,7 @@ def _raise(session: Session, case: FraudCase, rule: AccountabilityRule, actor: A
                               due_date=_due(rule, now), status=ItemStatus.PENDING.value, raised_at=now)
     session.add(item)
     session.flush()
-    note = L.ACC_NOTE_RAISED.format(loss=format_wan(case.loss_fen), level=level_label(rule.level))
+    note = ACC_NOTE_RAISED.format(loss=format_wan(case.loss_fen), level=level_label(rule.level))
     record_step(session, item, ItemAction.RAISED, actor, now, note=note, case_no=case.case_no)
 
 
@@ -72,7 +76,7 @@ def _escalate(session: Session, item: AccountabilityItem, case: FraudCase, rule:
     _apply_rule(item, rule, now)
     item.escalated_from_level = from_level
     item.status, item.closed_at, item.decision, item.decision_note = ItemStatus.PENDING.value, None, None, None
-    note = L.ACC_NOTE_ESCALATED.format(
+    note = ACC_NOTE_ESCALATED.format(
         old=format_wan(previous_loss_fen or 0), new=format_wan(case.loss_fen),
         from_level=level_label(from_level), to_level=level_label(rule.level))
     record_step(session, item, ItemAction.ESCALATED, actor, now, from_status=from_status, from_level=from_level,
@@ -81,7 +85,7 @@ def _escalate(session: Session, item: AccountabilityItem, case: FraudCase, rule:
 
 def _flag(session: Session, item: AccountabilityItem, case: FraudCase, threshold_fen: int,
           previous_loss_fen: int, actor: Actor | None, now: datetime) -> None:
-    note = L.ACC_NOTE_FLAGGED.format(old=format_wan(previous_loss_fen), new=format_wan(case.loss_fen),
+    note = ACC_NOTE_FLAGGED.format(old=format_wan(previous_loss_fen), new=format_wan(case.loss_fen),
                                      level=level_label(item.level), threshold=format_wan(threshold_fen))
     item.needs_review, item.needs_review_reason = True, note
     record_step(session, item, ItemAction.FLAGGED, actor, now, from_status=item.status, from_level=item.level,
@@ -92,7 +96,7 @@ def _follow_unit(session: Session, item: AccountabilityItem, case: FraudCase, ac
     item.unit_id = case.unit_id
     unit_name = session.execute(select(Unit.name).where(Unit.id == case.unit_id)).scalar()
     record_step(session, item, ItemAction.UNIT_CHANGED, actor, now, from_status=item.status, from_level=item.level,
-                note=L.ACC_NOTE_UNIT_CHANGED.format(unit=unit_name), case_no=case.case_no)
+                note=ACC_NOTE_UNIT_CHANGED.format(unit=unit_name), case_no=case.case_no)
 
 
 BULK_CHUNK = 5_000
@@ -116,7 +120,7 @@ def _item_rows(cases: list, versions: list[AccountabilityRule], now: datetime, a
         item = AccountabilityItem(case_id=case_id, unit_id=unit_id, rule_id=rule.id, level=rule.level,
                                   required_action=rule.required_action, responsible=rule.responsible,
                                   due_date=_due(rule, moment), status=ItemStatus.PENDING.value, raised_at=moment)
-        rows.append({**item.model_dump(exclude={"id"}), "_note": L.ACC_NOTE_RAISED.format(
+        rows.append({**item.model_dump(exclude={"id"}), "_note": ACC_NOTE_RAISED.format(
             loss=format_wan(loss_fen), level=level_label(rule.level))})
     return rows
 
@@ -138,13 +142,13 @@ def backfill(session: Session, now: datetime, actor: Actor | None = None, at_rep
                                    .where(AccountabilityItem.case_id.in_([r["case_id"] for r in chunk]))).all())
         session.execute(insert(AccountabilityEvent), [
             {"item_id": ids[r["case_id"]], "at": r["raised_at"], "user_id": actor.user_id if actor else None,
-             "username": actor.username if actor else L.CLI_USERNAME, "action": ItemAction.RAISED.value,
+             "username": actor.username if actor else CLI_USERNAME, "action": ItemAction.RAISED.value,
              "to_status": r["status"], "to_level": r["level"], "note": r["_note"]}
             for r in chunk
         ])
     if rows:
-        audit.record(session, AuditAction.CREATE, actor, object_type=OBJECT_TYPE, username=None if actor else L.CLI_USERNAME,
-                     detail=L.ACC_BACKFILL_AUDIT.format(count=len(rows)))
+        audit.record(session, AuditAction.CREATE, actor, object_type=OBJECT_TYPE, username=None if actor else CLI_USERNAME,
+                     detail=ACC_BACKFILL_AUDIT.format(count=len(rows)))
     return len(rows)
 
 

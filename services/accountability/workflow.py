@@ -10,12 +10,18 @@ from sqlmodel import Session
 from db.models import (ATTACHMENT_MAX_BYTES, AccountabilityAttachment, AccountabilityEvent, AccountabilityItem,
                        FraudCase, Unit)
 from services import audit
-from services import labels as L
+from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE
+from services.accountability.text import (
+    ACC_ATTACHMENT_AUDIT, ACC_ATTACHMENT_EMPTY, ACC_ATTACHMENT_NAME, ACC_ATTACHMENT_TOO_LARGE,
+    ACC_ATTACHMENT_TOO_MANY, ACC_DECISION_NOTE_REQUIRED, ACC_DECISION_REQUIRED, ACC_EXPLANATION_REQUIRED,
+    ACC_FLAG_REASON_REQUIRED, ACC_NOT_FLAGGED, ACC_OWN_SUBMISSION, ACC_PREVENTION_REQUIRED,
+    ACC_RETURN_REASON_REQUIRED, ACC_TEXT_TOO_LONG, ACC_TRANSITION_REFUSED,
+)
+from vocabulary import AccountabilityLevel, AuditAction, Decision, ItemAction, ItemStatus
 from services.accountability.triggers import record_step
 from services.accountability.rules import LEVEL_RANK
 from services.access.actor import AccessDenied, Actor
 from services.shared.errors import InvalidInput
-from services.labels import AccountabilityLevel, AuditAction, Decision, ItemAction, ItemStatus
 from services.access.permissions import Permission
 from services.access.scope import require
 from services.shared.timeutil import now_utc
@@ -67,7 +73,7 @@ def load_item(session: Session, actor: Actor, item_id: int, for_update: bool = F
                  .where(AccountabilityItem.id == item_id, Unit.path.startswith(actor.unit_path)))
     item = session.execute(statement.with_for_update(of=AccountabilityItem) if for_update else statement).scalar()
     if item is None:
-        raise AccessDenied(L.NOT_FOUND_OR_OUT_OF_SCOPE)
+        raise AccessDenied(NOT_FOUND_OR_OUT_OF_SCOPE)
     return item
 
 
@@ -85,8 +91,8 @@ def _start(session: Session, actor: Actor, item_id: int, step: ItemAction) -> Ac
     item = load_item(session, actor, item_id, for_update=True)
     sources, _ = TRANSITIONS[step]
     if ItemStatus(item.status) not in sources:
-        raise InvalidInput({"status": L.ACC_TRANSITION_REFUSED.format(
-            status=L.ITEM_STATUS_LABELS[ItemStatus(item.status)], action=L.ITEM_ACTION_LABELS[step])})
+        raise InvalidInput({"status": ACC_TRANSITION_REFUSED.format(
+            status=ItemStatus(item.status).label, action=ItemAction(step).label)})
     return item
 
 
@@ -103,21 +109,21 @@ def _text(value: str | None, name: str, minimum: int, message: str, errors: dict
     if len(text) < minimum:
         errors[name] = message.format(length=minimum)
     elif len(text) > TEXT_LIMIT:
-        errors[name] = L.ACC_TEXT_TOO_LONG.format(limit=TEXT_LIMIT)
+        errors[name] = ACC_TEXT_TOO_LONG.format(limit=TEXT_LIMIT)
     return text
 
 
 def _check_uploads(uploads: list[Upload], errors: dict[str, str]) -> None:
     if len(uploads) > MAX_ATTACHMENTS:
-        errors["attachments"] = L.ACC_ATTACHMENT_TOO_MANY.format(count=MAX_ATTACHMENTS)
+        errors["attachments"] = ACC_ATTACHMENT_TOO_MANY.format(count=MAX_ATTACHMENTS)
     for upload in uploads:
         name = _safe_name(upload.filename)
         if not name:
-            errors["attachments"] = L.ACC_ATTACHMENT_NAME
+            errors["attachments"] = ACC_ATTACHMENT_NAME
         elif len(upload.content) > ATTACHMENT_MAX_BYTES:
-            errors["attachments"] = L.ACC_ATTACHMENT_TOO_LARGE.format(name=name, mb=ATTACHMENT_MAX_MB)
+            errors["attachments"] = ACC_ATTACHMENT_TOO_LARGE.format(name=name, mb=ATTACHMENT_MAX_MB)
         elif not upload.content:
-            errors["attachments"] = L.ACC_ATTACHMENT_EMPTY.format(name=name)
+            errors["attachments"] = ACC_ATTACHMENT_EMPTY.format(name=name)
 
 
 def _safe_name(filename: str) -> str:
@@ -133,10 +139,10 @@ def submit_explanation(session: Session, actor: Actor, item_id: int, explanation
     item = _start(session, actor, item_id, ItemAction.SUBMITTED)
     uploads, now = uploads or [], now or now_utc()
     errors: dict[str, str] = {}
-    text = _text(explanation, "explanation", MIN_TEXT, L.ACC_EXPLANATION_REQUIRED, errors)
+    text = _text(explanation, "explanation", MIN_TEXT, ACC_EXPLANATION_REQUIRED, errors)
     review = (prevention_review or "").strip() or None
     if needs_prevention_review(item.level):
-        review = _text(prevention_review, "prevention_review", MIN_TEXT, L.ACC_PREVENTION_REQUIRED, errors)
+        review = _text(prevention_review, "prevention_review", MIN_TEXT, ACC_PREVENTION_REQUIRED, errors)
     _check_uploads(uploads, errors)
     if errors:
         raise InvalidInput(errors)
@@ -164,9 +170,9 @@ def review(session: Session, actor: Actor, item_id: int, approve: bool, note: st
     step = ItemAction.APPROVED if approve else ItemAction.RETURNED
     item = _start(session, actor, item_id, step)
     if _last_submitter(session, item) == actor.username:
-        raise AccessDenied(L.ACC_OWN_SUBMISSION)
+        raise AccessDenied(ACC_OWN_SUBMISSION)
     errors: dict[str, str] = {}
-    text = _text(note, "note", 0 if approve else MIN_REASON, L.ACC_RETURN_REASON_REQUIRED, errors)
+    text = _text(note, "note", 0 if approve else MIN_REASON, ACC_RETURN_REASON_REQUIRED, errors)
     if errors:
         raise InvalidInput(errors)
     item.review_note = text or None
@@ -181,15 +187,15 @@ def close(session: Session, actor: Actor, item_id: int, decision: Decision | Non
     now, errors = now or now_utc(), {}
     if needs_decision(item.level):
         if decision is None:
-            errors["decision"] = L.ACC_DECISION_REQUIRED
-        text = _text(note, "decision_note", MIN_REASON, L.ACC_DECISION_NOTE_REQUIRED, errors)
+            errors["decision"] = ACC_DECISION_REQUIRED
+        text = _text(note, "decision_note", MIN_REASON, ACC_DECISION_NOTE_REQUIRED, errors)
     else:
         text = _text(note, "decision_note", 0, "", errors)
     if errors:
         raise InvalidInput(errors)
     item.decision = decision.value if decision else None
     item.decision_note, item.closed_at = text or None, now
-    label = f"{L.DECISION_LABELS[decision]}：{text}" if decision else text
+    label = f"{Decision(decision).label}：{text}" if decision else text
     _move(session, item, ItemAction.CLOSED, actor, now, label or None)
     return item
 
@@ -201,9 +207,9 @@ def resolve_flag(session: Session, actor: Actor, item_id: int, keep: bool, reaso
     require(actor, STEP_PERMISSION[step])
     item = load_item(session, actor, item_id, for_update=True)
     if not item.needs_review or item.status == ItemStatus.CLOSED.value:
-        raise InvalidInput({"status": L.ACC_NOT_FLAGGED})
+        raise InvalidInput({"status": ACC_NOT_FLAGGED})
     errors: dict[str, str] = {}
-    text = _text(reason, "reason", MIN_REASON, L.ACC_FLAG_REASON_REQUIRED, errors)
+    text = _text(reason, "reason", MIN_REASON, ACC_FLAG_REASON_REQUIRED, errors)
     if errors:
         raise InvalidInput(errors)
     now, from_status = now or now_utc(), item.status
@@ -220,10 +226,10 @@ def attachment(session: Session, actor: Actor, attachment_id: int) -> Accountabi
     require(actor, Permission.VIEW_CASES)
     row = session.get(AccountabilityAttachment, attachment_id)
     if row is None:
-        raise AccessDenied(L.NOT_FOUND_OR_OUT_OF_SCOPE)
+        raise AccessDenied(NOT_FOUND_OR_OUT_OF_SCOPE)
     load_item(session, actor, row.item_id)
     case_no = session.execute(select(FraudCase.case_no).join(AccountabilityItem, AccountabilityItem.case_id == FraudCase.id)
                               .where(AccountabilityItem.id == row.item_id)).scalar()
     audit.record(session, AuditAction.EXPORT, actor, object_type="accountability_attachment", object_id=row.id,
-                 detail=f"{L.ACC_ATTACHMENT_AUDIT.format(name=row.filename)}（{case_no}）")
+                 detail=f"{ACC_ATTACHMENT_AUDIT.format(name=row.filename)}（{case_no}）")
     return row

@@ -10,7 +10,9 @@ from sqlmodel import Session
 
 from db.models import AuditLog
 from services.access.actor import AccessDenied, Actor
-from services.labels import ACCESS_DENIED, AUDIT_ACTION_LABELS, AUDIT_OBJECT_LABELS, ROLE_LABELS, AuditAction, Role
+from services.access.text import ACCESS_DENIED
+from services.audit.text import AUDIT_OBJECT_LABELS
+from vocabulary import AuditAction, Role
 from services.access.permissions import Permission
 from services.shared.timeutil import now_utc, to_shanghai
 
@@ -89,8 +91,8 @@ def as_rows(records: list[AuditLog]) -> list[tuple]:
     """Records as display rows with Chinese labels."""
     return [
         (
-            to_shanghai(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.username or "", ROLE_LABELS.get(Role(r.role), "") if r.role else "",
-            r.unit_id or "", AUDIT_ACTION_LABELS.get(AuditAction(r.action), r.action),
+            to_shanghai(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.username or "", Role.label_of(Role(r.role), "") if r.role else "",
+            r.unit_id or "", AuditAction.label_of(AuditAction(r.action), r.action),
             AUDIT_OBJECT_LABELS.get(r.object_type, r.object_type or ""),
             r.object_id or "", "成功" if r.success else "失败", r.client_addr or "", r.detail or "",
         )

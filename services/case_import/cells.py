@@ -9,16 +9,16 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from db.models import FraudCase
-from services import labels as L
-from services.desk.amounts import parse_amount_fen
-from services.labels import (
-    CASE_STATUS_LABELS,
-    CONTACT_CHANNEL_LABELS,
-    EDUCATION_LEVELS,
-    FRAUD_TYPE_LABELS,
-    GENDER_LABELS,
-    PAYMENT_CHANNEL_LABELS,
+from services.cases.text import (
+    CASE_FILE_AGE, CASE_FILE_AMOUNT_DECIMALS, CASE_FILE_AMOUNT_FORMAT, CASE_FILE_AMOUNT_NEGATIVE,
+    CASE_FILE_AMOUNT_TOO_LARGE, CASE_FILE_CHOICE_UNKNOWN, CASE_FILE_CONTROL_CHARS, CASE_FILE_COORD_FORMAT,
+    CASE_FILE_DATE_INVALID, CASE_FILE_EDUCATION_ALIASES, CASE_FILE_FRAUD_TYPE_ALIASES,
+    CASE_FILE_FRAUD_TYPE_UNKNOWN, CASE_FILE_GENDER_ALIASES, CASE_FILE_NO, CASE_FILE_TIME_FORMAT,
+    CASE_FILE_TIME_NO_DATE, CASE_FILE_TIME_TOO_OLD, CASE_FILE_TOO_LONG, CASE_FILE_UNIT_UNKNOWN,
+    CASE_FILE_UNKNOWN, CASE_FILE_YES,
 )
+from vocabulary import CaseStatus, ContactChannel, EDUCATION_LEVELS, FraudType, Gender, PaymentChannel
+from services.desk.amounts import parse_amount_fen
 from services.shared.timeutil import SHANGHAI
 from services.case_import.xlsx import EPOCH_1900
 
@@ -67,15 +67,15 @@ _NEGATIVE_SIGNS = "-−－"
 
 def _fen_of_number(value: int | float | Decimal) -> int | Invalid:
     if isinstance(value, float) and not math.isfinite(value):
-        return Invalid(L.CASE_FILE_AMOUNT_FORMAT.format(value=_shown(str(value))))
+        return Invalid(CASE_FILE_AMOUNT_FORMAT.format(value=_shown(str(value))))
     yuan = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if yuan < 0:
-        return Invalid(L.CASE_FILE_AMOUNT_NEGATIVE)
+        return Invalid(CASE_FILE_AMOUNT_NEGATIVE)
     if yuan * 100 > MAX_AMOUNT_FEN:
-        return Invalid(L.CASE_FILE_AMOUNT_TOO_LARGE)
+        return Invalid(CASE_FILE_AMOUNT_TOO_LARGE)
     fen = yuan * 100
     if fen != fen.to_integral_value():
-        return Invalid(L.CASE_FILE_AMOUNT_DECIMALS)
+        return Invalid(CASE_FILE_AMOUNT_DECIMALS)
     return int(fen)
 
 
@@ -88,10 +88,10 @@ def _fen_of_text(text: str) -> int | Invalid:
     fen = None if "多" in body or "余" in body else parse_amount_fen(body)
     if fen is None:
         if _MANY_DECIMALS.fullmatch(body):
-            return Invalid(L.CASE_FILE_AMOUNT_DECIMALS)
-        return Invalid(L.CASE_FILE_AMOUNT_FORMAT.format(value=_shown(text)))
+            return Invalid(CASE_FILE_AMOUNT_DECIMALS)
+        return Invalid(CASE_FILE_AMOUNT_FORMAT.format(value=_shown(text)))
     if negative and fen:
-        return Invalid(L.CASE_FILE_AMOUNT_NEGATIVE)
+        return Invalid(CASE_FILE_AMOUNT_NEGATIVE)
     return fen
 
 
@@ -100,17 +100,17 @@ def parse_amount(value: object) -> int | None | Invalid:
     if value is None:
         return None
     if isinstance(value, bool):
-        return Invalid(L.CASE_FILE_AMOUNT_FORMAT.format(value=value))
+        return Invalid(CASE_FILE_AMOUNT_FORMAT.format(value=value))
     if isinstance(value, int | float | Decimal):
         return _fen_of_number(value)
     text = cell_text(value)
     if not text:
         return None
     if len(text) > MAX_PARSED_CHARS:
-        return Invalid(L.CASE_FILE_AMOUNT_FORMAT.format(value=_shown(text)))
+        return Invalid(CASE_FILE_AMOUNT_FORMAT.format(value=_shown(text)))
     fen = _fen_of_text(text)
     if isinstance(fen, int) and fen > MAX_AMOUNT_FEN:
-        return Invalid(L.CASE_FILE_AMOUNT_TOO_LARGE)
+        return Invalid(CASE_FILE_AMOUNT_TOO_LARGE)
     return fen
 
 
@@ -140,31 +140,31 @@ def _moment(parts: Sequence[str | None], zone: str | None, shown: str) -> dateti
     year, month, day, hour, minute, second = (int(part) if part else 0 for part in parts[:6])
     fraction = parts[6] if len(parts) > 6 else None
     if year < MIN_YEAR:
-        return Invalid(L.CASE_FILE_TIME_TOO_OLD.format(year=MIN_YEAR))
+        return Invalid(CASE_FILE_TIME_TOO_OLD.format(year=MIN_YEAR))
     try:
         local = datetime(year, month, day, hour, minute, second, int(fraction.ljust(6, "0")) if fraction else 0)
         return local.replace(tzinfo=_offset(zone) or SHANGHAI).astimezone(UTC)
     except (ValueError, OverflowError):
-        return Invalid(L.CASE_FILE_DATE_INVALID.format(value=_shown(shown)))
+        return Invalid(CASE_FILE_DATE_INVALID.format(value=_shown(shown)))
 
 
 def _from_serial(days: Decimal, shown: str, epoch: datetime) -> datetime | Invalid:
     if 0 <= days < 1:
-        return Invalid(L.CASE_FILE_TIME_NO_DATE)
+        return Invalid(CASE_FILE_TIME_NO_DATE)
     if not 1 <= days < MAX_EXCEL_SERIAL:
-        return Invalid(L.CASE_FILE_TIME_FORMAT.format(value=_shown(shown)))
+        return Invalid(CASE_FILE_TIME_FORMAT.format(value=_shown(shown)))
     local = epoch + timedelta(seconds=int((days * 86_400).to_integral_value()))
     return _from_cell_datetime(local)
 
 
 def _from_cell_datetime(value: datetime, shown: str | None = None) -> datetime | Invalid:
     if value.year < MIN_YEAR:
-        return Invalid(L.CASE_FILE_TIME_TOO_OLD.format(year=MIN_YEAR))
+        return Invalid(CASE_FILE_TIME_TOO_OLD.format(year=MIN_YEAR))
     aware = value if value.tzinfo is not None else value.replace(tzinfo=SHANGHAI)
     try:
         return aware.astimezone(UTC)
     except OverflowError:
-        return Invalid(L.CASE_FILE_DATE_INVALID.format(value=_shown(shown or str(value))))
+        return Invalid(CASE_FILE_DATE_INVALID.format(value=_shown(shown or str(value))))
 
 
 def _time_of_text(text: str) -> datetime | Invalid:
@@ -179,7 +179,7 @@ def _time_of_text(text: str) -> datetime | Invalid:
         return _from_serial(Decimal(text), text, EPOCH_1900)
     if match := _DATE_TIME.fullmatch(text):
         return _moment(match.groups()[:7], match[8], text)
-    return Invalid(L.CASE_FILE_TIME_FORMAT.format(value=_shown(text)))
+    return Invalid(CASE_FILE_TIME_FORMAT.format(value=_shown(text)))
 
 
 def parse_time(value: object, epoch: datetime = EPOCH_1900) -> datetime | None | Invalid:
@@ -194,16 +194,16 @@ def parse_time(value: object, epoch: datetime = EPOCH_1900) -> datetime | None |
     if isinstance(value, date):
         return _from_cell_datetime(datetime.combine(value, time.min))
     if isinstance(value, time):
-        return Invalid(L.CASE_FILE_TIME_NO_DATE)
+        return Invalid(CASE_FILE_TIME_NO_DATE)
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not math.isfinite(value):
-            return Invalid(L.CASE_FILE_TIME_FORMAT.format(value=value))
+            return Invalid(CASE_FILE_TIME_FORMAT.format(value=value))
         return _from_serial(Decimal(repr(value)), str(value), epoch)
     text = cell_text(value)
     if not text:
         return None
     if len(text) > MAX_PARSED_CHARS:
-        return Invalid(L.CASE_FILE_TIME_FORMAT.format(value=_shown(text)))
+        return Invalid(CASE_FILE_TIME_FORMAT.format(value=_shown(text)))
     return _time_of_text(text)
 
 
@@ -235,18 +235,18 @@ def _choice_map(labels: dict, key: Callable[[str], str] = fold, aliases: dict[st
     return mapping
 
 
-FRAUD_TYPES = _choice_map(FRAUD_TYPE_LABELS, fraud_type_key, L.CASE_FILE_FRAUD_TYPE_ALIASES)
+FRAUD_TYPES = _choice_map(FraudType.labels(), fraud_type_key, CASE_FILE_FRAUD_TYPE_ALIASES)
 CHOICE_MAPS = {
-    "status": _choice_map(CASE_STATUS_LABELS), "contact_channel": _choice_map(CONTACT_CHANNEL_LABELS),
-    "payment_channel": _choice_map(PAYMENT_CHANNEL_LABELS),
-    "victim_gender": _choice_map(GENDER_LABELS, aliases=L.CASE_FILE_GENDER_ALIASES),
+    "status": _choice_map(CaseStatus.labels()), "contact_channel": _choice_map(ContactChannel.labels()),
+    "payment_channel": _choice_map(PaymentChannel.labels()),
+    "victim_gender": _choice_map(Gender.labels(), aliases=CASE_FILE_GENDER_ALIASES),
 }
-CHOICE_NAMES = {"status": CASE_STATUS_LABELS, "contact_channel": CONTACT_CHANNEL_LABELS,
-                "payment_channel": PAYMENT_CHANNEL_LABELS, "victim_gender": GENDER_LABELS}
-YES_NO = {fold(word): True for word in L.CASE_FILE_YES} | {fold(word): False for word in L.CASE_FILE_NO}
-UNKNOWN_WORDS = {fold(word) for word in L.CASE_FILE_UNKNOWN}
+CHOICE_NAMES = {"status": CaseStatus.labels(), "contact_channel": ContactChannel.labels(),
+                "payment_channel": PaymentChannel.labels(), "victim_gender": Gender.labels()}
+YES_NO = {fold(word): True for word in CASE_FILE_YES} | {fold(word): False for word in CASE_FILE_NO}
+UNKNOWN_WORDS = {fold(word) for word in CASE_FILE_UNKNOWN}
 EDUCATION = {fold(level): level for level in EDUCATION_LEVELS} | {
-    fold(alias): level for alias, level in L.CASE_FILE_EDUCATION_ALIASES.items()}
+    fold(alias): level for alias, level in CASE_FILE_EDUCATION_ALIASES.items()}
 CASE_NO_LENGTH = max_length("case_no")
 EDUCATION_LENGTH = max_length("victim_education")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -260,7 +260,7 @@ def parse_fraud_type(value: object) -> str | None | Invalid:
     if not text:
         return None
     found = FRAUD_TYPES.get(fraud_type_key(text))
-    return found if found else Invalid(L.CASE_FILE_FRAUD_TYPE_UNKNOWN.format(value=_shown(text)))
+    return found if found else Invalid(CASE_FILE_FRAUD_TYPE_UNKNOWN.format(value=_shown(text)))
 
 
 def _choice(key: str, value: object) -> str | None | Invalid:
@@ -270,7 +270,7 @@ def _choice(key: str, value: object) -> str | None | Invalid:
     found = CHOICE_MAPS[key].get(fold(text))
     if found:
         return found
-    return Invalid(L.CASE_FILE_CHOICE_UNKNOWN.format(value=_shown(text), choices="、".join(CHOICE_NAMES[key].values())))
+    return Invalid(CASE_FILE_CHOICE_UNKNOWN.format(value=_shown(text), choices="、".join(CHOICE_NAMES[key].values())))
 
 
 def parse_yes_no(value: object) -> bool | None | Invalid:
@@ -282,7 +282,7 @@ def parse_yes_no(value: object) -> bool | None | Invalid:
         return None
     found = YES_NO.get(fold(text))
     if found is None:
-        return Invalid(L.CASE_FILE_CHOICE_UNKNOWN.format(value=_shown(text), choices="是、否"))
+        return Invalid(CASE_FILE_CHOICE_UNKNOWN.format(value=_shown(text), choices="是、否"))
     return found
 
 
@@ -293,7 +293,7 @@ def parse_age(value: object) -> int | None | Invalid:
         return None
     match = _AGE.fullmatch(text) if not isinstance(value, bool) else None
     if match is None or int(match[1]) > 120:
-        return Invalid(L.CASE_FILE_AGE)
+        return Invalid(CASE_FILE_AGE)
     return int(match[1])
 
 
@@ -305,7 +305,7 @@ def parse_degrees(value: object) -> float | None | Invalid:
     if not text:
         return None
     if not _DEGREES.fullmatch(text):
-        return Invalid(L.CASE_FILE_COORD_FORMAT.format(value=_shown(text)))
+        return Invalid(CASE_FILE_COORD_FORMAT.format(value=_shown(text)))
     return float(text)
 
 
@@ -314,9 +314,9 @@ def _line_text(limit: int | None, value: object) -> str | None | Invalid:
     if not text:
         return None
     if _CONTROL.search(text):
-        return Invalid(L.CASE_FILE_CONTROL_CHARS)
+        return Invalid(CASE_FILE_CONTROL_CHARS)
     if limit is not None and len(text) > limit:
-        return Invalid(L.CASE_FILE_TOO_LONG.format(limit=limit))
+        return Invalid(CASE_FILE_TOO_LONG.format(limit=limit))
     return text
 
 
@@ -324,7 +324,7 @@ def _summary(value: object) -> str | None | Invalid:
     text = cell_text(value).replace("\r\n", "\n")
     if not text:
         return None
-    return Invalid(L.CASE_FILE_CONTROL_CHARS) if _CONTROL.search(text) else text
+    return Invalid(CASE_FILE_CONTROL_CHARS) if _CONTROL.search(text) else text
 
 
 def parse_case_no(value: object) -> str | None | Invalid:
@@ -333,8 +333,8 @@ def parse_case_no(value: object) -> str | None | Invalid:
     if not text:
         return None
     if not text.isprintable():
-        return Invalid(L.CASE_FILE_CONTROL_CHARS)
-    return Invalid(L.CASE_FILE_TOO_LONG.format(limit=CASE_NO_LENGTH)) if len(text) > CASE_NO_LENGTH else text
+        return Invalid(CASE_FILE_CONTROL_CHARS)
+    return Invalid(CASE_FILE_TOO_LONG.format(limit=CASE_NO_LENGTH)) if len(text) > CASE_NO_LENGTH else text
 
 
 def _education(value: object) -> str | None | Invalid:
@@ -352,7 +352,7 @@ def _unit_parser(unit_lookup: dict[str, int]) -> Callable[[object], int | None |
         found = unit_lookup.get(text)
         if found is None:
             found = folded.get(fold(text))
-        return found if found is not None else Invalid(L.CASE_FILE_UNIT_UNKNOWN.format(value=_shown(text)))
+        return found if found is not None else Invalid(CASE_FILE_UNIT_UNKNOWN.format(value=_shown(text)))
 
     return parse
 

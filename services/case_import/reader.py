@@ -16,20 +16,22 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from db.models import FraudCase
-from services import labels as L
+from services.cases.text import (
+    CASE_FILE_COLUMNS, CASE_FILE_COORDS_PAIR, CASE_FILE_COORDS_SWAPPED, CASE_FILE_CSV_BROKEN,
+    CASE_FILE_DATUM_INVALID, CASE_FILE_DUPLICATE_CASE_NO, CASE_FILE_DUPLICATE_COLUMN, CASE_FILE_EMPTY,
+    CASE_FILE_ENCODING, CASE_FILE_HEADER_ALIASES, CASE_FILE_HELP_HEADERS, CASE_FILE_LAT_RANGE,
+    CASE_FILE_LON_RANGE, CASE_FILE_MISSING_COLUMNS, CASE_FILE_NOTES, CASE_FILE_NOT_TEXT, CASE_FILE_NO_DATA,
+    CASE_FILE_NO_SHEET, CASE_FILE_OCCURRED_AFTER_REPORTED, CASE_FILE_OPTIONAL, CASE_FILE_RECOVERED_OVER_LOSS,
+    CASE_FILE_REQUIRED, CASE_FILE_REQUIRED_EMPTY, CASE_FILE_SHEET_CASES, CASE_FILE_SHEET_HELP,
+    CASE_FILE_TIME_FUTURE, CASE_FILE_TOO_MANY_ROWS, CASE_FILE_UNSUPPORTED, CASE_FILE_WARN_IGNORED,
+    CASE_FILE_WHOLE_FILE, CASE_FILE_XLS, CASE_FILE_XLSX_UNREADABLE,
+)
+from vocabulary import (
+    CaseStatus, ContactChannel, ECONOMIC_STATUSES, EDUCATION_LEVELS, FraudType, OCCUPATIONS, PaymentChannel,
+)
 from services.case_import.cells import AMOUNT_KEYS, TIME_KEYS, Invalid, cell_parsers, cell_text, fold, max_length
 from services.shared.errors import InvalidInput
 from services.geo.gcj02 import gcj02_to_wgs84
-from services.labels import (
-    CASE_STATUS_LABELS,
-    CONTACT_CHANNEL_LABELS,
-    ECONOMIC_STATUSES,
-    EDUCATION_LEVELS,
-    FRAUD_TYPE_LABELS,
-    OCCUPATIONS,
-    PAYMENT_CHANNEL_LABELS,
-    CaseStatus,
-)
 from services.shared.timeutil import now_utc
 from services.case_import.xlsx import EPOCH_1900, XlsxError, first_sheet
 
@@ -59,8 +61,8 @@ MEMO_KEYS = frozenset({
 MEMO_LIMIT = 10_000
 NUMBER_KEYS = ("lon", "lat", "victim_age")
 CHOICES = {
-    "fraud_type": FRAUD_TYPE_LABELS, "status": CASE_STATUS_LABELS, "contact_channel": CONTACT_CHANNEL_LABELS,
-    "payment_channel": PAYMENT_CHANNEL_LABELS,
+    "fraud_type": FraudType.labels(), "status": CaseStatus.labels(), "contact_channel": ContactChannel.labels(),
+    "payment_channel": PaymentChannel.labels(),
 }
 SUGGESTIONS = {"victim_occupation": OCCUPATIONS, "victim_education": EDUCATION_LEVELS,
                "victim_economic": ECONOMIC_STATUSES}
@@ -84,8 +86,8 @@ def _description(key: str, text: str) -> str:
 
 
 COLUMNS: tuple[TemplateColumn, ...] = tuple(
-    TemplateColumn(key, L.CASE_FILE_COLUMNS[key][0], required, _description(key, L.CASE_FILE_COLUMNS[key][1]),
-                   L.CASE_FILE_COLUMNS[key][2])
+    TemplateColumn(key, CASE_FILE_COLUMNS[key][0], required, _description(key, CASE_FILE_COLUMNS[key][1]),
+                   CASE_FILE_COLUMNS[key][2])
     for key, required in TEMPLATE_ORDER
 )
 HEADERS = {column.key: column.header for column in COLUMNS}
@@ -142,7 +144,7 @@ class CaseFileResult:
 
 
 class _FileError(Exception):
-    def __init__(self, reason: str, row: int = 0, column: str = L.CASE_FILE_WHOLE_FILE) -> None:
+    def __init__(self, reason: str, row: int = 0, column: str = CASE_FILE_WHOLE_FILE) -> None:
         super().__init__(reason)
         self.error = RowError(row, column, reason)
 
@@ -156,7 +158,7 @@ def _header_key(value: object) -> str:
 def _header_keys() -> dict[str, str]:
     keys: dict[str, str] = {}
     for column in COLUMNS:
-        names = (column.header, *L.CASE_FILE_HEADER_ALIASES.get(column.key, ()))
+        names = (column.header, *CASE_FILE_HEADER_ALIASES.get(column.key, ()))
         for name in names:
             key = _header_key(name)
             keys[key] = column.key
@@ -197,12 +199,12 @@ def _layout(cells: Sequence[object], header_row: int) -> _Layout:
             if name:
                 ignored.append(name)
         elif key in positions:
-            raise _FileError(L.CASE_FILE_DUPLICATE_COLUMN.format(column=HEADERS[key]), header_row, HEADERS[key])
+            raise _FileError(CASE_FILE_DUPLICATE_COLUMN.format(column=HEADERS[key]), header_row, HEADERS[key])
         else:
             positions[key] = index
     missing = [column.header for column in COLUMNS if column.required and column.key not in positions]
     if missing:
-        raise _FileError(L.CASE_FILE_MISSING_COLUMNS.format(columns="、".join(missing)), header_row,
+        raise _FileError(CASE_FILE_MISSING_COLUMNS.format(columns="、".join(missing)), header_row,
                          "、".join(missing))
     return _Layout(tuple((index, key) for key, index in positions.items()), tuple(ignored))
 
@@ -244,7 +246,7 @@ class _RowChecker:
                 self._error(row, key, value.reason)
                 bad.add(key)
             elif value is None and key in REQUIRED:
-                self._error(row, key, L.CASE_FILE_REQUIRED_EMPTY)
+                self._error(row, key, CASE_FILE_REQUIRED_EMPTY)
                 bad.add(key)
             else:
                 values[key] = DEFAULTS.get(key) if value is None else value
@@ -265,31 +267,31 @@ class _RowChecker:
         if lon is None or lat is None:
             missing = "lat" if lat is None else "lon"
             if missing not in bad:  # a bad cell is reported already; an empty or absent one is the problem
-                self._error(row, missing, L.CASE_FILE_COORDS_PAIR)
+                self._error(row, missing, CASE_FILE_COORDS_PAIR)
             return
         if abs(lat) > 90 and abs(lat) <= 180 and abs(lon) <= 90:
-            self._error(row, "lat", L.CASE_FILE_COORDS_SWAPPED)
+            self._error(row, "lat", CASE_FILE_COORDS_SWAPPED)
             return
         if abs(lon) > 180:
-            self._error(row, "lon", L.CASE_FILE_LON_RANGE)
+            self._error(row, "lon", CASE_FILE_LON_RANGE)
         if abs(lat) > 90:
-            self._error(row, "lat", L.CASE_FILE_LAT_RANGE)
+            self._error(row, "lat", CASE_FILE_LAT_RANGE)
 
     def _check_amounts(self, values: dict, row: int) -> None:
         loss, recovered = values.get("loss_fen"), values.get("recovered_fen")
         if loss is not None and recovered is not None and recovered > loss:
-            self._error(row, "recovered_fen", L.CASE_FILE_RECOVERED_OVER_LOSS)
+            self._error(row, "recovered_fen", CASE_FILE_RECOVERED_OVER_LOSS)
 
     def _check_times(self, values: dict, row: int) -> None:
         reported, occurred = values.get("reported_at"), values.get("occurred_at")
         if reported is not None and reported > self.now:
-            self._error(row, "reported_at", L.CASE_FILE_TIME_FUTURE)
+            self._error(row, "reported_at", CASE_FILE_TIME_FUTURE)
         if occurred is None:
             return
         if reported is not None and occurred > reported:
-            self._error(row, "occurred_at", L.CASE_FILE_OCCURRED_AFTER_REPORTED)
+            self._error(row, "occurred_at", CASE_FILE_OCCURRED_AFTER_REPORTED)
         elif occurred > self.now:
-            self._error(row, "occurred_at", L.CASE_FILE_TIME_FUTURE)
+            self._error(row, "occurred_at", CASE_FILE_TIME_FUTURE)
 
     def _check_duplicate(self, values: dict, row: int) -> None:
         case_no = values.get("case_no")
@@ -297,7 +299,7 @@ class _RowChecker:
             return
         first = self.first_row_of.setdefault(case_no, row)
         if first != row:
-            self._error(row, "case_no", L.CASE_FILE_DUPLICATE_CASE_NO.format(row=first))
+            self._error(row, "case_no", CASE_FILE_DUPLICATE_CASE_NO.format(row=first))
 
     def records(self, datum: str) -> list[CaseRecord]:
         if datum == "gcj02":
@@ -323,15 +325,15 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise _FileError(L.CASE_FILE_ENCODING) from exc
+            raise _FileError(CASE_FILE_ENCODING) from exc
     if b"\x00" in data:
-        raise _FileError(L.CASE_FILE_NOT_TEXT)
+        raise _FileError(CASE_FILE_NOT_TEXT)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _FileError(L.CASE_FILE_ENCODING)
+    raise _FileError(CASE_FILE_ENCODING)
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -342,7 +344,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise _FileError(L.CASE_FILE_CSV_BROKEN.format(line=reader.line_num)) from exc
+        raise _FileError(CASE_FILE_CSV_BROKEN.format(line=reader.line_num)) from exc
     return rows
 
 
@@ -367,10 +369,10 @@ def _openpyxl_rows(data: bytes) -> _Rows:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) on a damaged file
-        raise _FileError(L.CASE_FILE_XLSX_UNREADABLE) from exc
+        raise _FileError(CASE_FILE_XLSX_UNREADABLE) from exc
     if not book.worksheets:
         book.close()
-        raise _FileError(L.CASE_FILE_NO_SHEET)
+        raise _FileError(CASE_FILE_NO_SHEET)
     sheet = book.worksheets[0]
     declared = sheet.max_row or 0
     # The stored dimension can be wrong (some exporters write A1); read every row the sheet really has.
@@ -383,7 +385,7 @@ def _guarded_rows(rows: Iterator[Sequence[object]], close: Callable[[], None] | 
     try:
         yield from rows
     except Exception as exc:  # a damaged sheet fails only when its XML is reached
-        raise _FileError(L.CASE_FILE_XLSX_UNREADABLE) from exc
+        raise _FileError(CASE_FILE_XLSX_UNREADABLE) from exc
     finally:
         if close is not None:
             close()
@@ -393,15 +395,15 @@ def _file_rows(data: bytes, filename: str) -> _Rows:
     """The rows of a CSV or the first sheet of an XLSX; a file that is neither is refused."""
     suffix = PurePath(filename).suffix.lower()
     if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES | {".xls"}:
-        raise _FileError(L.CASE_FILE_UNSUPPORTED)
+        raise _FileError(CASE_FILE_UNSUPPORTED)
     if not data.strip():
-        raise _FileError(L.CASE_FILE_EMPTY)
+        raise _FileError(CASE_FILE_EMPTY)
     if data.startswith(ZIP_MAGIC):
         return _xlsx_rows(data)
     if data.startswith(OLE_MAGIC):  # a real .xls, or an .xlsx saved with a password
-        raise _FileError(L.CASE_FILE_UNSUPPORTED if suffix in CSV_SUFFIXES else L.CASE_FILE_XLS)
+        raise _FileError(CASE_FILE_UNSUPPORTED if suffix in CSV_SUFFIXES else CASE_FILE_XLS)
     if suffix in XLSX_SUFFIXES or (suffix == ".xls" and data.lstrip().startswith(b"<")):
-        raise _FileError(L.CASE_FILE_XLSX_UNREADABLE if suffix in XLSX_SUFFIXES else L.CASE_FILE_XLS)
+        raise _FileError(CASE_FILE_XLSX_UNREADABLE if suffix in XLSX_SUFFIXES else CASE_FILE_XLS)
     # CSV, or tab-separated text that some systems export under an .xls name.
     rows = _csv_rows(data)
     return _Rows(iter(rows), len(rows))
@@ -414,7 +416,7 @@ def _blank(cells: Sequence[object]) -> bool:
 def _datum(datum: str) -> str:
     key = str(datum).strip().lower().replace("-", "").replace("_", "")
     if key not in DATUMS:
-        raise InvalidInput({"datum": L.CASE_FILE_DATUM_INVALID})
+        raise InvalidInput({"datum": CASE_FILE_DATUM_INVALID})
     return key
 
 
@@ -425,7 +427,7 @@ def _split_header(rows: Iterator[Sequence[object]]) -> tuple[int, _Layout, Itera
         if len(first) == HEADER_SCAN_ROWS:
             break
     if all(_blank(cells) for cells in first):
-        raise _FileError(L.CASE_FILE_EMPTY)
+        raise _FileError(CASE_FILE_EMPTY)
     index = _header_index(first)
     layout = _layout(first[index], index + 1)
     return index + 1, layout, _chain(first[index + 1:], rows)
@@ -449,7 +451,7 @@ def _check_rows(rows: Iterable[Sequence[object]], header_row: int, checker: _Row
             continue
         count += 1
         if count > MAX_ROWS:
-            raise _FileError(L.CASE_FILE_TOO_MANY_ROWS.format(limit=MAX_ROWS))
+            raise _FileError(CASE_FILE_TOO_MANY_ROWS.format(limit=MAX_ROWS))
         checker.check(cells, header_row + done)
     if progress is not None and done and reported != (done, done):
         progress(done, done)
@@ -485,8 +487,8 @@ def read_case_file(data: bytes, filename: str, datum: str, unit_lookup: dict[str
             if source is not None and hasattr(source.rows, "close"):  # the workbook of a refused XLSX
                 source.rows.close()
     if count == 0:
-        return _failed(RowError(0, L.CASE_FILE_WHOLE_FILE, L.CASE_FILE_NO_DATA))
-    warned = [L.CASE_FILE_WARN_IGNORED.format(columns="、".join(layout.ignored))] if layout.ignored else []
+        return _failed(RowError(0, CASE_FILE_WHOLE_FILE, CASE_FILE_NO_DATA))
+    warned = [CASE_FILE_WARN_IGNORED.format(columns="、".join(layout.ignored))] if layout.ignored else []
     fields = frozenset(key for _, key in layout.positions)
     return CaseFileResult(checker.records(datum), checker.errors, warned, count, fields)
 
@@ -507,7 +509,7 @@ def template_xlsx() -> bytes:
     """The import template as .xlsx: bold header, one example row, and a 填写说明 sheet."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = L.CASE_FILE_SHEET_CASES
+    sheet.title = CASE_FILE_SHEET_CASES
     sheet.append([column.header for column in COLUMNS])
     sheet.append([_example_value(column.key, column.example) for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
@@ -521,19 +523,19 @@ def template_xlsx() -> bytes:
             sheet.column_dimensions[letter].number_format = "@"
             sheet.cell(2, index).number_format = "@"
     sheet.freeze_panes = "A2"
-    _help_sheet(book.create_sheet(L.CASE_FILE_SHEET_HELP))
+    _help_sheet(book.create_sheet(CASE_FILE_SHEET_HELP))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
 def _help_sheet(sheet) -> None:
-    sheet.append(list(L.CASE_FILE_HELP_HEADERS))
+    sheet.append(list(CASE_FILE_HELP_HEADERS))
     for column in COLUMNS:
-        required = L.CASE_FILE_REQUIRED if column.required else L.CASE_FILE_OPTIONAL
+        required = CASE_FILE_REQUIRED if column.required else CASE_FILE_OPTIONAL
         sheet.append([column.header, required, column.description, column.example])
     sheet.append([])
-    for note in L.CASE_FILE_NOTES:
+    for note in CASE_FILE_NOTES:
         sheet.append([note.format(limit=MAX_ROWS)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -12,11 +12,12 @@ from db.engine import read_session, write_session
 from db.models import FraudCase, Unit
 from services.accountability import triggers
 from services import audit
-from services import labels as L
+from services.audit.text import CLI_USERNAME
+from services.case_import.text import IMPORT_AUDIT_DETAIL, IMPORT_OUT_OF_SCOPE, IMPORT_REVISION_REASON
+from vocabulary import AuditAction, CaseSource
 from services.access.actor import AccessDenied, Actor
 from services.case_import.reader import read_case_file
 from services.cases.write import apply_changes
-from services.labels import AuditAction, CaseSource
 from services.access.permissions import Permission
 from services.access.scope import require
 from services.shared.timeutil import now_utc
@@ -69,7 +70,7 @@ def _check_scope(session: Session, actor: Actor | None, rows: list[dict], existi
     allowed = set(session.execute(select(Unit.id).where(Unit.path.startswith(actor.unit_path))).scalars())
     units = {row["unit_id"] for row in rows} | {case.unit_id for case in existing.values()}
     if not units <= allowed:
-        raise AccessDenied(L.IMPORT_OUT_OF_SCOPE)
+        raise AccessDenied(IMPORT_OUT_OF_SCOPE)
 
 
 def _insert_new(session: Session, rows: list[dict], now: datetime, progress: Progress | None, done: int,
@@ -99,7 +100,7 @@ def import_records(session: Session, actor: Actor | None, records: Sequence, *, 
     done = _insert_new(session, new_rows, now, progress, 0, len(rows))
     triggers.backfill(session, now, actor)  # the new cases over a threshold, set-wise
     updated = unchanged = 0
-    reason = L.IMPORT_REVISION_REASON.format(filename=filename)
+    reason = IMPORT_REVISION_REASON.format(filename=filename)
     for row in rows:
         case = existing.get(row["case_no"])
         if case is None:
@@ -119,8 +120,8 @@ def import_records(session: Session, actor: Actor | None, records: Sequence, *, 
     if progress:
         progress(len(rows), len(rows))
     outcome = ImportOutcome(len(new_rows), updated, unchanged)
-    audit.record(session, AuditAction.IMPORT, actor, object_type="case_import", username=L.CLI_USERNAME,
-                 detail=L.IMPORT_AUDIT_DETAIL.format(filename=filename, created=outcome.created,
+    audit.record(session, AuditAction.IMPORT, actor, object_type="case_import", username=CLI_USERNAME,
+                 detail=IMPORT_AUDIT_DETAIL.format(filename=filename, created=outcome.created,
                                                      updated=outcome.updated, unchanged=outcome.unchanged))
     return outcome
 

@@ -9,19 +9,9 @@ from sqlmodel import Session
 from db.models import CaseRevision, FraudCase, Identifier, IdentifierLink, Unit
 from services import audit
 from services.access.actor import AccessDenied, Actor
-from services.labels import (
-    CASE_FIELD_LABELS,
-    CASE_SOURCE_LABELS,
-    CASE_STATUS_LABELS,
-    FRAUD_TYPE_LABELS,
-    IDENTIFIER_KIND_LABELS,
-    NOT_FOUND_OR_OUT_OF_SCOPE,
-    UNMASK_REASON_TOO_SHORT,
-    AuditAction,
-    CaseStatus,
-    FraudType,
-    IdentifierKind,
-)
+from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE, UNMASK_REASON_TOO_SHORT
+from services.cases.text import CASE_FIELD_LABELS
+from vocabulary import AuditAction, CaseSource, CaseStatus, FraudType, IdentifierKind
 from services.access.masking import mask_identifier, mask_name
 from services.shared.money import format_yuan
 from services.access.permissions import Permission
@@ -100,8 +90,8 @@ def list_cases(session: Session, actor: Actor, criteria: CaseFilter, limit: int 
         .limit(min(limit, MAX_PAGE_SIZE)).offset(offset)
     )
     rows = [
-        CaseRow(c.id, c.case_no, unit_name, c.reported_at, FRAUD_TYPE_LABELS[FraudType(c.fraud_type)], c.loss_fen,
-                c.recovered_fen, CASE_STATUS_LABELS[CaseStatus(c.status)], mask_name(c.victim_name), c.victim_age)
+        CaseRow(c.id, c.case_no, unit_name, c.reported_at, FraudType(FraudType(c.fraud_type)).label, c.loss_fen,
+                c.recovered_fen, CaseStatus(CaseStatus(c.status)).label, mask_name(c.victim_name), c.victim_age)
         for c, unit_name in session.execute(statement)
     ]
     return CasePage(int(total), rows)
@@ -148,7 +138,7 @@ def _identifiers(session: Session, case_id: int) -> list[Identifier]:
 
 def _detail(session: Session, case: FraudCase, unit: Unit, masked: bool) -> CaseDetail:
     views = [
-        IdentifierView(i.kind, IDENTIFIER_KIND_LABELS[IdentifierKind(i.kind)],
+        IdentifierView(i.kind, IdentifierKind(IdentifierKind(i.kind)).label,
                        mask_identifier(i.kind, i.value_norm) if masked else i.value_norm, i.bank_name)
         for i in _identifiers(session, case.id)
     ]
@@ -156,8 +146,8 @@ def _detail(session: Session, case: FraudCase, unit: Unit, masked: bool) -> Case
     if masked:
         case = case.model_copy(update={"victim_name": mask_name(case.victim_name)})
     return CaseDetail(
-        case=case, unit_name=unit.name, fraud_type_label=FRAUD_TYPE_LABELS[FraudType(case.fraud_type)],
-        status_label=CASE_STATUS_LABELS[CaseStatus(case.status)],
+        case=case, unit_name=unit.name, fraud_type_label=FraudType(FraudType(case.fraud_type)).label,
+        status_label=CaseStatus(CaseStatus(case.status)).label,
         victim_name=mask_name(case.victim_name) if masked else case.victim_name, identifiers=views, masked=masked,
     )
 
@@ -198,9 +188,9 @@ def _shown(field: str, value: str | None, unit_names: dict[int, str]) -> str:
     if field.endswith("_fen"):
         return f"{format_yuan(int(value))} 元"
     if field == "fraud_type":
-        return FRAUD_TYPE_LABELS.get(FraudType(value), value) if value in set(FraudType) else value
+        return FraudType.label_of(FraudType(value), value) if value in set(FraudType) else value
     if field == "status":
-        return CASE_STATUS_LABELS.get(CaseStatus(value), value) if value in set(CaseStatus) else value
+        return CaseStatus.label_of(CaseStatus(value), value) if value in set(CaseStatus) else value
     if field == "unit_id":
         return unit_names.get(int(value), value)
     return value
@@ -217,6 +207,6 @@ def case_revisions(session: Session, actor: Actor, case_id: int) -> list[Revisio
     unit_names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all()) if unit_ids else {}
     return [
         RevisionRow(r.at, r.username, CASE_FIELD_LABELS.get(r.field, r.field), _shown(r.field, r.old_value, unit_names),
-                    _shown(r.field, r.new_value, unit_names), r.reason, CASE_SOURCE_LABELS.get(r.source, r.source))
+                    _shown(r.field, r.new_value, unit_names), r.reason, CaseSource.label_of(r.source, r.source))
         for r in revisions
     ]

@@ -10,11 +10,18 @@ from sqlmodel import Session
 from db.models import CaseRevision, FraudCase, Unit
 from services.accountability import triggers
 from services import audit
-from services import labels as L
+from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE, UNIT_REQUIRED
+from services.audit.text import CLI_USERNAME
+from services.cases.text import (
+    CASE_AMOUNT_NEGATIVE, CASE_AMOUNT_TOO_LARGE, CASE_CHANGED_MEANWHILE, CASE_FIELD_LABELS, CASE_NO_REQUIRED,
+    CASE_NO_TAKEN, CASE_NO_TOO_LONG, CASE_OCCURRED_AFTER_REPORT, CASE_REASON_REQUIRED,
+    CASE_RECOVERED_OVER_LOSS, CASE_REPORTED_IN_FUTURE,
+)
+from services.desk.text import AMOUNT_INVALID
+from vocabulary import AuditAction, CaseSource, CaseStatus, FraudType
 from services.access.actor import AccessDenied, Actor
 from services.desk.amounts import parse_amount_fen
 from services.shared.errors import InvalidInput
-from services.labels import AuditAction, CaseSource, CaseStatus, FraudType
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
 from services.shared.timeutil import SHANGHAI, now_utc
@@ -68,7 +75,7 @@ def _amount(raw: str, name: str, errors: dict[str, str]) -> int:
         return 0
     fen = None if text.startswith("-") else parse_amount_fen(text)
     if fen is None or fen < 0:
-        errors[name] = L.CASE_AMOUNT_NEGATIVE if text.startswith("-") else L.AMOUNT_INVALID
+        errors[name] = CASE_AMOUNT_NEGATIVE if text.startswith("-") else AMOUNT_INVALID
         return 0
     return fen
 
@@ -91,11 +98,11 @@ def reason_needed(old: FraudCase, changes: CaseChanges) -> bool:
 def _validate_amounts(values: dict[str, int], errors: dict[str, str]) -> None:
     for name, amount in values.items():
         if amount < 0:
-            errors[name] = L.CASE_AMOUNT_NEGATIVE
+            errors[name] = CASE_AMOUNT_NEGATIVE
         elif amount > MAX_LOSS_FEN:
-            errors[name] = L.CASE_AMOUNT_TOO_LARGE
+            errors[name] = CASE_AMOUNT_TOO_LARGE
     if not errors and values.get("recovered_fen", 0) > values.get("loss_fen", 0):
-        errors["recovered_fen"] = L.CASE_RECOVERED_OVER_LOSS
+        errors["recovered_fen"] = CASE_RECOVERED_OVER_LOSS
 
 
 def _validate_changes(case: FraudCase, changes: CaseChanges) -> dict[str, str]:
@@ -103,7 +110,7 @@ def _validate_changes(case: FraudCase, changes: CaseChanges) -> dict[str, str]:
     _validate_amounts({"loss_fen": changes.loss_fen, "recovered_fen": changes.recovered_fen,
                        "frozen_fen": changes.frozen_fen}, errors)
     if reason_needed(case, changes) and len(changes.reason.strip()) < MIN_REASON_LENGTH:
-        errors["reason"] = L.CASE_REASON_REQUIRED
+        errors["reason"] = CASE_REASON_REQUIRED
     return errors
 
 
@@ -118,7 +125,7 @@ def _record_revisions(session: Session, case: FraudCase, before: dict, actor: Ac
     for name in changed:
         session.add(CaseRevision(
             case_id=case.id, change_key=key, at=now, user_id=actor.user_id if actor else None,
-            username=actor.username if actor else L.CLI_USERNAME, field=name,
+            username=actor.username if actor else CLI_USERNAME, field=name,
             old_value=_revision_value(name, before[name]), new_value=_revision_value(name, getattr(case, name)),
             reason=reason or None, source=source.value,
         ))
@@ -129,7 +136,7 @@ def _scoped_case_for_update(session: Session, actor: Actor, case_id: int) -> Fra
     case = session.get(FraudCase, case_id)
     unit = session.get(Unit, case.unit_id) if case else None
     if case is None or unit is None or not unit.path.startswith(actor.unit_path):
-        raise AccessDenied(L.NOT_FOUND_OR_OUT_OF_SCOPE)
+        raise AccessDenied(NOT_FOUND_OR_OUT_OF_SCOPE)
     return case
 
 
@@ -154,7 +161,7 @@ def update_case(session: Session, actor: Actor, case_id: int, changes: CaseChang
     require(actor, Permission.EDIT_CASES)
     case = _scoped_case_for_update(session, actor, case_id)
     if changes.seen_updated_at is not None and case.updated_at != changes.seen_updated_at:
-        raise InvalidInput({"form": L.CASE_CHANGED_MEANWHILE})
+        raise InvalidInput({"form": CASE_CHANGED_MEANWHILE})
     errors = _validate_changes(case, changes)
     if errors:
         raise InvalidInput(errors)
@@ -167,7 +174,7 @@ def update_case(session: Session, actor: Actor, case_id: int, changes: CaseChang
                             source=CaseSource.MANUAL, now=now)
     if changed:
         audit.record(session, AuditAction.UPDATE, actor, object_type="fraud_case", object_id=case.id,
-                     detail="，".join(L.CASE_FIELD_LABELS[name] for name in changed))
+                     detail="，".join(CASE_FIELD_LABELS[name] for name in changed))
     return SaveResult(case.id, changed)
 
 
@@ -197,15 +204,15 @@ def _validate_new(session: Session, new: NewCase, now: datetime) -> dict[str, st
     errors: dict[str, str] = {}
     case_no = normalise_case_no(new.case_no)
     if not case_no:
-        errors["case_no"] = L.CASE_NO_REQUIRED
+        errors["case_no"] = CASE_NO_REQUIRED
     elif len(case_no) > 40:
-        errors["case_no"] = L.CASE_NO_TOO_LONG
+        errors["case_no"] = CASE_NO_TOO_LONG
     elif session.execute(select(FraudCase.id).where(FraudCase.case_no == case_no)).first():
-        errors["case_no"] = L.CASE_NO_TAKEN.format(case_no=case_no)
+        errors["case_no"] = CASE_NO_TAKEN.format(case_no=case_no)
     if new.reported_at > now:
-        errors["reported_at"] = L.CASE_REPORTED_IN_FUTURE
+        errors["reported_at"] = CASE_REPORTED_IN_FUTURE
     if new.occurred_at is not None and new.occurred_at > new.reported_at:
-        errors["occurred_at"] = L.CASE_OCCURRED_AFTER_REPORT
+        errors["occurred_at"] = CASE_OCCURRED_AFTER_REPORT
     _validate_amounts({"loss_fen": new.loss_fen, "recovered_fen": new.recovered_fen, "frozen_fen": new.frozen_fen},
                       errors)
     return errors
@@ -245,9 +252,9 @@ def new_case_from_input(*, case_no: str, unit_id: int | None, reported_local: da
     errors: dict[str, str] = {}
     loss_fen = _amount(loss, "loss_fen", errors)
     if unit_id is None:
-        errors["unit_id"] = L.UNIT_REQUIRED
+        errors["unit_id"] = UNIT_REQUIRED
     if not case_no.strip():
-        errors["case_no"] = L.CASE_NO_REQUIRED
+        errors["case_no"] = CASE_NO_REQUIRED
     if errors:
         raise InvalidInput(errors)
     reported_at = reported_local.replace(tzinfo=SHANGHAI).astimezone(UTC)

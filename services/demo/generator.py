@@ -6,20 +6,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from services.labels import (
-    ECONOMIC_STATUSES,
-    EDUCATION_LEVELS,
-    FRAUD_TYPE_SHARES,
-    OCCUPATIONS,
-    ActivityChannel,
-    CallOutcome,
-    CallType,
-    CaseStatus,
-    ContactChannel,
-    FraudType,
-    Gender,
-    Outreach,
-    PaymentChannel,
+from vocabulary import (
+    ActivityChannel, CallOutcome, CallType, CaseStatus, ContactChannel, ECONOMIC_STATUSES, EDUCATION_LEVELS,
+    FRAUD_TYPE_SHARES, FraudType, Gender, OCCUPATIONS, Outreach, PaymentChannel,
 )
 from services.shared.timeutil import SHANGHAI
 

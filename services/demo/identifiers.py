@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from services.labels import IdentifierKind
+from vocabulary import IdentifierKind
 
 KIND_SHARES: dict[IdentifierKind, float] = {
     IdentifierKind.PHONE: 42,

@@ -20,17 +20,7 @@ from services.demo import identifiers as idgen
 from services.demo.users import create_demo_users
 from services.demo.units import COMMAND_CENTER_CODE, DemoUnit, build_demo_units, geometry_json, walk
 from services.geo.tiling import random_points_in
-from services.labels import (
-    CONTACT_CHANNEL_LABELS,
-    FRAUD_TYPE_LABELS,
-    CallOutcome,
-    CallType,
-    CaseSource,
-    ContactChannel,
-    FraudType,
-    ItemStatus,
-    UnitKind,
-)
+from vocabulary import CallOutcome, CallType, CaseSource, ContactChannel, FraudType, ItemStatus, UnitKind
 from services.shared.timeutil import SHANGHAI, now_utc
 
 Stage = Callable[[str, int], None]
@@ -146,7 +136,7 @@ def _coordinates(station_index: np.ndarray, stations: list[gen.StationInfo], rng
 
 
 def _summaries(fraud_types: np.ndarray, channels: np.ndarray) -> list[str]:
-    labels = {c.value: CONTACT_CHANNEL_LABELS[c] for c in ContactChannel}
+    labels = {c.value: c.label for c in ContactChannel}
     return [
         gen.SUMMARY_TEMPLATES[FraudType(t)].format(channel=labels[c])
         for t, c in zip(fraud_types.tolist(), channels.tolist(), strict=True)
@@ -231,7 +221,7 @@ def _write_calls(connection, spec, stations, cases: _Cases, desk_unit_id: int, r
     profile = gen.victim_profile(ages, rng)
     reached = [None if r < 0 else bool(r) for r in profile["reached"].tolist()]
     received = timestamp_texts(stamps, connection.dialect.name)
-    labels = {t.value: FRAUD_TYPE_LABELS[t] for t in FraudType}
+    labels = {t.value: t.label for t in FraudType}
     narratives = [cases.summaries[i] for i in via_desk.tolist()] + [
         f"来电人反映疑似{labels[t]}情况，民警核实后予以答复并告知“不听、不信、不汇款、不转账”。"
         for t in other_fraud.tolist()

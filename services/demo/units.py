@@ -10,7 +10,7 @@ from shapely.geometry import mapping, shape
 
 from services.geo.gcj02 import geometry_gcj02_to_wgs84
 from services.geo.tiling import simplify_for_display, tile_polygon
-from services.labels import UnitKind
+from vocabulary import UnitKind
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DISTRICTS_FILE = DATA_DIR / "zhangzhou_districts_gcj02.geojson"

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from db.models import Unit
 from services.access.auth import create_user, hash_password
 from services.demo.units import CITY_CODE
-from services.labels import Role
+from vocabulary import Role
 
 DEMO_PASSWORD = "Fanzha@Demo1"
 

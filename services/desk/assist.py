@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from services.desk.classify import suggest_fraud_type
 from services.desk.extract import extract
-from services.labels import FRAUD_TYPE_LABELS, IDENTIFIER_KIND_LABELS, FraudType, IdentifierKind
+from vocabulary import FraudType, IdentifierKind
 
 MAX_SUGGESTIONS = 3
 
@@ -59,13 +59,13 @@ def assist(narrative: str) -> Assist:
     if not narrative.strip():
         return Assist([], [], [])
     types = [
-        TypeHint(s.fraud_type, FRAUD_TYPE_LABELS[s.fraud_type], s.cues, s.score)
+        TypeHint(s.fraud_type, FraudType(s.fraud_type).label, s.cues, s.score)
         for s in suggest_fraud_type(narrative)[:MAX_SUGGESTIONS]
     ]
     found = extract(narrative)
     identifiers = [
         FoundIdentifier(
-            f.kind.value, IDENTIFIER_KIND_LABELS[IdentifierKind(f.kind)], f.value_norm,
+            f.kind.value, IdentifierKind(IdentifierKind(f.kind)).label, f.value_norm,
             f"{f.bank} {f.value_norm}" if f.kind is IdentifierKind.BANK_ACCOUNT and f.bank else f.value_norm, f.note,
         )
         for f in found.identifiers

@@ -12,13 +12,17 @@ from db.engine import read_session, write_session
 from db.models import AppUser, DeskCall, FraudCase, Unit
 from services.accountability import triggers
 from services import audit
-from services import labels as L
+from services.desk.text import (
+    DESK_NO_JURISDICTION, V_ACCOUNT, V_ACCOUNT_LUHN, V_AGE, V_AMOUNT_FORMAT, V_AMOUNT_HUGE,
+    V_AMOUNT_NEGATIVE, V_FUTURE_TIME, V_PHONE, V_QQ, V_TOO_LONG, V_TOO_OLD, V_TO_CASE_NEEDS_JURISDICTION,
+    V_URL, V_WECHAT,
+)
+from vocabulary import AuditAction, CallOutcome, CallType, CaseSource, FraudType, IdentifierKind
 from services.access.actor import Actor
 from services.desk.amounts import parse_amount_fen
 from services.shared.errors import InvalidInput
 from services.desk.identifier_store import link_identifiers
 from services.desk.identifiers import bank_card_luhn_ok, normalise, phone_problem
-from services.labels import AuditAction, CallOutcome, CallType, CaseSource, FraudType, IdentifierKind
 from services.access.masking import mask_phone
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
@@ -81,14 +85,14 @@ def _amount(raw: str, errors: dict, name: str) -> int:
     if not raw:
         return 0
     if raw.lstrip().startswith("-"):
-        errors[name] = L.V_AMOUNT_NEGATIVE
+        errors[name] = V_AMOUNT_NEGATIVE
         return 0
     fen = parse_amount_fen(raw)  # a bare number counts as 元
     if fen is None:
-        errors[name] = L.V_AMOUNT_FORMAT
+        errors[name] = V_AMOUNT_FORMAT
         return 0
     if fen < 0:
-        errors[name] = L.V_AMOUNT_NEGATIVE
+        errors[name] = V_AMOUNT_NEGATIVE
     return fen
 
 
@@ -105,23 +109,23 @@ def _identifiers(draft: CallDraft, errors: dict, warnings: list[str]) -> list[tu
     for raw in _lines(draft.phones):
         value = normalise(IdentifierKind.PHONE, raw)
         if value is None:
-            errors["phones"] = L.V_PHONE.format(reason=f"{raw}（{phone_problem(raw) or '格式不对'}）")
+            errors["phones"] = V_PHONE.format(reason=f"{raw}（{phone_problem(raw) or '格式不对'}）")
         else:
             found.append((IdentifierKind.PHONE.value, value, None))
     for raw in _lines(draft.accounts):
         bank, value = _account(raw)
         if value is None:
-            errors["accounts"] = L.V_ACCOUNT.format(value=raw)
+            errors["accounts"] = V_ACCOUNT.format(value=raw)
             continue
         if not bank_card_luhn_ok(value):
-            warnings.append(L.V_ACCOUNT_LUHN.format(value=value))
+            warnings.append(V_ACCOUNT_LUHN.format(value=value))
         found.append((IdentifierKind.BANK_ACCOUNT.value, value, bank))
-    simple = ((IdentifierKind.URL, draft.urls, "urls", L.V_URL), (IdentifierKind.APP, draft.apps, "apps", L.V_URL),
-              (IdentifierKind.QQ, draft.qq, "qq", L.V_QQ), (IdentifierKind.WECHAT, draft.wechat, "wechat", L.V_WECHAT))
+    simple = ((IdentifierKind.URL, draft.urls, "urls", V_URL), (IdentifierKind.APP, draft.apps, "apps", V_URL),
+              (IdentifierKind.QQ, draft.qq, "qq", V_QQ), (IdentifierKind.WECHAT, draft.wechat, "wechat", V_WECHAT))
     for kind, text, name, message in simple:
         for raw in _lines(text):
             if len(raw) > MAX_LINE:
-                errors[name] = L.V_TOO_LONG.format(limit=MAX_LINE)
+                errors[name] = V_TOO_LONG.format(limit=MAX_LINE)
                 continue
             value = normalise(kind, raw)
             if value is None:
@@ -140,24 +144,24 @@ def validate(draft: CallDraft, now: datetime | None = None) -> CleanCall:
     """Check everything; raise InvalidInput (field → Chinese message) when anything is wrong."""
     now, errors, warnings = now or now_utc(), {}, []
     if draft.received_at > now + FUTURE_TOLERANCE:
-        errors["received_at"] = L.V_FUTURE_TIME
+        errors["received_at"] = V_FUTURE_TIME
     elif draft.received_at < now - MAX_BACKDATE:
-        errors["received_at"] = L.V_TOO_OLD
+        errors["received_at"] = V_TOO_OLD
     caller = None
     if draft.caller_phone.strip():
         caller = normalise(IdentifierKind.PHONE, draft.caller_phone)
         if caller is None:
-            errors["caller_phone"] = L.V_PHONE.format(reason=phone_problem(draft.caller_phone) or "格式不对")
+            errors["caller_phone"] = V_PHONE.format(reason=phone_problem(draft.caller_phone) or "格式不对")
     if draft.caller_age is not None and not 0 <= draft.caller_age <= 120:
-        errors["caller_age"] = L.V_AGE
+        errors["caller_age"] = V_AGE
     if len(draft.narrative) > MAX_NARRATIVE:
-        errors["narrative"] = L.V_TOO_LONG.format(limit=MAX_NARRATIVE)
+        errors["narrative"] = V_TOO_LONG.format(limit=MAX_NARRATIVE)
     lost, pending = _amount(draft.lost, errors, "lost"), _amount(draft.pending, errors, "pending")
     for name, fen in (("lost", lost), ("pending", pending)):
         if fen >= HUGE_AMOUNT_FEN and not draft.confirm_large and name not in errors:
-            errors[name] = L.V_AMOUNT_HUGE
+            errors[name] = V_AMOUNT_HUGE
     if draft.outcome is CallOutcome.TO_CASE and draft.jurisdiction_unit_id is None:
-        errors["jurisdiction_unit_id"] = L.V_TO_CASE_NEEDS_JURISDICTION
+        errors["jurisdiction_unit_id"] = V_TO_CASE_NEEDS_JURISDICTION
     identifiers = _identifiers(draft, errors, warnings)
     if errors:
         raise InvalidInput(errors)
@@ -311,9 +315,9 @@ def today_calls(session: Session, actor: Actor, moment: datetime | None = None, 
         .order_by(DeskCall.received_at.desc()).limit(limit)
     ).all()
     return [
-        CallRow(c.id, c.received_at, L.CALL_TYPE_LABELS[CallType(c.call_type)], mask_phone(c.caller_phone),
-                unit or L.DESK_NO_JURISDICTION, L.FRAUD_TYPE_LABELS[FraudType(c.fraud_type)] if c.fraud_type else "",
-                L.CALL_OUTCOME_LABELS[CallOutcome(c.outcome)], c.lost_fen, c.pending_fen, c.case_id)
+        CallRow(c.id, c.received_at, CallType(CallType(c.call_type)).label, mask_phone(c.caller_phone),
+                unit or DESK_NO_JURISDICTION, FraudType(FraudType(c.fraud_type)).label if c.fraud_type else "",
+                CallOutcome(CallOutcome(c.outcome)).label, c.lost_fen, c.pending_fen, c.case_id)
         for c, unit in rows
     ]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from services.labels import FRAUD_TYPE_LABELS, FRAUD_TYPE_SHARES, FraudType
+from vocabulary import FRAUD_TYPE_SHARES, FraudType
 
 DEFAULT_CUES_FILE = Path(__file__).with_name("fraud_cues.toml")
 CUES_FILE_VARIABLE = "FANZHA_CUES_FILE"
@@ -40,7 +40,7 @@ class Suggestion:
 
     @property
     def label(self) -> str:
-        return FRAUD_TYPE_LABELS[self.fraud_type]
+        return FraudType(self.fraud_type).label
 
     def explanation(self) -> str:
         """E.g. "安全账户、洗钱 → 冒充公检法及政府机关类"."""

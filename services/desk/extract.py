@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from services.desk.amounts import FULL_WIDTH, AmountMatch, amounts_in
 from services.desk.identifiers import bank_card_luhn_ok, is_suspicious_phone, normalise, normalise_phone
-from services.labels import IdentifierKind
+from vocabulary import IdentifierKind
 
 NOTE_LUHN = "卡号校验位不符（可能为对公账户）"
 NOTE_SUSPICIOUS_PHONE = "疑似改号或境外号码"

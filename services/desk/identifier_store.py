@@ -12,7 +12,7 @@ from db.models import DeskCall, FraudCase, Identifier, IdentifierLink, Unit
 from db.types import UTCDateTime
 from services.access.actor import Actor
 from services.desk.identifiers import normalise
-from services.labels import IdentifierKind
+from vocabulary import IdentifierKind
 from services.access.permissions import Permission
 from services.access.scope import require
 

@@ -11,7 +11,7 @@ from stdnum import luhn
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
-from services.labels import IdentifierKind
+from vocabulary import IdentifierKind
 
 CHINA_CODE = 86
 PHONE_MAX_CHARS = 40

@@ -14,27 +14,14 @@ from sqlmodel import Session
 from db.models import AccountabilityItem, FraudCase, Interception, Unit
 from services.access.actor import Actor
 from services.shared.errors import InvalidInput
-from services.labels import (
-    ACCOUNTABILITY_LEVEL_LABELS,
-    BRANCH_LABELS,
-    CASES_DATE_ORDER,
-    FRAUD_TYPE_LABELS,
-    ITEM_STATUS_LABELS,
-    MAP_BAD_DEPTH,
-    MAP_BAD_FRAUD_TYPE,
-    MAP_BAD_LOSS_BAND,
-    MAP_BAD_PERIOD,
-    MAP_CUSTOM_RANGE_REQUIRED,
-    MAP_CUSTOM_TOO_LONG,
-    MAP_DEPTH_FALLBACK,
-    MAP_WINDOW_UNKNOWN,
-    OWN_LEVEL,
-    AccountabilityLevel,
-    FraudType,
-    ItemStatus,
-    MapMeasure,
-    MapWindow,
+from services.cases.text import CASES_DATE_ORDER
+from services.map.text import (
+    MAP_BAD_DEPTH, MAP_BAD_FRAUD_TYPE, MAP_BAD_LOSS_BAND, MAP_BAD_PERIOD, MAP_CUSTOM_RANGE_REQUIRED,
+    MAP_CUSTOM_TOO_LONG, MAP_DEPTH_FALLBACK, MAP_WINDOW_UNKNOWN,
 )
+from services.overview.text import OWN_LEVEL
+from services.shared.text import BRANCH_LABELS
+from vocabulary import AccountabilityLevel, FraudType, ItemStatus, MapMeasure, MapWindow
 from services.overview.read import Change, change
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
@@ -438,7 +425,7 @@ def _points(session: Session, conditions: list, limit: int) -> list[CasePoint]:
         select(FraudCase.id, FraudCase.lon, FraudCase.lat, FraudCase.loss_fen, FraudCase.fraud_type)
         .where(*conditions, _LOCATED).order_by(FraudCase.id).limit(limit)
     )
-    return [CasePoint(cid, lon, lat, int(loss), kind, FRAUD_TYPE_LABELS[FraudType(kind)])
+    return [CasePoint(cid, lon, lat, int(loss), kind, FraudType(FraudType(kind)).label)
             for cid, lon, lat, loss, kind in session.execute(statement)]
 
 
@@ -563,7 +550,7 @@ def _types(session: Session, f: MapFilter, units: _Units) -> tuple[list[TypeFigu
     )
     rows = [(kind, int(n), int(loss), int(rec)) for kind, n, loss, rec in session.execute(statement)]
     rows.sort(key=lambda r: (-r[1], -r[2], r[0]))
-    types = [TypeFigure(kind, FRAUD_TYPE_LABELS[FraudType(kind)], n, loss) for kind, n, loss, _ in rows]
+    types = [TypeFigure(kind, FraudType(FraudType(kind)).label, n, loss) for kind, n, loss, _ in rows]
     return types, sum(r[3] for r in rows)
 
 
@@ -574,20 +561,20 @@ def _largest(session: Session, f: MapFilter, units: _Units) -> list[LargeCase]:
         .join(Unit, Unit.id == FraudCase.unit_id).where(*_case_conditions(f, f.start, f.end, units))
         .order_by(FraudCase.loss_fen.desc(), FraudCase.id).limit(LARGEST_CASES)
     )
-    return [LargeCase(cid, no, unit, at, FRAUD_TYPE_LABELS[FraudType(kind)], int(loss))
+    return [LargeCase(cid, no, unit, at, FraudType(FraudType(kind)).label, int(loss))
             for cid, no, unit, at, kind, loss in session.execute(statement)]
 
 
 def _level_label(level: str) -> str:
     try:
-        return ACCOUNTABILITY_LEVEL_LABELS[AccountabilityLevel(level)]
+        return AccountabilityLevel(AccountabilityLevel(level)).label
     except ValueError:
         return level
 
 
 def _status_label(status: str) -> str:
     try:
-        return ITEM_STATUS_LABELS[ItemStatus(status)]
+        return ItemStatus(ItemStatus(status)).label
     except ValueError:
         return status
 

@@ -19,17 +19,29 @@ from sqlmodel import Session
 
 from db.models import Unit
 from services import audit
-from services import labels as L
+from services.access.text import OUT_OF_SCOPE, UNIT_PARENT_MISSING
+from services.audit.text import CLI_USERNAME
+from services.units.text import (
+    CROSSWALK_BAD_CODE, CROSSWALK_COLUMNS, CROSSWALK_CONFLICT, CROSSWALK_HEADER, CROSSWALK_NOT_TEXT,
+    UNIT_IMPORT_AMBIGUOUS, UNIT_IMPORT_AUDIT_DETAIL, UNIT_IMPORT_BAD_CODE, UNIT_IMPORT_BAD_COORDINATES,
+    UNIT_IMPORT_BAD_POPULATION, UNIT_IMPORT_CODE_TAKEN, UNIT_IMPORT_COLUMNS, UNIT_IMPORT_DUPLICATE,
+    UNIT_IMPORT_EMPTY_GEOMETRY, UNIT_IMPORT_GEOMETRY_REASONS, UNIT_IMPORT_HAS_PROBLEMS,
+    UNIT_IMPORT_INVALID_GEOMETRY, UNIT_IMPORT_MISSING_PROPERTY, UNIT_IMPORT_NAME_TOO_LONG,
+    UNIT_IMPORT_NOT_COLLECTION, UNIT_IMPORT_NOT_FEATURE, UNIT_IMPORT_NOT_JSON, UNIT_IMPORT_NOT_POLYGON,
+    UNIT_IMPORT_NOT_UTF8, UNIT_IMPORT_NO_FEATURES, UNIT_IMPORT_OUTSIDE_CHINA, UNIT_IMPORT_PARENT_CYCLE,
+    UNIT_IMPORT_POPULATION_SOURCE, UNIT_IMPORT_SUMMARY, UNIT_IMPORT_TOO_DEEP, UNIT_IMPORT_TOP_LEVEL,
+    UNIT_IMPORT_WHOLE_FILE,
+)
+from vocabulary import AuditAction, Datum, ImportAction, UnitKind
 from services.access.actor import AccessDenied, Actor
 from services.demo.units import district_bureau_name, geometry_json, station_short_name
 from services.shared.errors import InvalidInput
 from services.geo.gcj02 import geometry_gcj02_to_wgs84
-from services.labels import AuditAction, Datum, ImportAction, UnitKind
 from services.access.permissions import Permission
 from services.access.scope import in_scope, require
 from services.units.tree import add_unit
 
-CLI_USERNAME = L.CLI_USERNAME
+CLI_USERNAME = CLI_USERNAME
 MAX_CODE_DIGITS = 12
 MAX_LEVEL = 4
 NAME_LIMIT = 64
@@ -113,19 +125,19 @@ class UnitImportPlan:
 
     def rows(self) -> list[dict[str, object]]:
         """The plan as table rows with Chinese column labels."""
-        columns = L.UNIT_IMPORT_COLUMNS
+        columns = UNIT_IMPORT_COLUMNS
         return [
             {columns["number"]: u.feature.index + 1, columns["code"]: u.feature.code,
              columns["source_code"]: u.feature.source_code, columns["name"]: u.name,
-             columns["parent"]: u.parent_name, columns["action"]: L.IMPORT_ACTION_LABELS[u.action]}
+             columns["parent"]: u.parent_name, columns["action"]: ImportAction(u.action).label}
             for u in self.units
         ]
 
     def problem_rows(self) -> list[dict[str, object]]:
         """The problems as table rows with Chinese column labels."""
-        columns = L.UNIT_IMPORT_COLUMNS
+        columns = UNIT_IMPORT_COLUMNS
         return [
-            {columns["number"]: L.UNIT_IMPORT_WHOLE_FILE if p.index is None else p.index + 1,
+            {columns["number"]: UNIT_IMPORT_WHOLE_FILE if p.index is None else p.index + 1,
              columns["code"]: p.code or "", columns["name"]: p.name or "", columns["reason"]: p.reason}
             for p in self.problems
         ]
@@ -141,7 +153,7 @@ class UnitImportResult:
     unit_ids: dict[str, int]
 
     def summary(self) -> str:
-        return L.UNIT_IMPORT_SUMMARY.format(created=self.created, updated=self.updated, unchanged=self.unchanged)
+        return UNIT_IMPORT_SUMMARY.format(created=self.created, updated=self.updated, unchanged=self.unchanged)
 
 
 def police_unit_name(division_name: str) -> str:
@@ -163,9 +175,9 @@ def read_crosswalk(text: str) -> dict[str, str]:
     try:
         rows = [row for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) if any(cell.strip() for cell in row)]
     except csv.Error as error:
-        raise InvalidInput({"crosswalk": L.CROSSWALK_NOT_TEXT.format(error=error)}) from error
+        raise InvalidInput({"crosswalk": CROSSWALK_NOT_TEXT.format(error=error)}) from error
     if not rows or tuple(cell.strip().lower() for cell in rows[0]) not in CROSSWALK_HEADERS:
-        raise InvalidInput({"crosswalk": L.CROSSWALK_HEADER})
+        raise InvalidInput({"crosswalk": CROSSWALK_HEADER})
     mapping: dict[str, str] = {}
     for line, row in enumerate(rows[1:], start=2):
         _add_crosswalk_row(mapping, line, [cell.strip() for cell in row])
@@ -175,13 +187,13 @@ def read_crosswalk(text: str) -> dict[str, str]:
 def _add_crosswalk_row(mapping: dict[str, str], line: int, cells: list[str]) -> None:
     """Add one crosswalk row to the mapping, refusing malformed or contradictory rows."""
     if len(cells) != 2:
-        raise InvalidInput({"crosswalk": L.CROSSWALK_COLUMNS.format(line=line)})
+        raise InvalidInput({"crosswalk": CROSSWALK_COLUMNS.format(line=line)})
     old, new = cells
     for value in (old, new):
         if not _is_code(value):
-            raise InvalidInput({"crosswalk": L.CROSSWALK_BAD_CODE.format(line=line, value=value)})
+            raise InvalidInput({"crosswalk": CROSSWALK_BAD_CODE.format(line=line, value=value)})
     if mapping.get(old, new) != new:
-        raise InvalidInput({"crosswalk": L.CROSSWALK_CONFLICT.format(line=line, old=old, new=mapping[old], other=new)})
+        raise InvalidInput({"crosswalk": CROSSWALK_CONFLICT.format(line=line, old=old, new=mapping[old], other=new)})
     mapping[old] = new
 
 
@@ -195,17 +207,17 @@ def _load_features(data: bytes | str) -> tuple[list[Any], list[ImportProblem]]:
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError:
-        return whole_file(L.UNIT_IMPORT_NOT_UTF8)
+        return whole_file(UNIT_IMPORT_NOT_UTF8)
     try:
         collection = json.loads(text)
     except json.JSONDecodeError as error:
-        return whole_file(L.UNIT_IMPORT_NOT_JSON.format(error=error))
+        return whole_file(UNIT_IMPORT_NOT_JSON.format(error=error))
     if isinstance(collection, dict) and collection.get("type") == "Feature":
         collection = {"type": "FeatureCollection", "features": [collection]}
     if not isinstance(collection, dict) or not isinstance(collection.get("features"), list):
-        return whole_file(L.UNIT_IMPORT_NOT_COLLECTION)
+        return whole_file(UNIT_IMPORT_NOT_COLLECTION)
     if not collection["features"]:
-        return whole_file(L.UNIT_IMPORT_NO_FEATURES)
+        return whole_file(UNIT_IMPORT_NO_FEATURES)
     return collection["features"], []
 
 
@@ -228,10 +240,10 @@ def _code(properties: dict, prop: str, required: bool) -> tuple[str | None, str 
         missing = raw is None or raw == ""
         if missing and not required:
             return None, None
-        return None, L.UNIT_IMPORT_MISSING_PROPERTY.format(property=prop) if missing else \
-            L.UNIT_IMPORT_BAD_CODE.format(property=prop, value=raw)
+        return None, UNIT_IMPORT_MISSING_PROPERTY.format(property=prop) if missing else \
+            UNIT_IMPORT_BAD_CODE.format(property=prop, value=raw)
     if not _is_code(value):
-        return None, L.UNIT_IMPORT_BAD_CODE.format(property=prop, value=value)
+        return None, UNIT_IMPORT_BAD_CODE.format(property=prop, value=value)
     return value, None
 
 
@@ -243,13 +255,13 @@ def _population(properties: dict, prop: str | None) -> tuple[int | None, str | N
         value = int(value)
     text = _text(value)
     if text is None or not text.isascii() or not text.isdigit():
-        return None, L.UNIT_IMPORT_BAD_POPULATION.format(value=value)
+        return None, UNIT_IMPORT_BAD_POPULATION.format(value=value)
     return int(text), None
 
 
 def _validity_reason(geometry: BaseGeometry) -> str:
     explanation = explain_validity(geometry)
-    for prefix, label in L.UNIT_IMPORT_GEOMETRY_REASONS.items():
+    for prefix, label in UNIT_IMPORT_GEOMETRY_REASONS.items():
         if explanation.startswith(prefix):
             return f"{label}（{explanation}）"
     return explanation
@@ -259,21 +271,21 @@ def _geometry_problems(raw: Any) -> tuple[BaseGeometry | None, list[str]]:
     """The raw geometry as shapely, and what is wrong with it (empty list: fit to import)."""
     kind = raw.get("type") if isinstance(raw, dict) else None
     if kind not in POLYGONAL:
-        return None, [L.UNIT_IMPORT_NOT_POLYGON.format(kind=kind or "空")]
+        return None, [UNIT_IMPORT_NOT_POLYGON.format(kind=kind or "空")]
     try:
         geometry = shape(raw)
     except (ValueError, TypeError, IndexError, KeyError, AttributeError, shapely.errors.ShapelyError) as error:
-        return None, [L.UNIT_IMPORT_BAD_COORDINATES.format(error=error)]
+        return None, [UNIT_IMPORT_BAD_COORDINATES.format(error=error)]
     if geometry.is_empty:
-        return None, [L.UNIT_IMPORT_EMPTY_GEOMETRY]
+        return None, [UNIT_IMPORT_EMPTY_GEOMETRY]
     problems = []
     min_lon, min_lat, max_lon, max_lat = geometry.bounds
     china = CHINA_BOUNDS
     if not (min_lon >= china[0] and min_lat >= china[1] and max_lon <= china[2] and max_lat <= china[3]):
         bounds = f"{min_lon:.4f}, {min_lat:.4f} – {max_lon:.4f}, {max_lat:.4f}"
-        problems.append(L.UNIT_IMPORT_OUTSIDE_CHINA.format(bounds=bounds))
+        problems.append(UNIT_IMPORT_OUTSIDE_CHINA.format(bounds=bounds))
     if not geometry.is_valid:
-        problems.append(L.UNIT_IMPORT_INVALID_GEOMETRY.format(reason=_validity_reason(geometry)))
+        problems.append(UNIT_IMPORT_INVALID_GEOMETRY.format(reason=_validity_reason(geometry)))
     return geometry, problems
 
 
@@ -297,7 +309,7 @@ def _name(properties: dict, options: UnitImportOptions) -> tuple[str | None, lis
     name = _text(properties.get(options.name_property))
     name = police_unit_name(name) if name and options.police_names else name
     too_long = name is not None and len(name) > NAME_LIMIT
-    return name, [L.UNIT_IMPORT_NAME_TOO_LONG.format(name=name, limit=NAME_LIMIT)] if too_long else []
+    return name, [UNIT_IMPORT_NAME_TOO_LONG.format(name=name, limit=NAME_LIMIT)] if too_long else []
 
 
 FeatureOutcome = tuple[ParsedFeature | None, str | None, list[ImportProblem]]
@@ -306,7 +318,7 @@ FeatureOutcome = tuple[ParsedFeature | None, str | None, list[ImportProblem]]
 def _parse_feature(index: int, raw: Any, options: UnitImportOptions) -> FeatureOutcome:
     """(parsed feature or None, its code after the crosswalk, problems) for one entry of "features"."""
     if not isinstance(raw, dict) or raw.get("type") != "Feature":
-        return None, None, [ImportProblem(index, None, None, L.UNIT_IMPORT_NOT_FEATURE)]
+        return None, None, [ImportProblem(index, None, None, UNIT_IMPORT_NOT_FEATURE)]
     properties = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
     source, code, parent, reasons = _codes(properties, options)
     name, name_problems = _name(properties, options)
@@ -336,7 +348,7 @@ def parse_features(
         if code is not None and code in first_index:
             name = feature.name if feature else None
             problems.append(ImportProblem(index, code, name,
-                                          L.UNIT_IMPORT_DUPLICATE.format(code=code, first=first_index[code] + 1)))
+                                          UNIT_IMPORT_DUPLICATE.format(code=code, first=first_index[code] + 1)))
             continue
         if code is not None:
             first_index[code] = index
@@ -382,7 +394,7 @@ def _load_context(session: Session, features: list[ParsedFeature], anchor_code: 
 
 
 def _ambiguous(units: list[Unit], code: str) -> str:
-    return L.UNIT_IMPORT_AMBIGUOUS.format(code=code, units="、".join(u.name for u in units))
+    return UNIT_IMPORT_AMBIGUOUS.format(code=code, units="、".join(u.name for u in units))
 
 
 class _Resolver:
@@ -431,7 +443,7 @@ class _Resolver:
             return unit.level
         if code in trail:
             cycle = trail[trail.index(code):]
-            reason = L.UNIT_IMPORT_PARENT_CYCLE.format(codes=" → ".join(cycle + (code,)))
+            reason = UNIT_IMPORT_PARENT_CYCLE.format(codes=" → ".join(cycle + (code,)))
             for member in cycle:
                 self.problem(self.features[member], reason)
             return None
@@ -447,7 +459,7 @@ class _Resolver:
         if kind == "file":
             feature = self.features.get(parent)
             return (feature.name if feature and feature.name else None) or parent
-        return L.UNIT_IMPORT_TOP_LEVEL
+        return UNIT_IMPORT_TOP_LEVEL
 
     def plan(self, feature: ParsedFeature) -> PlannedUnit | None:
         matches = self.context.by_division.get(feature.code, [])
@@ -461,20 +473,20 @@ class _Resolver:
             parent = self.context.by_id[unit.parent_id] if unit.parent_id else None
             action = ImportAction.UPDATE if unit_changes(unit, feature) else ImportAction.UNCHANGED
             return PlannedUnit(feature, action, feature.name or unit.name, unit.level, unit.id, unit.parent_id, None,
-                               parent.name if parent else L.UNIT_IMPORT_TOP_LEVEL)
+                               parent.name if parent else UNIT_IMPORT_TOP_LEVEL)
         return self._plan_new(feature, level)
 
     def _plan_new(self, feature: ParsedFeature, level: int | None) -> PlannedUnit | None:
         kind, parent = self.parent_of(feature)
         ok = True
         if not feature.name:
-            self.problem(feature, L.UNIT_IMPORT_MISSING_PROPERTY.format(property=self.options.name_property))
+            self.problem(feature, UNIT_IMPORT_MISSING_PROPERTY.format(property=self.options.name_property))
             ok = False
         if (holder := self.context.by_code.get(feature.code)) is not None:
-            self.problem(feature, L.UNIT_IMPORT_CODE_TAKEN.format(code=feature.code, unit=holder.name))
+            self.problem(feature, UNIT_IMPORT_CODE_TAKEN.format(code=feature.code, unit=holder.name))
             ok = False
         if level is not None and level > MAX_LEVEL:
-            self.problem(feature, L.UNIT_IMPORT_TOO_DEEP.format(parent=self.parent_name(kind, parent)))
+            self.problem(feature, UNIT_IMPORT_TOO_DEEP.format(parent=self.parent_name(kind, parent)))
             ok = False
         if not ok or level is None:
             return None
@@ -499,7 +511,7 @@ def unit_changes(unit: Unit, feature: ParsedFeature) -> dict[str, object]:
     if feature.name:
         wanted |= {"name": feature.name, "full_name": _full_name(unit, feature.name)}
     if feature.population is not None:
-        wanted |= {"population": feature.population, "population_source": L.UNIT_IMPORT_POPULATION_SOURCE}
+        wanted |= {"population": feature.population, "population_source": UNIT_IMPORT_POPULATION_SOURCE}
     return {column: value for column, value in wanted.items() if getattr(unit, column) != value}
 
 
@@ -507,7 +519,7 @@ def _resolve(session: Session, features: list[ParsedFeature], file_codes: frozen
              options: UnitImportOptions) -> tuple[list[PlannedUnit], list[ImportProblem]]:
     context = _load_context(session, features, options.parent_code)
     if options.parent_code is not None and context.anchor is None:
-        return [], [ImportProblem(None, None, None, L.UNIT_PARENT_MISSING.format(code=options.parent_code))]
+        return [], [ImportProblem(None, None, None, UNIT_PARENT_MISSING.format(code=options.parent_code))]
     resolver = _Resolver(features, file_codes, options, context)
     planned = [unit for feature in features if (unit := resolver.plan(feature)) is not None]
     return planned, sorted(set(resolver.problems), key=lambda p: (p.index, p.reason))
@@ -532,7 +544,7 @@ def _check_scope(session: Session, actor: Actor, units: list[PlannedUnit]) -> No
             continue  # its parent is another feature of the file, checked in its own turn
         target = session.get(Unit, target_id) if target_id is not None else None
         if target is None or not in_scope(actor, target):
-            raise AccessDenied(L.OUT_OF_SCOPE)
+            raise AccessDenied(OUT_OF_SCOPE)
 
 
 def _write(session: Session, planned: PlannedUnit, units_by_code: dict[str, Unit], options: UnitImportOptions) -> Unit:
@@ -558,11 +570,11 @@ def apply_unit_import(session: Session, actor: Actor | None, plan: UnitImportPla
     if actor is not None:
         require(actor, Permission.MANAGE_UNITS)
     if plan.problems:
-        raise InvalidInput({"file": L.UNIT_IMPORT_HAS_PROBLEMS.format(count=len(plan.problems))})
+        raise InvalidInput({"file": UNIT_IMPORT_HAS_PROBLEMS.format(count=len(plan.problems))})
     # Resolve again inside this transaction: the database may have changed since the plan was shown.
     units, problems = _resolve(session, list(plan.features), plan.file_codes, plan.options)
     if problems:
-        raise InvalidInput({"file": L.UNIT_IMPORT_HAS_PROBLEMS.format(count=len(problems))})
+        raise InvalidInput({"file": UNIT_IMPORT_HAS_PROBLEMS.format(count=len(problems))})
     if actor is not None:
         _check_scope(session, actor, units)
     written: dict[str, Unit] = {}
@@ -574,6 +586,6 @@ def apply_unit_import(session: Session, actor: Actor | None, plan: UnitImportPla
                               counts[ImportAction.UNCHANGED], {code: unit.id for code, unit in written.items()})
     source = f"“{plan.options.source_name}”" if plan.options.source_name else ""
     audit.record(session, AuditAction.IMPORT, actor, object_type="unit", username=None if actor else CLI_USERNAME,
-                 detail=L.UNIT_IMPORT_AUDIT_DETAIL.format(source=source, created=result.created,
+                 detail=UNIT_IMPORT_AUDIT_DETAIL.format(source=source, created=result.created,
                                                           updated=result.updated, unchanged=result.unchanged))
     return result

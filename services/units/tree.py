@@ -7,7 +7,8 @@ from sqlmodel import Session
 
 from db.models import Unit
 from services.shared.errors import InvalidInput
-from services.labels import UNIT_CODE_REQUIRED, UNIT_CODE_TAKEN, UNIT_NAME_REQUIRED, UNIT_PARENT_MISSING, UnitKind
+from services.access.text import UNIT_CODE_REQUIRED, UNIT_CODE_TAKEN, UNIT_NAME_REQUIRED, UNIT_PARENT_MISSING
+from vocabulary import UnitKind
 
 
 def path_ids(path: str) -> list[int]:

@@ -24,7 +24,7 @@ from db.engine import make_engine, read_session
 from db.models import Unit
 from services.access.actor import Actor
 from services.map.read import CaseMarks, CasePoint, GridCell, JurisdictionMeasure, MapFilter, jurisdiction_measures
-from services.labels import Role
+from vocabulary import Role
 
 TILE_URL = "http://tiles.intranet.example/wmts/{z}/{x}/{y}.png"
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from db.engine import make_engine, write_session
 from services.cases.write import NewCase, create_case
-from services.labels import FraudType
+from vocabulary import FraudType
 from services.shared.timeutil import now_utc
 from tests.conftest import actor_for_username
 from tests.e2e.conftest import RequestLog, login, screenshot, wait_for_app

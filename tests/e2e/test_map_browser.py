@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from db.engine import make_engine, write_session
 from services.access.auth import create_user
-from services.labels import Role
+from vocabulary import Role
 from tests.e2e.conftest import DEMO_PASSWORD, RequestLog, login, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,8 @@ from db.migrate import upgrade
 from db.models import AccountabilityItem, AppUser, Unit
 from services.access.actor import Actor
 from services.cases.write import apply_changes, insert_case
-from services.labels import CLI_USERNAME, CaseSource, Decision, ItemStatus, Role
+from services.audit.text import CLI_USERNAME
+from vocabulary import CaseSource, Decision, ItemStatus, Role
 from services.shared.timeutil import now_utc
 from services.units.tree import add_unit
 

@@ -50,7 +50,7 @@ def test_report_call_becomes_a_case(app_as, demo_db_url):
     assert at.text_input(key="desk_lost").value == "120000"
     assert CARD in at.text_area(key="desk_accounts").value
     at.selectbox(key="desk_jurisdiction_unit_id").set_value(wuan).run()
-    at.segmented_control(key="desk_outcome").set_value(__import__("services.labels", fromlist=["x"]).CallOutcome.TO_CASE).run()
+    at.segmented_control(key="desk_outcome").set_value(__import__("vocabulary").CallOutcome.TO_CASE).run()
     _button(at, "desk_submit").click().run()
     assert any("转立案" in s.value for s in at.success), [e.value for e in at.error]
     assert _count(demo_db_url, "SELECT COUNT(*) FROM fraud_case WHERE source = 'call'") == before + 1

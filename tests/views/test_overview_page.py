@@ -76,7 +76,7 @@ def test_station_clerk_sees_own_station(app_as, demo_db_url):
 
 
 def test_overview_shows_the_open_accountability_items_of_the_scope(app_as, demo_db_url):
-    from services.labels import ACC_SUMMARY_OPEN
+    from services.accountability.text import ACC_SUMMARY_OPEN
 
     with make_engine(demo_db_url).connect() as connection:
         expected = connection.execute(text(

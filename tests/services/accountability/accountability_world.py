@@ -10,7 +10,7 @@ from db.engine import read_session, write_session
 from db.models import AccountabilityEvent, AccountabilityItem, AppUser, AuditLog, FraudCase, Unit
 from services.access.actor import Actor
 from services.cases.write import apply_changes, insert_case
-from services.labels import CaseSource, Role
+from vocabulary import CaseSource, Role
 from services.shared.money import yuan_to_fen
 from services.units.tree import add_unit
 

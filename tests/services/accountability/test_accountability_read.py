@@ -14,13 +14,13 @@ from sqlalchemy import select
 from db.engine import read_session, write_session
 from db.models import AccountabilityItem, AccountabilityRule, Activity, FraudCase, Unit
 from services.accountability import read as accountability_read
-from services import labels as L
+from services.overview.text import OWN_LEVEL, TOTAL_ROW
+from vocabulary import AccountabilityLevel, ItemStatus
 from services.accountability.workflow import close, review, submit_explanation
 from services.accountability.read import (
     FIXED_OFFSET_SINCE, ItemFilter, ItemRow, UnitRow, item_detail, list_items, median_of_counts, summary, unit_table,
 )
 from services.access.actor import AccessDenied
-from services.labels import AccountabilityLevel, ItemStatus
 from services.accountability.prevention_review import prevention_review
 from services.units.tree import add_unit
 from accountability_world import NOW, build_world
@@ -335,8 +335,8 @@ def _expected_table(world, rows: list[ItemRow], root: Unit, today: date) -> list
              for c in children]
     own = [r for r in mine if r.unit_id == root.id]
     if not children or own:
-        table.append(_expected_figures(root.id, root.name + (L.OWN_LEVEL if children else ""), own, today))
-    return [*table, _expected_figures(root.id, L.TOTAL_ROW, mine, today)]
+        table.append(_expected_figures(root.id, root.name + (OWN_LEVEL if children else ""), own, today))
+    return [*table, _expected_figures(root.id, TOTAL_ROW, mine, today)]
 
 
 def _check_summary(world, rows: list[ItemRow], actor: str, root: Unit, now: datetime, today: date) -> None:

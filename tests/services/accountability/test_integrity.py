@@ -17,7 +17,7 @@ from services.accountability.rules import RuleDraft, add_rule_version
 from services.accountability.integrity import (
     ALPHA, MIN_CASES, WINDOW_DAYS, bands, binomial_upper_tail, expected_share_below, integrity_flags,
 )
-from services.labels import AccountabilityLevel, IntegrityKind
+from vocabulary import AccountabilityLevel, IntegrityKind
 from accountability_world import NOW, build_world
 
 

@@ -11,7 +11,7 @@ from db.models import AccountabilityRule, AuditLog
 from services.accountability.rules import RuleDraft, add_rule_version, effective_rules, list_rule_versions
 from services.access.actor import AccessDenied
 from services.shared.errors import InvalidInput
-from services.labels import AccountabilityLevel
+from vocabulary import AccountabilityLevel
 from services.shared.timeutil import day_start_utc, shanghai_today
 from accountability_world import NOW, build_world
 

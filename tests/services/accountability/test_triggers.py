@@ -16,7 +16,8 @@ from services.accountability.rules import effective_rules, highest_reached
 from services.access.actor import AccessDenied
 from services.cases.write import CaseChanges, create_case, new_case_from_input
 from services.shared.errors import InvalidInput
-from services.labels import CLI_USERNAME, CaseStatus, FraudType, ItemAction, ItemStatus
+from services.audit.text import CLI_USERNAME
+from vocabulary import CaseStatus, FraudType, ItemAction, ItemStatus
 from services.shared.money import yuan_to_fen
 from services.shared.timeutil import shanghai_today
 from accountability_world import NOW, build_world

@@ -10,7 +10,8 @@ from db.models import ATTACHMENT_MAX_BYTES, AccountabilityAttachment, AuditLog
 from services.accountability.workflow import Upload, attachment, available_steps, close, review, submit_explanation
 from services.access.actor import AccessDenied
 from services.shared.errors import InvalidInput
-from services.labels import CLI_USERNAME, Decision, ItemAction
+from services.audit.text import CLI_USERNAME
+from vocabulary import Decision, ItemAction
 from accountability_world import NOW, build_world
 
 EXPLANATION = "被害人轻信虚假投资平台，本所反诈宣传未覆盖该小区，已查找问题。"

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DatabaseError
 from db.engine import read_session, write_session
 from services import audit
 from services.access.actor import AccessDenied, Actor
-from services.labels import AuditAction, Role
+from vocabulary import AuditAction, Role
 
 
 def _record(engine) -> None:

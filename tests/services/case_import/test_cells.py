@@ -7,7 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services import labels as L
+from services.cases.text import (
+    CASE_FILE_AGE, CASE_FILE_AMOUNT_DECIMALS, CASE_FILE_AMOUNT_FORMAT, CASE_FILE_AMOUNT_NEGATIVE,
+    CASE_FILE_CONTROL_CHARS, CASE_FILE_COORD_FORMAT, CASE_FILE_DATE_INVALID, CASE_FILE_TIME_NO_DATE,
+)
+from vocabulary import FraudType
 from services.case_import.cells import (
     MAX_AMOUNT_FEN,
     Invalid,
@@ -21,14 +25,13 @@ from services.case_import.cells import (
     parse_time,
     parse_yes_no,
 )
-from services.labels import FRAUD_TYPE_LABELS, FraudType
 from services.shared.timeutil import SHANGHAI
 
 
 def test_fraud_type_labels_have_distinct_keys():
-    keys = {fraud_type_key(label) for label in FRAUD_TYPE_LABELS.values()}
-    assert len(keys) == len(FRAUD_TYPE_LABELS)
-    assert all(parse_fraud_type(label) == member.value for member, label in FRAUD_TYPE_LABELS.items())
+    keys = {fraud_type_key(label) for label in FraudType.labels().values()}
+    assert len(keys) == len(FraudType.labels())
+    assert all(parse_fraud_type(label) == member.value for member, label in FraudType.labels().items())
     assert parse_fraud_type("刷单返利") == FraudType.REBATE
 
 
@@ -39,15 +42,15 @@ def test_cell_text(value, text):
 
 
 @pytest.mark.parametrize("value, parsed", [
-    (True, Invalid(L.CASE_FILE_AMOUNT_FORMAT.format(value=True))),
-    (float("nan"), Invalid(L.CASE_FILE_AMOUNT_FORMAT.format(value="nan"))),
-    (-0.01, Invalid(L.CASE_FILE_AMOUNT_NEGATIVE)),
-    ("－5", Invalid(L.CASE_FILE_AMOUNT_NEGATIVE)),
+    (True, Invalid(CASE_FILE_AMOUNT_FORMAT.format(value=True))),
+    (float("nan"), Invalid(CASE_FILE_AMOUNT_FORMAT.format(value="nan"))),
+    (-0.01, Invalid(CASE_FILE_AMOUNT_NEGATIVE)),
+    ("－5", Invalid(CASE_FILE_AMOUNT_NEGATIVE)),
     ("-0", 0),
     ("1234.5600", 123_456),
     ("1.23456万", 1_234_560),
-    ("1" * 65, Invalid(L.CASE_FILE_AMOUNT_FORMAT.format(value="1" * 20 + "…"))),
-    (1234.567, Invalid(L.CASE_FILE_AMOUNT_DECIMALS)),
+    ("1" * 65, Invalid(CASE_FILE_AMOUNT_FORMAT.format(value="1" * 20 + "…"))),
+    (1234.567, Invalid(CASE_FILE_AMOUNT_DECIMALS)),
     (Decimal("0.01"), 1),
 ])
 def test_amount_edge_cases(value, parsed):
@@ -55,20 +58,20 @@ def test_amount_edge_cases(value, parsed):
 
 
 @pytest.mark.parametrize("parse, value, parsed", [
-    (parse_age, True, Invalid(L.CASE_FILE_AGE)),
+    (parse_age, True, Invalid(CASE_FILE_AGE)),
     (parse_age, 0, 0),
     (parse_age, "120周岁", 120),
     (parse_degrees, "117.76°", 117.76),
-    (parse_degrees, float("inf"), Invalid(L.CASE_FILE_COORD_FORMAT.format(value="inf"))),
+    (parse_degrees, float("inf"), Invalid(CASE_FILE_COORD_FORMAT.format(value="inf"))),
     (parse_yes_no, False, False),
     (parse_yes_no, "Y", True),
     (parse_yes_no, "无", False),
-    (parse_case_no, " a\u3000b ", Invalid(L.CASE_FILE_CONTROL_CHARS)),
+    (parse_case_no, " a\u3000b ", Invalid(CASE_FILE_CONTROL_CHARS)),
     (parse_case_no, 2026001.0, "2026001"),
-    (parse_time, time(10, 30), Invalid(L.CASE_FILE_TIME_NO_DATE)),
+    (parse_time, time(10, 30), Invalid(CASE_FILE_TIME_NO_DATE)),
     (parse_time, "2026-11-28 10:30+08:00", datetime(2026, 11, 28, 2, 30, tzinfo=UTC)),
     (parse_time, "2026-11-28 10:30:00-05:00", datetime(2026, 11, 28, 15, 30, tzinfo=UTC)),
-    (parse_time, "9999-12-31T23:00:00-05:00", Invalid(L.CASE_FILE_DATE_INVALID.format(
+    (parse_time, "9999-12-31T23:00:00-05:00", Invalid(CASE_FILE_DATE_INVALID.format(
         value="9999-12-31T23:00:00-05:00"[:20] + "…"))),
 ])
 def test_other_cells(parse, value, parsed):

@@ -13,11 +13,23 @@ from sqlalchemy import select
 from db.engine import read_session, write_session
 from db.models import FraudCase
 from services.case_import import reader as case_file
-from services import labels as L
+from services.cases.text import (
+    CASE_FILE_AGE, CASE_FILE_AMOUNT_DECIMALS, CASE_FILE_AMOUNT_FORMAT, CASE_FILE_AMOUNT_NEGATIVE,
+    CASE_FILE_AMOUNT_TOO_LARGE, CASE_FILE_CHOICE_UNKNOWN, CASE_FILE_CONTROL_CHARS, CASE_FILE_COORDS_PAIR,
+    CASE_FILE_COORDS_SWAPPED, CASE_FILE_COORD_FORMAT, CASE_FILE_DATE_INVALID, CASE_FILE_DUPLICATE_CASE_NO,
+    CASE_FILE_DUPLICATE_COLUMN, CASE_FILE_EMPTY, CASE_FILE_ENCODING, CASE_FILE_FRAUD_TYPE_UNKNOWN,
+    CASE_FILE_HELP_HEADERS, CASE_FILE_LAT_RANGE, CASE_FILE_LON_RANGE, CASE_FILE_MISSING_COLUMNS,
+    CASE_FILE_NOT_TEXT, CASE_FILE_NO_DATA, CASE_FILE_OCCURRED_AFTER_REPORTED, CASE_FILE_OPTIONAL,
+    CASE_FILE_RECOVERED_OVER_LOSS, CASE_FILE_REQUIRED, CASE_FILE_REQUIRED_EMPTY, CASE_FILE_SHEET_CASES,
+    CASE_FILE_SHEET_HELP, CASE_FILE_TIME_FORMAT, CASE_FILE_TIME_FUTURE, CASE_FILE_TIME_NO_DATE,
+    CASE_FILE_TIME_TOO_OLD, CASE_FILE_TOO_LONG, CASE_FILE_TOO_MANY_ROWS, CASE_FILE_UNIT_UNKNOWN,
+    CASE_FILE_UNSUPPORTED, CASE_FILE_WARN_IGNORED, CASE_FILE_WHOLE_FILE, CASE_FILE_XLS,
+    CASE_FILE_XLSX_UNREADABLE,
+)
+from vocabulary import FraudType
 from services.case_import.reader import COLUMNS, HEADERS, RowError, read_case_file, template_csv, template_xlsx
 from services.shared.errors import InvalidInput
 from services.geo.gcj02 import wgs84_to_gcj02
-from services.labels import FRAUD_TYPE_LABELS, FraudType
 from services.units.tree import add_unit
 
 NOW = datetime(2026, 11, 28, 4, tzinfo=UTC)  # 12:00 Beijing time
@@ -84,17 +96,17 @@ def test_template_example_row_parses_cleanly(make, name):
 
 def test_template_xlsx_layout():
     book = openpyxl.load_workbook(io.BytesIO(template_xlsx()))
-    assert book.sheetnames == [L.CASE_FILE_SHEET_CASES, L.CASE_FILE_SHEET_HELP]
-    sheet = book[L.CASE_FILE_SHEET_CASES]
+    assert book.sheetnames == [CASE_FILE_SHEET_CASES, CASE_FILE_SHEET_HELP]
+    sheet = book[CASE_FILE_SHEET_CASES]
     assert [cell.value for cell in sheet[1]] == [column.header for column in COLUMNS]
     assert all(cell.font.bold for cell in sheet[1])
     assert isinstance(sheet.cell(2, 3).value, datetime)  # 接报时间 is a real date cell
-    help_rows = list(book[L.CASE_FILE_SHEET_HELP].iter_rows(values_only=True))
-    assert help_rows[0] == L.CASE_FILE_HELP_HEADERS
+    help_rows = list(book[CASE_FILE_SHEET_HELP].iter_rows(values_only=True))
+    assert help_rows[0] == CASE_FILE_HELP_HEADERS
     listed = {row[0]: row[1] for row in help_rows[1:len(COLUMNS) + 1]}
-    assert listed == {c.header: L.CASE_FILE_REQUIRED if c.required else L.CASE_FILE_OPTIONAL for c in COLUMNS}
+    assert listed == {c.header: CASE_FILE_REQUIRED if c.required else CASE_FILE_OPTIONAL for c in COLUMNS}
     fraud_help = next(row[2] for row in help_rows if row[0] == H["fraud_type"])
-    assert all(label in fraud_help for label in FRAUD_TYPE_LABELS.values())
+    assert all(label in fraud_help for label in FraudType.labels().values())
 
 
 def test_template_csv_has_bom_and_the_required_columns():
@@ -167,7 +179,7 @@ def test_title_rows_above_the_header_keep_sheet_row_numbers():
                   ["A2"] + [None] * (len(headers) - 1)])
     result = _read(data, "a.xlsx")
     assert result.records[0].row == 4
-    assert RowError(5, H["unit_id"], L.CASE_FILE_REQUIRED_EMPTY) in result.errors
+    assert RowError(5, H["unit_id"], CASE_FILE_REQUIRED_EMPTY) in result.errors
 
 
 def test_header_matching_is_tolerant_and_extra_columns_are_ignored():
@@ -176,7 +188,7 @@ def test_header_matching_is_tolerant_and_extra_columns_are_ignored():
     row = dict(zip(headers, ["a-1", "武安派出所", "2026-11-01", "刷单返利", "12.3万元", "1,234.56", "7", "x", "y"]))
     result = _read(_csv([row], headers))
     assert result.errors == []
-    assert result.warnings == [L.CASE_FILE_WARN_IGNORED.format(columns="备注、录入人")]
+    assert result.warnings == [CASE_FILE_WARN_IGNORED.format(columns="备注、录入人")]
     record = result.records[0]
     assert (record.case_no, record.unit_id, record.loss_fen, record.recovered_fen, record.frozen_fen) == (
         "A-1", 7, 12_300_000, 123_456, 700)
@@ -190,30 +202,30 @@ def test_missing_required_columns_are_one_error_on_the_header_row():
     result = _read(_csv([dict(zip(headers, ["A1", "其他", "x"]))], headers))
     assert result.records == []
     assert result.errors == [RowError(1, "所属单位、接报时间、损失金额（元）",
-                                      L.CASE_FILE_MISSING_COLUMNS.format(columns="所属单位、接报时间、损失金额（元）"))]
+                                      CASE_FILE_MISSING_COLUMNS.format(columns="所属单位、接报时间、损失金额（元）"))]
 
 
 def test_a_column_given_twice_is_refused():
     headers = [c.header for c in COLUMNS] + ["案号"]
     result = _read(_csv([_row()], headers))
-    assert result.errors == [RowError(1, H["case_no"], L.CASE_FILE_DUPLICATE_COLUMN.format(column=H["case_no"]))]
+    assert result.errors == [RowError(1, H["case_no"], CASE_FILE_DUPLICATE_COLUMN.format(column=H["case_no"]))]
 
 
 @pytest.mark.parametrize("data, name, reason", [
-    (b"%PDF-1.4 whatever", "report.pdf", L.CASE_FILE_UNSUPPORTED),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old.xls", L.CASE_FILE_XLS),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "locked.xlsx", L.CASE_FILE_XLS),
-    (b"PK\x03\x04 this is not really a zip", "broken.xlsx", L.CASE_FILE_XLSX_UNREADABLE),
-    (b"not a zip at all", "broken.xlsx", L.CASE_FILE_XLSX_UNREADABLE),
-    (b"<html><table></table></html>", "export.xls", L.CASE_FILE_XLS),
-    (b"", "empty.csv", L.CASE_FILE_EMPTY),
-    (b"\xef\xbb\xbf\r\n\r\n", "blank.csv", L.CASE_FILE_EMPTY),
-    (b"a,b\x00,c", "binary.csv", L.CASE_FILE_NOT_TEXT),
-    (b"\x81\x30\xff\xfe\xfd\x81", "weird.csv", L.CASE_FILE_ENCODING),
+    (b"%PDF-1.4 whatever", "report.pdf", CASE_FILE_UNSUPPORTED),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old.xls", CASE_FILE_XLS),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "locked.xlsx", CASE_FILE_XLS),
+    (b"PK\x03\x04 this is not really a zip", "broken.xlsx", CASE_FILE_XLSX_UNREADABLE),
+    (b"not a zip at all", "broken.xlsx", CASE_FILE_XLSX_UNREADABLE),
+    (b"<html><table></table></html>", "export.xls", CASE_FILE_XLS),
+    (b"", "empty.csv", CASE_FILE_EMPTY),
+    (b"\xef\xbb\xbf\r\n\r\n", "blank.csv", CASE_FILE_EMPTY),
+    (b"a,b\x00,c", "binary.csv", CASE_FILE_NOT_TEXT),
+    (b"\x81\x30\xff\xfe\xfd\x81", "weird.csv", CASE_FILE_ENCODING),
 ])
 def test_unreadable_files_give_one_clear_error(data, name, reason):
     result = _read(data, name)
-    assert result.records == [] and result.errors == [RowError(0, L.CASE_FILE_WHOLE_FILE, reason)]
+    assert result.records == [] and result.errors == [RowError(0, CASE_FILE_WHOLE_FILE, reason)]
 
 
 def test_a_damaged_sheet_inside_a_good_zip_is_reported_not_raised():
@@ -226,12 +238,12 @@ def test_a_damaged_sheet_inside_a_good_zip_is_reported_not_raised():
                 content = content[: len(content) // 2]
             damaged.writestr(item, content)
     result = _read(target.getvalue(), "a.xlsx")
-    assert result.errors == [RowError(0, L.CASE_FILE_WHOLE_FILE, L.CASE_FILE_XLSX_UNREADABLE)]
+    assert result.errors == [RowError(0, CASE_FILE_WHOLE_FILE, CASE_FILE_XLSX_UNREADABLE)]
 
 
 def test_header_only_file_has_no_data():
     result = _read(_csv([]))
-    assert result.errors == [RowError(0, L.CASE_FILE_WHOLE_FILE, L.CASE_FILE_NO_DATA)]
+    assert result.errors == [RowError(0, CASE_FILE_WHOLE_FILE, CASE_FILE_NO_DATA)]
 
 
 def test_unterminated_quote_is_a_file_error():
@@ -247,7 +259,7 @@ def test_too_many_rows_is_refused(monkeypatch):
     assert _read(_csv(rows[:3])).errors == []
     result = _read(_csv(rows))
     assert result.records == []
-    assert result.errors == [RowError(0, L.CASE_FILE_WHOLE_FILE, L.CASE_FILE_TOO_MANY_ROWS.format(limit=3))]
+    assert result.errors == [RowError(0, CASE_FILE_WHOLE_FILE, CASE_FILE_TOO_MANY_ROWS.format(limit=3))]
 
 
 def test_empty_rows_are_skipped_and_row_numbers_stay_those_of_the_sheet():
@@ -293,49 +305,49 @@ def test_an_unknown_datum_is_refused():
 
 # ----------------------------------------------------------------------------------------------------- bad cells
 
-TOO_LONG = L.CASE_FILE_TOO_LONG.format
+TOO_LONG = CASE_FILE_TOO_LONG.format
 
 
 @pytest.mark.parametrize("key, value, reason", [
-    ("case_no", "", L.CASE_FILE_REQUIRED_EMPTY),
+    ("case_no", "", CASE_FILE_REQUIRED_EMPTY),
     ("case_no", "A" * 41, TOO_LONG(limit=40)),
-    ("unit_id", "", L.CASE_FILE_REQUIRED_EMPTY),
-    ("unit_id", "城关派出所", L.CASE_FILE_UNIT_UNKNOWN.format(value="城关派出所")),
-    ("reported_at", "", L.CASE_FILE_REQUIRED_EMPTY),
-    ("reported_at", "昨天下午", L.CASE_FILE_TIME_FORMAT.format(value="昨天下午")),
-    ("reported_at", "2026-02-30 10:00", L.CASE_FILE_DATE_INVALID.format(value="2026-02-30 10:00")),
-    ("reported_at", "2026-11-28 12:01", L.CASE_FILE_TIME_FUTURE),
-    ("reported_at", "1999-12-31", L.CASE_FILE_TIME_TOO_OLD.format(year=2000)),
-    ("reported_at", "0.4375", L.CASE_FILE_TIME_NO_DATE),
-    ("occurred_at", "2026-11-20 10:31", L.CASE_FILE_OCCURRED_AFTER_REPORTED),
-    ("fraud_type", "", L.CASE_FILE_REQUIRED_EMPTY),
-    ("fraud_type", "杀猪盘", L.CASE_FILE_FRAUD_TYPE_UNKNOWN.format(value="杀猪盘")),
-    ("loss_fen", "", L.CASE_FILE_REQUIRED_EMPTY),
-    ("loss_fen", "-100", L.CASE_FILE_AMOUNT_NEGATIVE),
-    ("loss_fen", "1234.567", L.CASE_FILE_AMOUNT_DECIMALS),
-    ("loss_fen", "约五千", L.CASE_FILE_AMOUNT_FORMAT.format(value="约五千")),
-    ("loss_fen", "3万多", L.CASE_FILE_AMOUNT_FORMAT.format(value="3万多")),
-    ("loss_fen", "10亿零1分", L.CASE_FILE_AMOUNT_FORMAT.format(value="10亿零1分")),
-    ("loss_fen", "1000000000.01", L.CASE_FILE_AMOUNT_TOO_LARGE),
-    ("recovered_fen", "35000.01", L.CASE_FILE_RECOVERED_OVER_LOSS),
-    ("frozen_fen", "abc", L.CASE_FILE_AMOUNT_FORMAT.format(value="abc")),
-    ("status", "已结案", L.CASE_FILE_CHOICE_UNKNOWN.format(value="已结案", choices="已立案、侦查中、已破案、已终止")),
-    ("contact_channel", "飞书", L.CASE_FILE_CHOICE_UNKNOWN.format(value="飞书",
+    ("unit_id", "", CASE_FILE_REQUIRED_EMPTY),
+    ("unit_id", "城关派出所", CASE_FILE_UNIT_UNKNOWN.format(value="城关派出所")),
+    ("reported_at", "", CASE_FILE_REQUIRED_EMPTY),
+    ("reported_at", "昨天下午", CASE_FILE_TIME_FORMAT.format(value="昨天下午")),
+    ("reported_at", "2026-02-30 10:00", CASE_FILE_DATE_INVALID.format(value="2026-02-30 10:00")),
+    ("reported_at", "2026-11-28 12:01", CASE_FILE_TIME_FUTURE),
+    ("reported_at", "1999-12-31", CASE_FILE_TIME_TOO_OLD.format(year=2000)),
+    ("reported_at", "0.4375", CASE_FILE_TIME_NO_DATE),
+    ("occurred_at", "2026-11-20 10:31", CASE_FILE_OCCURRED_AFTER_REPORTED),
+    ("fraud_type", "", CASE_FILE_REQUIRED_EMPTY),
+    ("fraud_type", "杀猪盘", CASE_FILE_FRAUD_TYPE_UNKNOWN.format(value="杀猪盘")),
+    ("loss_fen", "", CASE_FILE_REQUIRED_EMPTY),
+    ("loss_fen", "-100", CASE_FILE_AMOUNT_NEGATIVE),
+    ("loss_fen", "1234.567", CASE_FILE_AMOUNT_DECIMALS),
+    ("loss_fen", "约五千", CASE_FILE_AMOUNT_FORMAT.format(value="约五千")),
+    ("loss_fen", "3万多", CASE_FILE_AMOUNT_FORMAT.format(value="3万多")),
+    ("loss_fen", "10亿零1分", CASE_FILE_AMOUNT_FORMAT.format(value="10亿零1分")),
+    ("loss_fen", "1000000000.01", CASE_FILE_AMOUNT_TOO_LARGE),
+    ("recovered_fen", "35000.01", CASE_FILE_RECOVERED_OVER_LOSS),
+    ("frozen_fen", "abc", CASE_FILE_AMOUNT_FORMAT.format(value="abc")),
+    ("status", "已结案", CASE_FILE_CHOICE_UNKNOWN.format(value="已结案", choices="已立案、侦查中、已破案、已终止")),
+    ("contact_channel", "飞书", CASE_FILE_CHOICE_UNKNOWN.format(value="飞书",
                                                                 choices="电话、短信、微信、QQ、APP、网站、其他")),
-    ("payment_channel", "比特币", L.CASE_FILE_CHOICE_UNKNOWN.format(
+    ("payment_channel", "比特币", CASE_FILE_CHOICE_UNKNOWN.format(
         value="比特币", choices="银行卡转账、支付宝、微信、ATM、现金、其他")),
-    ("lat", "", L.CASE_FILE_COORDS_PAIR),
-    ("lon", "东经117度", L.CASE_FILE_COORD_FORMAT.format(value="东经117度")),
-    ("lon", "190.5", L.CASE_FILE_LON_RANGE),
-    ("lat", "95", L.CASE_FILE_LAT_RANGE),
+    ("lat", "", CASE_FILE_COORDS_PAIR),
+    ("lon", "东经117度", CASE_FILE_COORD_FORMAT.format(value="东经117度")),
+    ("lon", "190.5", CASE_FILE_LON_RANGE),
+    ("lat", "95", CASE_FILE_LAT_RANGE),
     ("address", "地" * 201, TOO_LONG(limit=200)),
-    ("victim_name", "张\x07三", L.CASE_FILE_CONTROL_CHARS),
-    ("victim_gender", "未知", L.CASE_FILE_CHOICE_UNKNOWN.format(value="未知", choices="男、女")),
-    ("victim_age", "121", L.CASE_FILE_AGE),
-    ("victim_age", "三十", L.CASE_FILE_AGE),
+    ("victim_name", "张\x07三", CASE_FILE_CONTROL_CHARS),
+    ("victim_gender", "未知", CASE_FILE_CHOICE_UNKNOWN.format(value="未知", choices="男、女")),
+    ("victim_age", "121", CASE_FILE_AGE),
+    ("victim_age", "三十", CASE_FILE_AGE),
     ("victim_occupation", "职" * 33, TOO_LONG(limit=32)),
     ("victim_education", "专" * 17, TOO_LONG(limit=16)),
-    ("victim_reached_by_propaganda", "也许", L.CASE_FILE_CHOICE_UNKNOWN.format(value="也许", choices="是、否")),
+    ("victim_reached_by_propaganda", "也许", CASE_FILE_CHOICE_UNKNOWN.format(value="也许", choices="是、否")),
 ])
 def test_each_bad_cell_is_reported_with_row_column_and_reason(key, value, reason):
     good = _row(case_no="A-GOOD")
@@ -358,7 +370,7 @@ def test_every_bad_cell_of_a_row_is_reported():
 def test_duplicate_case_numbers_are_an_error_on_the_later_rows():
     rows = [_row(case_no="a-1"), _row(case_no="A-2"), _row(case_no=" A-1 "), _row(case_no="A-1", loss_fen="x")]
     result = _read(_csv(rows))
-    duplicate = L.CASE_FILE_DUPLICATE_CASE_NO.format(row=2)
+    duplicate = CASE_FILE_DUPLICATE_CASE_NO.format(row=2)
     assert RowError(4, H["case_no"], duplicate) in result.errors
     assert RowError(5, H["case_no"], duplicate) in result.errors
     assert [r.case_no for r in result.records] == ["A-1", "A-2"]
@@ -404,7 +416,7 @@ def test_accepted_spellings(key, text, value):
 
 def test_many_rows_with_repeating_values_each_get_their_own():
     units = {"武安派出所": 7, "350605101": 8}
-    types = {label: member.value for member, label in FRAUD_TYPE_LABELS.items()}
+    types = {label: member.value for member, label in FraudType.labels().items()}
     channels = {"微信": ("wechat", "wechat_pay"), "其他": ("other", "other"), "QQ": ("qq", None)}
     rows, expected = [], []
     for i in range(60):
@@ -435,7 +447,7 @@ def test_gcj02_coordinates_are_converted_to_wgs84():
 
 def test_swapped_coordinates_are_pointed_out():
     result = _read(_csv([_row(lon="24.6213", lat="117.7612")]))
-    assert result.errors == [RowError(2, H["lat"], L.CASE_FILE_COORDS_SWAPPED)]
+    assert result.errors == [RowError(2, H["lat"], CASE_FILE_COORDS_SWAPPED)]
 
 
 def test_wgs84_coordinates_are_kept_as_given():

@@ -9,7 +9,7 @@ from db.engine import read_session, write_session
 from db.models import AccountabilityItem, AppUser, AuditLog, CaseRevision, FraudCase, Unit
 from services.access.actor import AccessDenied, Actor
 from services.case_import.writer import import_file, unit_lookup
-from services.labels import Role
+from vocabulary import Role
 from services.units.tree import add_unit
 
 NOW = datetime(2026, 11, 28, 2, tzinfo=UTC)

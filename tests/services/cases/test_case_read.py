@@ -3,13 +3,13 @@
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import AuditLog, FraudCase, Identifier, IdentifierLink, Unit
 from services.access.actor import AccessDenied, Actor
 from services.cases.read import CaseFilter, case_detail, list_cases, unmask_case
-from services.labels import Role
+from vocabulary import Role
 from services.units.tree import add_unit
 
 NOW = datetime(2026, 11, 28, 2, tzinfo=UTC)

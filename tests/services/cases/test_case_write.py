@@ -21,7 +21,8 @@ from services.cases.write import (
 )
 from services.cases.read import case_revisions
 from services.shared.errors import InvalidInput
-from services.labels import CASE_REASON_REQUIRED, CaseStatus, FraudType, Role
+from services.cases.text import CASE_REASON_REQUIRED
+from vocabulary import CaseStatus, FraudType, Role
 from services.units.tree import add_unit
 
 NOW = datetime(2026, 11, 28, 2, tzinfo=UTC)

@@ -14,7 +14,7 @@ from db.queries import all_units
 from services.demo.generator import DemoSpec, history_start
 from services.demo.loader import DemoRefused, load_demo
 from services.demo.units import build_demo_units, load_district_features, station_short_name, walk
-from services.labels import FRAUD_TYPE_SHARES, UnitKind
+from vocabulary import FRAUD_TYPE_SHARES, UnitKind
 
 ANCHOR = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
 SPEC = DemoSpec(cases=1_500, seed=5, anchor=ANCHOR)

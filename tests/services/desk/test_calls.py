@@ -15,7 +15,7 @@ from services.access.actor import AccessDenied
 from services.desk.calls import CallDraft, submit_call, today_calls, today_counters, validate
 from services.shared.errors import InvalidInput
 from services.desk.identifier_store import hot_leads, search, seen_before
-from services.labels import CallOutcome, CallType, FraudType, Role
+from vocabulary import CallOutcome, CallType, FraudType, Role
 from services.shared.timeutil import now_utc
 from services.units.tree import add_unit
 

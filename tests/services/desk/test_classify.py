@@ -7,7 +7,7 @@ import pytest
 
 from services.desk import classify
 from services.desk.classify import DEFAULT_CUES_FILE, Suggestion, load_lexicon, suggest_fraud_type
-from services.labels import FRAUD_TYPE_LABELS, FraudType
+from vocabulary import FraudType
 
 F = FraudType
 
@@ -67,7 +67,7 @@ def test_sha_zhu_pan_slang_points_to_investment_then_romance():
 def test_explanation_names_the_cue_and_the_type():
     [suggestion] = suggest_fraud_type("让我转到安全账户")
     assert suggestion.explanation() == "安全账户 → 冒充公检法及政府机关类"
-    assert suggestion.label == FRAUD_TYPE_LABELS[F.FAKE_AUTHORITY]
+    assert suggestion.label == FraudType(F.FAKE_AUTHORITY).label
 
 
 def test_nothing_matches_gives_an_empty_list():

@@ -8,7 +8,7 @@ from stdnum.cn import ric
 
 from services.desk.extract import NOTE_LUHN, NOTE_SUSPICIOUS_PHONE, Extraction, Found, extract
 from services.desk.identifiers import normalise_id_card
-from services.labels import IdentifierKind
+from vocabulary import IdentifierKind
 
 ICBC_CARD = "6222021234567890128"  # Luhn-valid, 中国工商银行 BIN
 assert luhn.is_valid(ICBC_CARD)

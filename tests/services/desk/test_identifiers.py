@@ -19,7 +19,7 @@ from services.desk.identifiers import (
     normalise_wechat,
     phone_problem,
 )
-from services.labels import IdentifierKind
+from vocabulary import IdentifierKind
 
 MOBILE_PREFIXES = ("130", "131", "133", "135", "136", "137", "138", "139", "150", "152", "155", "158", "166",
                    "177", "180", "181", "186", "188", "189", "191", "198", "199")

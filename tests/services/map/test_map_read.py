@@ -28,7 +28,8 @@ from services.map.read import (
 )
 from services.cases.read import CaseFilter, list_cases
 from services.shared.errors import InvalidInput
-from services.labels import FRAUD_TYPE_LABELS, LOSS_BANDS, FraudType, MapWindow, Role
+from services.shared.loss_bands import LOSS_BANDS
+from vocabulary import FraudType, MapWindow, Role
 from services.shared.timeutil import SHANGHAI
 from services.units.tree import add_unit
 
@@ -384,7 +385,7 @@ def test_points_up_to_max_then_grid(world):
     assert {p.case_id for p in points.points} == set(by_id)
     for p in points.points:
         r = by_id[p.case_id]
-        assert (p.lon, p.lat, p.loss_fen, p.fraud_type_label) == (r.lon, r.lat, r.loss, FRAUD_TYPE_LABELS[r.fraud_type])
+        assert (p.lon, p.lat, p.loss_fen, p.fraud_type_label) == (r.lon, r.lat, r.loss, FraudType(r.fraud_type).label)
     assert grid.is_grid and grid.points == [] and grid.unlocated == points.unlocated
     assert sum(c.cases for c in grid.cells) == len(located)
     assert sum(c.loss_fen for c in grid.cells) == sum(r.loss for r in located)

@@ -11,7 +11,7 @@ from db.models import DeskCall, FraudCase, Unit
 from services.demo.generator import DemoSpec
 from services.demo.loader import load_demo
 from services.access.actor import AccessDenied, Actor
-from services.labels import Role
+from vocabulary import Role
 from services.overview.read import Measures, build_overview, change
 from services.shared.timeutil import SHANGHAI, month_to_date, previous_month_same_period
 

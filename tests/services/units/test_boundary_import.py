@@ -16,7 +16,7 @@ from db.models import AuditLog, Unit
 from services.access.actor import AccessDenied, Actor
 from services.demo.units import DISTRICTS_FILE
 from services.shared.errors import InvalidInput
-from services.labels import AuditAction, Datum, ImportAction, Role, UnitKind
+from vocabulary import AuditAction, Datum, ImportAction, Role, UnitKind
 from services.units.boundary_import import (
     UnitImportOptions, apply_unit_import, parse_features, plan_unit_import, police_unit_name, read_crosswalk,
 )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 import web_session
+from services.access.permissions import Permission
 from services.access.text import ACCOUNT_TITLE, USERS_TITLE
 from services.accountability.text import ACC_TITLE, RULES_TITLE
 from services.audit.text import AUDIT_TITLE
@@ -15,7 +16,6 @@ from services.map.text import MAP_TITLE
 from services.overview.text import OVERVIEW_TITLE
 from services.shared.text import APP_TITLE, NAV_GROUP_ACCOUNT, NAV_GROUP_ADMIN, NAV_GROUP_VIEWS
 from services.units.text import UNIT_IMPORT_TITLE
-from services.access.permissions import Permission
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,17 @@ from db import queries
 from db.engine import make_engine, read_session
 from db.migrate import upgrade
 from services.access.actor import Actor
-from services.accountability.read import AccountabilitySummary, ItemFilter, ItemRow, UnitTable, list_items, summary, unit_table
+from services.access.scope import visible_units
 from services.accountability.integrity import IntegrityFlag, integrity_flags
+from services.accountability.read import (
+    AccountabilitySummary,
+    ItemFilter,
+    ItemRow,
+    UnitTable,
+    list_items,
+    summary,
+    unit_table,
+)
 from services.map.read import (
     CaseMarks,
     JurisdictionDetail,
@@ -20,9 +29,8 @@ from services.map.read import (
     jurisdiction_detail,
     jurisdiction_measures,
 )
-from services.shared.config import load_settings
 from services.overview.read import Overview, build_overview
-from services.access.scope import visible_units
+from services.shared.config import load_settings
 from services.shared.timeutil import now_utc
 
 REFRESH_SECONDS = 60

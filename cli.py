@@ -2,32 +2,35 @@
 
 import os
 import sys
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 from rich.console import Console
-from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import select
 
 from db.engine import make_engine, read_session, write_session
-from db.models import AppUser, Unit
 from db.migrate import upgrade
+from db.models import AppUser, Unit
 from db.queries import all_units
-from services.case_import.writer import import_file
 from services.access.auth import InvalidInput, create_user, reset_password, unlock
-from services.shared.config import PROJECT_ROOT, load_settings
-from services.units.text import (
-    UNIT_IMPORT_DRY_RUN, UNIT_IMPORT_HAS_PROBLEMS, UNIT_IMPORT_PLAN_TITLE, UNIT_IMPORT_PROBLEMS_TITLE,
-)
-from vocabulary import Datum, Role, UnitKind
-from services.units.tree import add_unit
-from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
+from services.case_import.writer import import_file
 from services.demo.generator import DemoSpec
 from services.demo.loader import DemoRefused, ProgressSink, load_demo
+from services.shared.config import PROJECT_ROOT, load_settings
 from services.shared.timeutil import now_utc
+from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
+from services.units.text import (
+    UNIT_IMPORT_DRY_RUN,
+    UNIT_IMPORT_HAS_PROBLEMS,
+    UNIT_IMPORT_PLAN_TITLE,
+    UNIT_IMPORT_PROBLEMS_TITLE,
+)
+from services.units.tree import add_unit
+from vocabulary import Datum, Role, UnitKind
 
 app = typer.Typer(help="反诈指挥台命令行工具 (anti-fraud command desk).", no_args_is_help=True, add_completion=False)
 console = Console()

@@ -12,14 +12,18 @@ from components.session_cookie import session_cookie
 from db.engine import write_session
 from services import audit
 from services.access import login_sessions as sessions
-from services.access.text import (
-    LOGGED_OUT_IDLE, LOGOUT, SIGNED_IN_AS, TRUSTED_HEADER_MISSING, TRUSTED_HEADER_UNKNOWN,
-)
-from vocabulary import AuditAction, Role
 from services.access.actor import AccessDenied, Actor
 from services.access.auth import actor_by_username, authenticate
+from services.access.text import (
+    LOGGED_OUT_IDLE,
+    LOGOUT,
+    SIGNED_IN_AS,
+    TRUSTED_HEADER_MISSING,
+    TRUSTED_HEADER_UNKNOWN,
+)
 from services.shared.config import load_settings
 from services.shared.timeutil import now_utc
+from vocabulary import AuditAction, Role
 
 ACTOR_KEY = "fanzha_actor"
 TOKEN_KEY = "fanzha_session_token"

@@ -16,11 +16,11 @@ from db.engine import make_engine, read_session
 from db.migrate import upgrade
 from db.models import Unit
 from services.access.actor import Actor
-from vocabulary import CallOutcome, CallType, Role
-from services.shared.config import normalise_database_url
 from services.demo.generator import DemoSpec
 from services.demo.loader import load_demo
 from services.overview.read import build_overview
+from services.shared.config import normalise_database_url
+from vocabulary import CallOutcome, CallType, Role
 
 app = typer.Typer(help="Benchmarks: each prints its figures.", no_args_is_help=True, add_completion=False)
 ANCHOR = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)

@@ -7,29 +7,75 @@ import pandas as pd
 import streamlit as st
 
 from db.models import AccountabilityEvent, AccountabilityRule
+from services.accountability.integrity import IntegrityFlag
+from services.accountability.prevention_review import PreventionReview
+from services.accountability.read import AccountabilitySummary, ItemDetail, ItemRow, UnitTable
 from services.accountability.text import (
-    ACC_APPROVE, ACC_CLOSE, ACC_DETAIL, ACC_FIELD_ACTION, ACC_FIELD_DECISION, ACC_FIELD_DUE,
-    ACC_FIELD_ESCALATED, ACC_FIELD_EXPLANATION, ACC_FIELD_FLAG, ACC_FIELD_LEVEL, ACC_FIELD_LOSS,
-    ACC_FIELD_PREVENTION, ACC_FIELD_RESPONSIBLE, ACC_FIELD_REVIEW_NOTE, ACC_FIELD_RULE, ACC_FIELD_STATUS,
-    ACC_FIELD_UNIT, ACC_FLAG_CLOSE, ACC_FLAG_KEEP, ACC_FORM_CLOSE, ACC_FORM_CLOSE_NOTE, ACC_FORM_DECISION,
-    ACC_FORM_DECISION_NOTE, ACC_FORM_EXPLANATION_HELP, ACC_FORM_FILES, ACC_FORM_FLAG, ACC_FORM_FLAG_REASON,
-    ACC_FORM_PREVENTION_HELP, ACC_FORM_REVIEW, ACC_FORM_REVIEW_NOTE, ACC_FORM_SEND, ACC_FORM_SUBMIT,
-    ACC_HISTORY_COLUMNS, ACC_INTEGRITY_COLUMNS, ACC_INTEGRITY_NONE, ACC_ITEM_COLUMNS,
-    ACC_PREVENTION_ACTIVITIES, ACC_PREVENTION_ACTIVITY_COLUMNS, ACC_PREVENTION_CASE_COLUMNS,
-    ACC_PREVENTION_EARLIER, ACC_PREVENTION_NO_ACTIVITIES, ACC_PREVENTION_REACHED, ACC_PREVENTION_TITLE,
-    ACC_RETURN, ACC_RULE_VERSION, ACC_SUMMARY_MONTH, ACC_SUMMARY_OPEN, ACC_SUMMARY_OVERDUE,
-    ACC_SUMMARY_REVIEW, ACC_UNIT_COLUMNS, RULES_COLUMNS,
+    ACC_APPROVE,
+    ACC_CLOSE,
+    ACC_DETAIL,
+    ACC_FIELD_ACTION,
+    ACC_FIELD_DECISION,
+    ACC_FIELD_DUE,
+    ACC_FIELD_ESCALATED,
+    ACC_FIELD_EXPLANATION,
+    ACC_FIELD_FLAG,
+    ACC_FIELD_LEVEL,
+    ACC_FIELD_LOSS,
+    ACC_FIELD_PREVENTION,
+    ACC_FIELD_RESPONSIBLE,
+    ACC_FIELD_REVIEW_NOTE,
+    ACC_FIELD_RULE,
+    ACC_FIELD_STATUS,
+    ACC_FIELD_UNIT,
+    ACC_FLAG_CLOSE,
+    ACC_FLAG_KEEP,
+    ACC_FORM_CLOSE,
+    ACC_FORM_CLOSE_NOTE,
+    ACC_FORM_DECISION,
+    ACC_FORM_DECISION_NOTE,
+    ACC_FORM_EXPLANATION_HELP,
+    ACC_FORM_FILES,
+    ACC_FORM_FLAG,
+    ACC_FORM_FLAG_REASON,
+    ACC_FORM_PREVENTION_HELP,
+    ACC_FORM_REVIEW,
+    ACC_FORM_REVIEW_NOTE,
+    ACC_FORM_SEND,
+    ACC_FORM_SUBMIT,
+    ACC_HISTORY_COLUMNS,
+    ACC_INTEGRITY_COLUMNS,
+    ACC_INTEGRITY_NONE,
+    ACC_ITEM_COLUMNS,
+    ACC_PREVENTION_ACTIVITIES,
+    ACC_PREVENTION_ACTIVITY_COLUMNS,
+    ACC_PREVENTION_CASE_COLUMNS,
+    ACC_PREVENTION_EARLIER,
+    ACC_PREVENTION_NO_ACTIVITIES,
+    ACC_PREVENTION_REACHED,
+    ACC_PREVENTION_TITLE,
+    ACC_RETURN,
+    ACC_RULE_VERSION,
+    ACC_SUMMARY_MONTH,
+    ACC_SUMMARY_OPEN,
+    ACC_SUMMARY_OVERDUE,
+    ACC_SUMMARY_REVIEW,
+    ACC_UNIT_COLUMNS,
+    RULES_COLUMNS,
 )
+from services.shared.money import format_wan, wan_decimal
 from services.shared.text import NO, UNIT_WAN_YUAN, UNKNOWN, YES
+from services.shared.timeutil import to_shanghai
 from vocabulary import (
-    AccountabilityLevel, ActivityChannel, Decision, FraudType, IntegrityKind, ItemAction, ItemStatus,
+    AccountabilityLevel,
+    ActivityChannel,
+    Decision,
+    FraudType,
+    IntegrityKind,
+    ItemAction,
+    ItemStatus,
     Outreach,
 )
-from services.accountability.read import AccountabilitySummary, ItemDetail, ItemRow, UnitTable
-from services.accountability.integrity import IntegrityFlag
-from services.shared.money import format_wan, wan_decimal
-from services.accountability.prevention_review import PreventionReview
-from services.shared.timeutil import to_shanghai
 
 RED = "color: #c62828; font-weight: 600"
 U, I = ACC_UNIT_COLUMNS, ACC_ITEM_COLUMNS

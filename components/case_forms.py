@@ -7,16 +7,30 @@ import streamlit as st
 
 from db.models import FraudCase
 from services.access.text import UNIT_REQUIRED
-from services.cases.text import (
-    CASE_EDIT_REASON, CASE_EDIT_REASON_HELP, CASE_EDIT_SAVE, CASE_NEW_SAVE, CASE_REVISIONS_EMPTY,
-    FIELD_ADDRESS, FIELD_CASE_NO, FIELD_FRAUD_TYPE, FIELD_FROZEN_YUAN, FIELD_LOSS_YUAN, FIELD_RECOVERED_YUAN,
-    FIELD_REPORTED_DATE, FIELD_REPORTED_TIME, FIELD_STATUS, FIELD_SUMMARY, FIELD_UNIT, REVISION_COLUMNS,
-)
-from vocabulary import CaseStatus, FraudType
-from services.cases.write import CaseForm
 from services.cases.read import RevisionRow
+from services.cases.text import (
+    CASE_EDIT_REASON,
+    CASE_EDIT_REASON_HELP,
+    CASE_EDIT_SAVE,
+    CASE_NEW_SAVE,
+    CASE_REVISIONS_EMPTY,
+    FIELD_ADDRESS,
+    FIELD_CASE_NO,
+    FIELD_FRAUD_TYPE,
+    FIELD_FROZEN_YUAN,
+    FIELD_LOSS_YUAN,
+    FIELD_RECOVERED_YUAN,
+    FIELD_REPORTED_DATE,
+    FIELD_REPORTED_TIME,
+    FIELD_STATUS,
+    FIELD_SUMMARY,
+    FIELD_UNIT,
+    REVISION_COLUMNS,
+)
+from services.cases.write import CaseForm
 from services.shared.money import format_yuan
 from services.shared.timeutil import to_shanghai
+from vocabulary import CaseStatus, FraudType
 
 
 def _field_error(errors: dict[str, str], *names: str) -> None:

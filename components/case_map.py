@@ -25,16 +25,26 @@ import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import mapping
 
+from services.geo.tiling import simplify_for_display
+from services.map.read import CaseMarks, JurisdictionMeasure
 from services.map.text import (
-    MAP_LEGEND_ABOVE, MAP_LEGEND_BELOW, MAP_LEGEND_MARKS_GRID, MAP_LEGEND_MARKS_POINTS, MAP_LEGEND_NO_DATA,
-    MAP_LEGEND_RANGE, MAP_LEGEND_UNLOCATED, MAP_TIP_CASES, MAP_TIP_CHANGE, MAP_TIP_LOSS, MAP_TIP_PER_10K,
-    MAP_TIP_POPULATION_UNKNOWN, MAP_TIP_UNLOCATED,
+    MAP_LEGEND_ABOVE,
+    MAP_LEGEND_BELOW,
+    MAP_LEGEND_MARKS_GRID,
+    MAP_LEGEND_MARKS_POINTS,
+    MAP_LEGEND_NO_DATA,
+    MAP_LEGEND_RANGE,
+    MAP_LEGEND_UNLOCATED,
+    MAP_TIP_CASES,
+    MAP_TIP_CHANGE,
+    MAP_TIP_LOSS,
+    MAP_TIP_PER_10K,
+    MAP_TIP_POPULATION_UNKNOWN,
+    MAP_TIP_UNLOCATED,
 )
+from services.shared.money import FEN_PER_WAN, format_wan
 from services.shared.text import SYNTHETIC_BOUNDARY_NOTE
 from vocabulary import MapMeasure
-from services.map.read import CaseMarks, JurisdictionMeasure
-from services.geo.tiling import simplify_for_display
-from services.shared.money import FEN_PER_WAN, format_wan
 
 JURISDICTION_LAYER = "jurisdictions"
 SELECTED_LAYER = "selected"

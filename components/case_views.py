@@ -3,14 +3,27 @@
 import pandas as pd
 import streamlit as st
 
-from services.cases.text import (
-    COL_AGE, COL_CASE_NO, COL_FRAUD_TYPE, COL_LOSS, COL_RECOVERED, COL_REPORTED_AT, COL_STATUS, COL_UNIT,
-    COL_VICTIM, FIELD_IDENTIFIERS, FIELD_LOCATION, FIELD_OCCURRED_AT, FIELD_REACHED, FIELD_SUMMARY,
-    FIELD_VICTIM_PROFILE, UNLOCATED,
-)
-from services.shared.text import NO, UNKNOWN, YES
 from services.cases.read import CaseDetail, CaseRow
+from services.cases.text import (
+    COL_AGE,
+    COL_CASE_NO,
+    COL_FRAUD_TYPE,
+    COL_LOSS,
+    COL_RECOVERED,
+    COL_REPORTED_AT,
+    COL_STATUS,
+    COL_UNIT,
+    COL_VICTIM,
+    FIELD_IDENTIFIERS,
+    FIELD_LOCATION,
+    FIELD_OCCURRED_AT,
+    FIELD_REACHED,
+    FIELD_SUMMARY,
+    FIELD_VICTIM_PROFILE,
+    UNLOCATED,
+)
 from services.shared.money import wan_decimal
+from services.shared.text import NO, UNKNOWN, YES
 from services.shared.timeutil import to_shanghai
 
 

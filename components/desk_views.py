@@ -5,19 +5,43 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from services.desk.text import (
-    DESK_ACCEPT, DESK_ADD, DESK_ADDED, DESK_CALLER_PHONE, DESK_CALL_TYPE, DESK_COUNTERS_DESK,
-    DESK_COUNTERS_OFFICER, DESK_COUNT_CALLS, DESK_COUNT_CASES, DESK_COUNT_DISSUADED, DESK_COUNT_LEADS,
-    DESK_FIRST_SEEN, DESK_FOUND, DESK_FRAUD_TYPE, DESK_HOT, DESK_HOT_COUNT, DESK_JURISDICTION, DESK_KIND,
-    DESK_LAST_SEEN, DESK_OFFICER, DESK_OUTCOME, DESK_RECEIVED_AT, DESK_SEEN, DESK_SEEN_NONE, DESK_SEEN_TITLE,
-    DESK_SET_LOST, DESK_SET_PENDING, DESK_SUGGEST_TYPE, DESK_VALUE,
-)
-from vocabulary import IdentifierKind
 from services.desk.assist import Assist
 from services.desk.calls import CallRow, Counters
 from services.desk.identifier_store import HotLead, SeenBefore
+from services.desk.text import (
+    DESK_ACCEPT,
+    DESK_ADD,
+    DESK_ADDED,
+    DESK_CALL_TYPE,
+    DESK_CALLER_PHONE,
+    DESK_COUNT_CALLS,
+    DESK_COUNT_CASES,
+    DESK_COUNT_DISSUADED,
+    DESK_COUNT_LEADS,
+    DESK_COUNTERS_DESK,
+    DESK_COUNTERS_OFFICER,
+    DESK_FIRST_SEEN,
+    DESK_FOUND,
+    DESK_FRAUD_TYPE,
+    DESK_HOT,
+    DESK_HOT_COUNT,
+    DESK_JURISDICTION,
+    DESK_KIND,
+    DESK_LAST_SEEN,
+    DESK_OFFICER,
+    DESK_OUTCOME,
+    DESK_RECEIVED_AT,
+    DESK_SEEN,
+    DESK_SEEN_NONE,
+    DESK_SEEN_TITLE,
+    DESK_SET_LOST,
+    DESK_SET_PENDING,
+    DESK_SUGGEST_TYPE,
+    DESK_VALUE,
+)
 from services.shared.money import format_wan, wan_decimal
 from services.shared.timeutil import to_shanghai
+from vocabulary import IdentifierKind
 
 
 def _stamp(moment) -> str:

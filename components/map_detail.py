@@ -4,12 +4,23 @@ import pandas as pd
 import streamlit as st
 
 from services.cases.text import COL_CASE_NO, COL_FRAUD_TYPE, COL_REPORTED_AT, COL_STATUS, COL_UNIT
-from services.map.text import (
-    MAP_COL_CASES, MAP_COL_DUE, MAP_COL_INTERCEPTED, MAP_COL_INTERCEPTIONS, MAP_COL_LEVEL, MAP_COL_LOSS,
-    MAP_COL_SHARE, MAP_COL_WEEK, MAP_DETAIL_ACCOUNTABILITY, MAP_DETAIL_LARGEST, MAP_DETAIL_NONE,
-    MAP_DETAIL_SUMMARY, MAP_DETAIL_TREND, MAP_DETAIL_TYPES,
-)
 from services.map.read import JurisdictionDetail
+from services.map.text import (
+    MAP_COL_CASES,
+    MAP_COL_DUE,
+    MAP_COL_INTERCEPTED,
+    MAP_COL_INTERCEPTIONS,
+    MAP_COL_LEVEL,
+    MAP_COL_LOSS,
+    MAP_COL_SHARE,
+    MAP_COL_WEEK,
+    MAP_DETAIL_ACCOUNTABILITY,
+    MAP_DETAIL_LARGEST,
+    MAP_DETAIL_NONE,
+    MAP_DETAIL_SUMMARY,
+    MAP_DETAIL_TREND,
+    MAP_DETAIL_TYPES,
+)
 from services.shared.money import format_wan, wan_decimal
 from services.shared.timeutil import to_shanghai
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from services.overview.text import METRIC_CALLS, METRIC_CASES, METRIC_DISSUADED, METRIC_LOSS, METRIC_RECOVERED
-from services.shared.text import UNIT_CALLS, UNIT_CASES, UNIT_WAN_YUAN
-from services.shared.money import format_wan
 from services.overview.read import Measures
+from services.overview.text import METRIC_CALLS, METRIC_CASES, METRIC_DISSUADED, METRIC_LOSS, METRIC_RECOVERED
+from services.shared.money import format_wan
+from services.shared.text import UNIT_CALLS, UNIT_CASES, UNIT_WAN_YUAN
 
 
 def measure_cards(measures: Measures, key: str) -> None:

@@ -3,12 +3,20 @@
 import pandas as pd
 import streamlit as st
 
+from services.overview.read import BranchRow
 from services.overview.text import (
-    COL_CALLS_MONTH, COL_CASES_CHANGE, COL_CASES_MONTH, COL_CASES_PREV, COL_DISSUADED_MONTH, COL_DISTRICT,
-    COL_LOSS_CHANGE, COL_LOSS_MONTH, COL_LOSS_PREV, COL_RECOVERED_MONTH,
+    COL_CALLS_MONTH,
+    COL_CASES_CHANGE,
+    COL_CASES_MONTH,
+    COL_CASES_PREV,
+    COL_DISSUADED_MONTH,
+    COL_DISTRICT,
+    COL_LOSS_CHANGE,
+    COL_LOSS_MONTH,
+    COL_LOSS_PREV,
+    COL_RECOVERED_MONTH,
 )
 from services.shared.money import wan_decimal
-from services.overview.read import BranchRow
 
 
 def branch_rows_frame(rows: list[BranchRow], total: BranchRow) -> pd.DataFrame:

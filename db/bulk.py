@@ -7,7 +7,6 @@ from itertools import islice
 import numpy as np
 from sqlalchemy import Connection, Table, func, select, text
 
-
 Progress = Callable[[int], None]
 CHUNK_ROWS = 20_000
 SQLITE_LOAD_CACHE_KIB = 262_144

@@ -1,7 +1,7 @@
 """Engine creation and transactions: SQLite in WAL with foreign keys and BEGIN IMMEDIATE writes; PostgreSQL as is."""
 
-from collections.abc import Iterator
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 

@@ -7,8 +7,14 @@ import web_session
 from db.engine import write_session
 from services.access import auth
 from services.access.text import (
-    ACCOUNT_CURRENT, ACCOUNT_NEW, ACCOUNT_POLICY, ACCOUNT_REPEAT, ACCOUNT_SUBMIT, ACCOUNT_TITLE,
-    ACCOUNT_TRUSTED_HEADER, PASSWORD_CHANGED,
+    ACCOUNT_CURRENT,
+    ACCOUNT_NEW,
+    ACCOUNT_POLICY,
+    ACCOUNT_REPEAT,
+    ACCOUNT_SUBMIT,
+    ACCOUNT_TITLE,
+    ACCOUNT_TRUSTED_HEADER,
+    PASSWORD_CHANGED,
 )
 from services.shared.config import load_settings
 

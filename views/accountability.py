@@ -7,23 +7,51 @@ import web_session
 from components import accountability_views as view
 from components import url_state
 from db.engine import read_session, write_session
-from services.access.text import OUT_OF_SCOPE
-from services.accountability.text import (
-    ACC_ATTACHMENTS, ACC_ATTACHMENTS_NONE, ACC_ATTACHMENT_PREPARE, ACC_ATTACHMENT_SAVE, ACC_BACK_TO_LIST,
-    ACC_DONE, ACC_EMPTY, ACC_FILTER_ALL, ACC_FILTER_FLAGGED, ACC_FILTER_LEVEL, ACC_FILTER_OPEN,
-    ACC_FILTER_OVERDUE, ACC_FILTER_STATUS, ACC_HISTORY, ACC_INTEGRITY_NOTE, ACC_INTEGRITY_TITLE, ACC_INVALID,
-    ACC_ITEMS_OF, ACC_OVERDUE_NOTE, ACC_SELECT_ITEM_HINT, ACC_SELECT_UNIT_HINT, ACC_TITLE, ACC_UNIT_TABLE,
-)
-from services.shared.text import UNIT_PICKER
-from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
-from services.accountability.workflow import (ATTACHMENT_MAX_MB, Upload, attachment, close, needs_decision,
-                                          needs_prevention_review, resolve_flag, review, submit_explanation)
-from services.accountability.read import ItemFilter, item_detail
 from services.access.actor import AccessDenied
-from services.shared.errors import InvalidInput
-from services.accountability.integrity import MIN_CASES
 from services.access.permissions import Permission
+from services.access.text import OUT_OF_SCOPE
+from services.accountability.integrity import MIN_CASES
+from services.accountability.read import ItemFilter, item_detail
+from services.accountability.text import (
+    ACC_ATTACHMENT_PREPARE,
+    ACC_ATTACHMENT_SAVE,
+    ACC_ATTACHMENTS,
+    ACC_ATTACHMENTS_NONE,
+    ACC_BACK_TO_LIST,
+    ACC_DONE,
+    ACC_EMPTY,
+    ACC_FILTER_ALL,
+    ACC_FILTER_FLAGGED,
+    ACC_FILTER_LEVEL,
+    ACC_FILTER_OPEN,
+    ACC_FILTER_OVERDUE,
+    ACC_FILTER_STATUS,
+    ACC_HISTORY,
+    ACC_INTEGRITY_NOTE,
+    ACC_INTEGRITY_TITLE,
+    ACC_INVALID,
+    ACC_ITEMS_OF,
+    ACC_OVERDUE_NOTE,
+    ACC_SELECT_ITEM_HINT,
+    ACC_SELECT_UNIT_HINT,
+    ACC_TITLE,
+    ACC_UNIT_TABLE,
+)
+from services.accountability.workflow import (
+    ATTACHMENT_MAX_MB,
+    Upload,
+    attachment,
+    close,
+    needs_decision,
+    needs_prevention_review,
+    resolve_flag,
+    review,
+    submit_explanation,
+)
+from services.shared.errors import InvalidInput
+from services.shared.text import UNIT_PICKER
 from services.shared.timeutil import now_utc
+from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
 
 NOTICE = "acc_notice"
 state = st.session_state

@@ -10,12 +10,19 @@ import web_session
 from db.engine import read_session, write_session
 from services import audit
 from services.audit.text import (
-    AUDIT_EXPORT_DOWNLOAD, AUDIT_EXPORT_PREPARE, AUDIT_FILTER_ACTION, AUDIT_FILTER_FROM, AUDIT_FILTER_TO,
-    AUDIT_FILTER_USER, AUDIT_RETENTION_NOTE, AUDIT_TITLE, AUDIT_TOTAL,
+    AUDIT_EXPORT_DOWNLOAD,
+    AUDIT_EXPORT_PREPARE,
+    AUDIT_FILTER_ACTION,
+    AUDIT_FILTER_FROM,
+    AUDIT_FILTER_TO,
+    AUDIT_FILTER_USER,
+    AUDIT_RETENTION_NOTE,
+    AUDIT_TITLE,
+    AUDIT_TOTAL,
 )
 from services.cases.text import CASES_DATE_ORDER, CASES_FILTER_ALL
-from vocabulary import AuditAction
 from services.shared.timeutil import day_start_utc, shanghai_today
+from vocabulary import AuditAction
 
 actor = web_session.actor()
 st.title(AUDIT_TITLE, anchor=False)

@@ -7,17 +7,34 @@ import streamlit as st
 
 import cached
 import web_session
-from services.case_import.text import (
-    IMPORT_COL_COLUMN, IMPORT_COL_REASON, IMPORT_COL_ROW, IMPORT_DATUM, IMPORT_DATUM_GCJ02,
-    IMPORT_DATUM_HELP, IMPORT_DATUM_WGS84, IMPORT_DONE, IMPORT_ERRORS_DOWNLOAD, IMPORT_ERRORS_NAME,
-    IMPORT_FILE, IMPORT_FILE_HELP, IMPORT_INTRO, IMPORT_READING, IMPORT_REFUSED, IMPORT_START,
-    IMPORT_TEMPLATE_CSV, IMPORT_TEMPLATE_NAME, IMPORT_TEMPLATE_XLSX, IMPORT_TITLE, IMPORT_TOO_LARGE,
-    IMPORT_WRITING,
-)
-from services.case_import.reader import template_csv, template_xlsx
-from services.case_import.writer import import_file
 from services.access.permissions import Permission
 from services.access.scope import require
+from services.case_import.reader import template_csv, template_xlsx
+from services.case_import.text import (
+    IMPORT_COL_COLUMN,
+    IMPORT_COL_REASON,
+    IMPORT_COL_ROW,
+    IMPORT_DATUM,
+    IMPORT_DATUM_GCJ02,
+    IMPORT_DATUM_HELP,
+    IMPORT_DATUM_WGS84,
+    IMPORT_DONE,
+    IMPORT_ERRORS_DOWNLOAD,
+    IMPORT_ERRORS_NAME,
+    IMPORT_FILE,
+    IMPORT_FILE_HELP,
+    IMPORT_INTRO,
+    IMPORT_READING,
+    IMPORT_REFUSED,
+    IMPORT_START,
+    IMPORT_TEMPLATE_CSV,
+    IMPORT_TEMPLATE_NAME,
+    IMPORT_TEMPLATE_XLSX,
+    IMPORT_TITLE,
+    IMPORT_TOO_LARGE,
+    IMPORT_WRITING,
+)
+from services.case_import.writer import import_file
 
 MAX_UPLOAD_MB = 50
 TABLE_ROWS = 200  # up to this many bad rows are listed as a plain table

@@ -10,24 +10,48 @@ from components import url_state
 from components.case_forms import case_edit_form, new_case_form, revisions_table
 from components.case_views import case_detail_panel, case_table
 from db.engine import read_session, write_session
+from services.access.actor import AccessDenied
+from services.access.permissions import Permission
 from services.access.text import (
-    OUT_OF_SCOPE, UNMASK_BUTTON, UNMASK_CONFIRM, UNMASK_REASON, UNMASK_REASON_HELP, UNMASK_SHOWN,
+    OUT_OF_SCOPE,
+    UNMASK_BUTTON,
+    UNMASK_CONFIRM,
+    UNMASK_REASON,
+    UNMASK_REASON_HELP,
+    UNMASK_SHOWN,
 )
+from services.cases.read import SORTS, CaseFilter, case_detail, case_revisions, list_cases, unmask_case
 from services.cases.text import (
-    CASES_DATE_ORDER, CASES_DETAIL, CASES_EMPTY, CASES_FILTER_ALL, CASES_FILTER_BAND, CASES_FILTER_CASE_NO,
-    CASES_FILTER_FROM, CASES_FILTER_SORT, CASES_FILTER_TO, CASES_FILTER_TYPE, CASES_PAGE, CASES_SELECT_HINT,
-    CASES_TITLE, CASES_TOTAL, CASE_EDIT, CASE_EDIT_INVALID, CASE_EDIT_NOTHING, CASE_EDIT_SAVED,
-    CASE_FIELD_LABELS, CASE_NEW, CASE_NEW_SAVED, CASE_REVISIONS, CASE_SORT_LABELS,
+    CASE_EDIT,
+    CASE_EDIT_INVALID,
+    CASE_EDIT_NOTHING,
+    CASE_EDIT_SAVED,
+    CASE_FIELD_LABELS,
+    CASE_NEW,
+    CASE_NEW_SAVED,
+    CASE_REVISIONS,
+    CASE_SORT_LABELS,
+    CASES_DATE_ORDER,
+    CASES_DETAIL,
+    CASES_EMPTY,
+    CASES_FILTER_ALL,
+    CASES_FILTER_BAND,
+    CASES_FILTER_CASE_NO,
+    CASES_FILTER_FROM,
+    CASES_FILTER_SORT,
+    CASES_FILTER_TO,
+    CASES_FILTER_TYPE,
+    CASES_PAGE,
+    CASES_SELECT_HINT,
+    CASES_TITLE,
+    CASES_TOTAL,
 )
+from services.cases.write import changes_from_form, create_case, new_case_from_input, update_case
+from services.shared.errors import InvalidInput
 from services.shared.loss_bands import LOSS_BANDS
 from services.shared.text import UNIT_PICKER
-from vocabulary import FraudType
-from services.access.actor import AccessDenied
-from services.cases.write import changes_from_form, create_case, new_case_from_input, update_case
-from services.cases.read import SORTS, CaseFilter, case_detail, case_revisions, list_cases, unmask_case
-from services.shared.errors import InvalidInput
-from services.access.permissions import Permission
 from services.shared.timeutil import SHANGHAI, day_start_utc, now_utc, shanghai_today
+from vocabulary import FraudType
 
 PAGE_SIZE = 50
 EDIT_NOTICE = "case_edit_notice"

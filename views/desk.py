@@ -2,6 +2,7 @@
 
 import re
 import uuid
+
 import streamlit as st
 
 import cached
@@ -9,24 +10,63 @@ import web_session
 from components import url_state
 from components.desk_views import assist_panel, calls_table, counters_row, hot_leads_table, seen_lines
 from db.engine import read_session
-from services.access.text import ACCESS_DENIED
-from services.desk.text import (
-    DESK_ACCOUNTS, DESK_APPS, DESK_PHONES, DESK_QQ, DESK_URLS, DESK_WECHAT, DESK_CALLER_AGE, DESK_CALLER_EDUCATION, DESK_CALLER_GENDER, DESK_CALLER_OCCUPATION, DESK_CALLER_PHONE,
-    DESK_CALLER_REACHED, DESK_CALL_TYPE, DESK_CONFIRM_LARGE, DESK_DUPLICATE, DESK_FOLLOW_UP, DESK_FRAUD_TYPE,
-    DESK_INVALID, DESK_JURISDICTION, DESK_LOST, DESK_NARRATIVE, DESK_NARRATIVE_HELP, DESK_NO_JURISDICTION,
-    DESK_OUTCOME, DESK_PENDING, DESK_RECEIVED_AT, DESK_SAVED, DESK_SAVED_CASE, DESK_SEARCH_INPUT,
-    DESK_SEARCH_NONE, DESK_SUBMIT, DESK_TAB_FORM, DESK_TAB_HOT, DESK_TAB_SEARCH, DESK_TAB_TODAY, DESK_TITLE,
-    V_AMOUNT_HUGE,
-)
-from services.shared.text import NO, UNKNOWN, YES
-from vocabulary import CallOutcome, CallType, EDUCATION_LEVELS, FraudType, Gender, OCCUPATIONS
-from services.desk.assist import assist
-from services.desk.calls import CallDraft, entered_identifiers, find_saved, submit_call, today_calls, today_counters, validate
-from services.shared.errors import InvalidInput
-from services.desk.identifier_store import hot_leads, search, seen_before
 from services.access.permissions import Permission
 from services.access.scope import require
+from services.access.text import ACCESS_DENIED
+from services.desk.assist import assist
+from services.desk.calls import (
+    CallDraft,
+    entered_identifiers,
+    find_saved,
+    submit_call,
+    today_calls,
+    today_counters,
+    validate,
+)
+from services.desk.identifier_store import hot_leads, search, seen_before
+from services.desk.text import (
+    DESK_ACCOUNTS,
+    DESK_APPS,
+    DESK_CALL_TYPE,
+    DESK_CALLER_AGE,
+    DESK_CALLER_EDUCATION,
+    DESK_CALLER_GENDER,
+    DESK_CALLER_OCCUPATION,
+    DESK_CALLER_PHONE,
+    DESK_CALLER_REACHED,
+    DESK_CONFIRM_LARGE,
+    DESK_DUPLICATE,
+    DESK_FOLLOW_UP,
+    DESK_FRAUD_TYPE,
+    DESK_INVALID,
+    DESK_JURISDICTION,
+    DESK_LOST,
+    DESK_NARRATIVE,
+    DESK_NARRATIVE_HELP,
+    DESK_NO_JURISDICTION,
+    DESK_OUTCOME,
+    DESK_PENDING,
+    DESK_PHONES,
+    DESK_QQ,
+    DESK_RECEIVED_AT,
+    DESK_SAVED,
+    DESK_SAVED_CASE,
+    DESK_SEARCH_INPUT,
+    DESK_SEARCH_NONE,
+    DESK_SUBMIT,
+    DESK_TAB_FORM,
+    DESK_TAB_HOT,
+    DESK_TAB_SEARCH,
+    DESK_TAB_TODAY,
+    DESK_TITLE,
+    DESK_URLS,
+    DESK_WECHAT,
+    V_AMOUNT_HUGE,
+)
+from services.shared.errors import InvalidInput
+from services.shared.text import NO, UNKNOWN, YES
 from services.shared.timeutil import SHANGHAI, now_utc
+from vocabulary import EDUCATION_LEVELS, OCCUPATIONS, CallOutcome, CallType, FraudType, Gender
 
 actor = web_session.actor()
 st.title(DESK_TITLE, anchor=False)

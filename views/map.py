@@ -10,25 +10,41 @@ from components import url_state
 from components.case_map import jurisdiction_map, map_legend
 from components.copy_link import copy_link
 from components.map_detail import jurisdiction_detail_panel
-from services.access.text import OUT_OF_SCOPE
-from services.cases.text import (
-    CASES_FILTER_ALL, CASES_FILTER_BAND, CASES_FILTER_FROM, CASES_FILTER_TO, CASES_FILTER_TYPE,
-)
-from services.map.text import (
-    MAP_DEPTH_LABEL, MAP_DEPTH_OPTION, MAP_FILTER_MEASURE, MAP_FILTER_WINDOW, MAP_NO_BOUNDARY, MAP_NO_UNITS,
-    MAP_SELECT, MAP_SELECT_HINT, MAP_SELECT_NONE, MAP_SUMMARY_CAPTION, MAP_SUMMARY_CASES, MAP_SUMMARY_LOSS,
-    MAP_SUMMARY_UNLOCATED, MAP_SYNTHETIC, MAP_TITLE,
-)
-from services.shared.loss_bands import LOSS_BANDS
-from services.shared.text import COPY_LINK_HELP, UNIT_PICKER
-from vocabulary import FraudType, MapMeasure, MapWindow
-from services.map.read import DEPTHS, MapFilter, depth_label, time_window
-from services.shared.config import load_settings
-from services.shared.errors import InvalidInput
-from services.shared.money import format_wan
 from services.access.permissions import Permission
 from services.access.scope import require
+from services.access.text import OUT_OF_SCOPE
+from services.cases.text import (
+    CASES_FILTER_ALL,
+    CASES_FILTER_BAND,
+    CASES_FILTER_FROM,
+    CASES_FILTER_TO,
+    CASES_FILTER_TYPE,
+)
+from services.map.read import DEPTHS, MapFilter, depth_label, time_window
+from services.map.text import (
+    MAP_DEPTH_LABEL,
+    MAP_DEPTH_OPTION,
+    MAP_FILTER_MEASURE,
+    MAP_FILTER_WINDOW,
+    MAP_NO_BOUNDARY,
+    MAP_NO_UNITS,
+    MAP_SELECT,
+    MAP_SELECT_HINT,
+    MAP_SELECT_NONE,
+    MAP_SUMMARY_CAPTION,
+    MAP_SUMMARY_CASES,
+    MAP_SUMMARY_LOSS,
+    MAP_SUMMARY_UNLOCATED,
+    MAP_SYNTHETIC,
+    MAP_TITLE,
+)
+from services.shared.config import load_settings
+from services.shared.errors import InvalidInput
+from services.shared.loss_bands import LOSS_BANDS
+from services.shared.money import format_wan
+from services.shared.text import COPY_LINK_HELP, UNIT_PICKER
 from services.shared.timeutil import shanghai_today, to_shanghai
+from vocabulary import FraudType, MapMeasure, MapWindow
 
 state = st.session_state
 actor = web_session.actor()

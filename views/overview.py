@@ -11,8 +11,13 @@ from components.metrics import measure_cards
 from components.tables import branch_table
 from services.accountability.text import ACC_TITLE
 from services.overview.text import (
-    DATA_AS_OF, OVERVIEW_MONTH, OVERVIEW_OVERDUE_UNITS, OVERVIEW_TABLE_CAPTION,
-    OVERVIEW_TABLE_TITLE_BY_BRANCH, OVERVIEW_TITLE, OVERVIEW_TODAY,
+    DATA_AS_OF,
+    OVERVIEW_MONTH,
+    OVERVIEW_OVERDUE_UNITS,
+    OVERVIEW_TABLE_CAPTION,
+    OVERVIEW_TABLE_TITLE_BY_BRANCH,
+    OVERVIEW_TITLE,
+    OVERVIEW_TODAY,
 )
 from services.shared.text import BRANCH_LABELS, UNIT_PICKER
 from services.shared.timeutil import to_shanghai

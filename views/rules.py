@@ -9,20 +9,41 @@ import web_session
 from components import url_state
 from components.accountability_views import field_errors, rules_frame
 from db.engine import read_session, write_session
+from services.accountability.rules import (
+    ACTION_LIMIT,
+    LEVEL_ORDER,
+    MAX_DEADLINE_DAYS,
+    RESPONSIBLE_LIMIT,
+    RuleDraft,
+    add_rule_version,
+    effective_rules,
+    list_rule_versions,
+)
 from services.accountability.text import (
-    RULES_CURRENT, RULES_FIELD_ACTION, RULES_FIELD_DEADLINE, RULES_FIELD_EFFECTIVE, RULES_FIELD_LEVEL,
-    RULES_FIELD_REASON, RULES_FIELD_RESPONSIBLE, RULES_FIELD_RETIRED, RULES_FIELD_THRESHOLD,
-    RULES_FIELD_THRESHOLD_HELP, RULES_NEW, RULES_NONE, RULES_NOTE, RULES_SAVE, RULES_SAVED, RULES_TITLE,
+    RULES_CURRENT,
+    RULES_FIELD_ACTION,
+    RULES_FIELD_DEADLINE,
+    RULES_FIELD_EFFECTIVE,
+    RULES_FIELD_LEVEL,
+    RULES_FIELD_REASON,
+    RULES_FIELD_RESPONSIBLE,
+    RULES_FIELD_RETIRED,
+    RULES_FIELD_THRESHOLD,
+    RULES_FIELD_THRESHOLD_HELP,
+    RULES_NEW,
+    RULES_NONE,
+    RULES_NOTE,
+    RULES_SAVE,
+    RULES_SAVED,
+    RULES_TITLE,
     RULES_VERSIONS,
 )
-from services.desk.text import AMOUNT_INVALID
-from vocabulary import AccountabilityLevel
-from services.accountability.rules import (ACTION_LIMIT, LEVEL_ORDER, MAX_DEADLINE_DAYS, RESPONSIBLE_LIMIT, RuleDraft,
-                                           add_rule_version, effective_rules, list_rule_versions)
 from services.desk.amounts import parse_amount_fen
+from services.desk.text import AMOUNT_INVALID
 from services.shared.errors import InvalidInput
 from services.shared.money import format_yuan
 from services.shared.timeutil import shanghai_today
+from vocabulary import AccountabilityLevel
 
 ERRORS, NOTICE = "rules_errors", "rules_notice"
 state = st.session_state

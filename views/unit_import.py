@@ -6,19 +6,31 @@ import streamlit as st
 import cached
 import web_session
 from db.engine import read_session, write_session
+from services.access.permissions import Permission
+from services.access.scope import require
 from services.case_import.text import IMPORT_DATUM, IMPORT_DATUM_HELP, IMPORT_TOO_LARGE
+from services.shared.errors import InvalidInput
+from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
 from services.units.text import (
-    UNIT_IMPORT_APPLY, UNIT_IMPORT_CODE_PROPERTY, UNIT_IMPORT_CROSSWALK, UNIT_IMPORT_CROSSWALK_HELP,
-    UNIT_IMPORT_DATUM_REQUIRED, UNIT_IMPORT_FILE, UNIT_IMPORT_HAS_PROBLEMS, UNIT_IMPORT_INTRO,
-    UNIT_IMPORT_NAME_PROPERTY, UNIT_IMPORT_NOT_UTF8, UNIT_IMPORT_PARENT, UNIT_IMPORT_PARENT_PROPERTY,
-    UNIT_IMPORT_PLAN_TITLE, UNIT_IMPORT_POPULATION_PROPERTY, UNIT_IMPORT_PROBLEMS_TITLE, UNIT_IMPORT_TITLE,
+    UNIT_IMPORT_APPLY,
+    UNIT_IMPORT_CODE_PROPERTY,
+    UNIT_IMPORT_CROSSWALK,
+    UNIT_IMPORT_CROSSWALK_HELP,
+    UNIT_IMPORT_DATUM_REQUIRED,
+    UNIT_IMPORT_FILE,
+    UNIT_IMPORT_HAS_PROBLEMS,
+    UNIT_IMPORT_INTRO,
+    UNIT_IMPORT_NAME_PROPERTY,
+    UNIT_IMPORT_NOT_UTF8,
+    UNIT_IMPORT_PARENT,
+    UNIT_IMPORT_PARENT_PROPERTY,
+    UNIT_IMPORT_PLAN_TITLE,
+    UNIT_IMPORT_POPULATION_PROPERTY,
+    UNIT_IMPORT_PROBLEMS_TITLE,
+    UNIT_IMPORT_TITLE,
     UNIT_IMPORT_TOP_LEVEL,
 )
 from vocabulary import Datum
-from services.shared.errors import InvalidInput
-from services.access.permissions import Permission
-from services.access.scope import require
-from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
 
 MAX_UPLOAD_MB = 50
 state = st.session_state

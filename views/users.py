@@ -8,12 +8,30 @@ import web_session
 from db.engine import read_session, write_session
 from services.access import auth
 from services.access.text import (
-    ACCOUNT_POLICY, ACTIVE, INACTIVE, USERS_ACTIVE, USERS_CREATE, USERS_DISABLE, USERS_DISPLAY_NAME,
-    USERS_DONE, USERS_ENABLE, USERS_LAST_LOGIN, USERS_LOCKED, USERS_NEW, USERS_NEW_PASSWORD, USERS_PASSWORD,
-    USERS_RESET, USERS_ROLE, USERS_SELECT_HINT, USERS_TITLE, USERS_UNIT, USERS_UNLOCK, USERS_USERNAME,
+    ACCOUNT_POLICY,
+    ACTIVE,
+    INACTIVE,
+    USERS_ACTIVE,
+    USERS_CREATE,
+    USERS_DISABLE,
+    USERS_DISPLAY_NAME,
+    USERS_DONE,
+    USERS_ENABLE,
+    USERS_LAST_LOGIN,
+    USERS_LOCKED,
+    USERS_NEW,
+    USERS_NEW_PASSWORD,
+    USERS_PASSWORD,
+    USERS_RESET,
+    USERS_ROLE,
+    USERS_SELECT_HINT,
+    USERS_TITLE,
+    USERS_UNIT,
+    USERS_UNLOCK,
+    USERS_USERNAME,
 )
-from vocabulary import Role
 from services.shared.timeutil import now_utc, to_shanghai
+from vocabulary import Role
 
 actor = web_session.actor()
 st.title(USERS_TITLE, anchor=False)

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from vocabulary import Role
 from services.access.permissions import Permission, allowed
+from vocabulary import Role
 
 
 @dataclass(frozen=True)

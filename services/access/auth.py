@@ -11,16 +11,29 @@ from sqlmodel import Session
 
 from db.models import AppUser, Unit
 from services import audit
-from services.access.text import (
-    ACCESS_DENIED, DISPLAY_NAME_REQUIRED, LOGIN_EMPTY, LOGIN_FAILED, LOGIN_INACTIVE, LOGIN_LOCKED,
-    NOT_FOUND_OR_OUT_OF_SCOPE, OUT_OF_SCOPE, PASSWORD_CLASSES, PASSWORD_CONTAINS_USERNAME, PASSWORD_MISMATCH,
-    PASSWORD_TOO_SHORT, PASSWORD_WRONG_CURRENT, UNIT_REQUIRED, USERNAME_INVALID, USERNAME_TAKEN,
-)
-from vocabulary import AuditAction, Role
 from services.access.actor import AccessDenied, Actor
-from services.shared.errors import InvalidInput
 from services.access.permissions import Permission
+from services.access.text import (
+    ACCESS_DENIED,
+    DISPLAY_NAME_REQUIRED,
+    LOGIN_EMPTY,
+    LOGIN_FAILED,
+    LOGIN_INACTIVE,
+    LOGIN_LOCKED,
+    NOT_FOUND_OR_OUT_OF_SCOPE,
+    OUT_OF_SCOPE,
+    PASSWORD_CLASSES,
+    PASSWORD_CONTAINS_USERNAME,
+    PASSWORD_MISMATCH,
+    PASSWORD_TOO_SHORT,
+    PASSWORD_WRONG_CURRENT,
+    UNIT_REQUIRED,
+    USERNAME_INVALID,
+    USERNAME_TAKEN,
+)
+from services.shared.errors import InvalidInput
 from services.shared.timeutil import now_utc, to_shanghai
+from vocabulary import AuditAction, Role
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)

@@ -11,8 +11,8 @@ from db.models import AppUser, LoginSession
 from services import audit
 from services.access.actor import Actor
 from services.access.auth import actor_for
-from vocabulary import AuditAction, Role
 from services.shared.timeutil import now_utc
+from vocabulary import AuditAction, Role
 
 COOKIE_NAME = "fanzha_session"
 MAX_SESSION_AGE = timedelta(hours=12)  # one duty shift; the wall display is exempt

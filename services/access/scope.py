@@ -6,8 +6,8 @@ from sqlmodel import Session
 
 from db.models import Unit
 from services.access.actor import AccessDenied, Actor
-from services.access.text import ACCESS_DENIED, OUT_OF_SCOPE
 from services.access.permissions import Permission
+from services.access.text import ACCESS_DENIED, OUT_OF_SCOPE
 
 
 def require(actor: Actor, permission: Permission) -> None:

@@ -17,16 +17,18 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from db.models import CaseRevision, FraudCase, Unit
-from services.accountability.text import (
-    INTEGRITY_BUNCHING_DETAIL, INTEGRITY_DOWNWARD_DETAIL, INTEGRITY_RETYPED_DETAIL,
-)
-from vocabulary import FraudType, IntegrityKind
-from services.accountability.rules import all_versions, effective_rules
 from services.access.actor import Actor
-from services.shared.money import format_wan
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
+from services.accountability.rules import all_versions, effective_rules
+from services.accountability.text import (
+    INTEGRITY_BUNCHING_DETAIL,
+    INTEGRITY_DOWNWARD_DETAIL,
+    INTEGRITY_RETYPED_DETAIL,
+)
+from services.shared.money import format_wan
 from services.shared.timeutil import shanghai_today
+from vocabulary import FraudType, IntegrityKind
 
 WINDOW_DAYS = 365
 BAND = 10  # percent of the threshold on either side

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import AccountabilityItem, Activity, FraudCase, Unit
-from services.accountability.workflow import load_item
 from services.access.actor import Actor
 from services.access.permissions import Permission
 from services.access.scope import require
+from services.accountability.workflow import load_item
 from services.shared.timeutil import day_start_utc, shanghai_today
 
 ACTIVITY_WINDOW_DAYS = 90

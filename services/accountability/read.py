@@ -8,18 +8,25 @@ from sqlalchemy import Date, Integer, and_, case, cast, func, literal_column, or
 from sqlalchemy.orm import defer
 from sqlmodel import Session
 
-from db.models import AccountabilityAttachment, AccountabilityEvent, AccountabilityItem, AccountabilityRule, FraudCase, Unit
-from services.access.text import ACCESS_DENIED
-from services.overview.text import OWN_LEVEL, TOTAL_ROW
-from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
-from services.accountability.workflow import available_steps, load_item, needs_prevention_review
-from services.accountability.rules import LEVEL_ORDER
+from db.models import (
+    AccountabilityAttachment,
+    AccountabilityEvent,
+    AccountabilityItem,
+    AccountabilityRule,
+    FraudCase,
+    Unit,
+)
 from services.access.actor import AccessDenied, Actor
 from services.access.permissions import Permission
-from services.accountability.prevention_review import PreventionReview, assemble
 from services.access.scope import require, scoped_unit
+from services.access.text import ACCESS_DENIED
+from services.accountability.prevention_review import PreventionReview, assemble
+from services.accountability.rules import LEVEL_ORDER
+from services.accountability.workflow import available_steps, load_item, needs_prevention_review
+from services.overview.text import OWN_LEVEL, TOTAL_ROW
 from services.shared.timeutil import Period, month_to_date, previous_month_same_period, shanghai_today
 from services.units.tree import path_ids
+from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
 
 ACTIONABLE = frozenset({ItemStatus.PENDING.value, ItemStatus.RETURNED.value})
 LIST_LIMIT = 500

@@ -8,18 +8,26 @@ from sqlmodel import Session
 
 from db.models import AccountabilityRule
 from services import audit
-from services.accountability.text import (
-    RULE_ACTION_REQUIRED, RULE_AUDIT_DETAIL, RULE_DEADLINE_INVALID, RULE_EFFECTIVE_PAST,
-    RULE_EFFECTIVE_TAKEN, RULE_FIELD_TOO_LONG, RULE_REASON_REQUIRED, RULE_RESPONSIBLE_REQUIRED,
-    RULE_RETIRED_SUFFIX, RULE_THRESHOLD_INVALID, RULE_THRESHOLD_ORDER,
-)
-from vocabulary import AccountabilityLevel, AuditAction
 from services.access.actor import Actor
-from services.shared.errors import InvalidInput
-from services.shared.money import format_wan
 from services.access.permissions import Permission
 from services.access.scope import require
+from services.accountability.text import (
+    RULE_ACTION_REQUIRED,
+    RULE_AUDIT_DETAIL,
+    RULE_DEADLINE_INVALID,
+    RULE_EFFECTIVE_PAST,
+    RULE_EFFECTIVE_TAKEN,
+    RULE_FIELD_TOO_LONG,
+    RULE_REASON_REQUIRED,
+    RULE_RESPONSIBLE_REQUIRED,
+    RULE_RETIRED_SUFFIX,
+    RULE_THRESHOLD_INVALID,
+    RULE_THRESHOLD_ORDER,
+)
+from services.shared.errors import InvalidInput
+from services.shared.money import format_wan
 from services.shared.timeutil import now_utc, shanghai_today
+from vocabulary import AccountabilityLevel, AuditAction
 
 LEVEL_ORDER: tuple[AccountabilityLevel, ...] = (
     AccountabilityLevel.L10W, AccountabilityLevel.L50W, AccountabilityLevel.L100W,

@@ -12,16 +12,20 @@ from sqlmodel import Session
 
 from db.models import AccountabilityEvent, AccountabilityItem, AccountabilityRule, FraudCase, Unit
 from services import audit
+from services.access.actor import Actor
+from services.accountability.rules import LEVEL_RANK, all_versions, effective_rules, highest_reached, rules_in_force
 from services.accountability.text import (
-    ACC_AUDIT_DETAIL, ACC_BACKFILL_AUDIT, ACC_NOTE_ESCALATED, ACC_NOTE_FLAGGED, ACC_NOTE_RAISED,
+    ACC_AUDIT_DETAIL,
+    ACC_BACKFILL_AUDIT,
+    ACC_NOTE_ESCALATED,
+    ACC_NOTE_FLAGGED,
+    ACC_NOTE_RAISED,
     ACC_NOTE_UNIT_CHANGED,
 )
 from services.audit.text import CLI_USERNAME
-from vocabulary import AccountabilityLevel, AuditAction, ItemAction, ItemStatus
-from services.accountability.rules import LEVEL_RANK, all_versions, effective_rules, highest_reached, rules_in_force
-from services.access.actor import Actor
 from services.shared.money import format_wan
 from services.shared.timeutil import shanghai_today
+from vocabulary import AccountabilityLevel, AuditAction, ItemAction, ItemStatus
 
 OBJECT_TYPE = "accountability_item"
 

@@ -7,24 +7,41 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from db.models import (ATTACHMENT_MAX_BYTES, AccountabilityAttachment, AccountabilityEvent, AccountabilityItem,
-                       FraudCase, Unit)
-from services import audit
-from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE
-from services.accountability.text import (
-    ACC_ATTACHMENT_AUDIT, ACC_ATTACHMENT_EMPTY, ACC_ATTACHMENT_NAME, ACC_ATTACHMENT_TOO_LARGE,
-    ACC_ATTACHMENT_TOO_MANY, ACC_DECISION_NOTE_REQUIRED, ACC_DECISION_REQUIRED, ACC_EXPLANATION_REQUIRED,
-    ACC_FLAG_REASON_REQUIRED, ACC_NOT_FLAGGED, ACC_OWN_SUBMISSION, ACC_PREVENTION_REQUIRED,
-    ACC_RETURN_REASON_REQUIRED, ACC_TEXT_TOO_LONG, ACC_TRANSITION_REFUSED,
+from db.models import (
+    ATTACHMENT_MAX_BYTES,
+    AccountabilityAttachment,
+    AccountabilityEvent,
+    AccountabilityItem,
+    FraudCase,
+    Unit,
 )
-from vocabulary import AccountabilityLevel, AuditAction, Decision, ItemAction, ItemStatus
-from services.accountability.triggers import record_step
-from services.accountability.rules import LEVEL_RANK
+from services import audit
 from services.access.actor import AccessDenied, Actor
-from services.shared.errors import InvalidInput
 from services.access.permissions import Permission
 from services.access.scope import require
+from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE
+from services.accountability.rules import LEVEL_RANK
+from services.accountability.text import (
+    ACC_ATTACHMENT_AUDIT,
+    ACC_ATTACHMENT_EMPTY,
+    ACC_ATTACHMENT_NAME,
+    ACC_ATTACHMENT_TOO_LARGE,
+    ACC_ATTACHMENT_TOO_MANY,
+    ACC_DECISION_NOTE_REQUIRED,
+    ACC_DECISION_REQUIRED,
+    ACC_EXPLANATION_REQUIRED,
+    ACC_FLAG_REASON_REQUIRED,
+    ACC_NOT_FLAGGED,
+    ACC_OWN_SUBMISSION,
+    ACC_PREVENTION_REQUIRED,
+    ACC_RETURN_REASON_REQUIRED,
+    ACC_TEXT_TOO_LONG,
+    ACC_TRANSITION_REFUSED,
+)
+from services.accountability.triggers import record_step
+from services.shared.errors import InvalidInput
 from services.shared.timeutil import now_utc
+from vocabulary import AccountabilityLevel, AuditAction, Decision, ItemAction, ItemStatus
 
 MIN_TEXT, MIN_REASON = 10, 4
 TEXT_LIMIT = 5000

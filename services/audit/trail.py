@@ -10,11 +10,11 @@ from sqlmodel import Session
 
 from db.models import AuditLog
 from services.access.actor import AccessDenied, Actor
+from services.access.permissions import Permission
 from services.access.text import ACCESS_DENIED
 from services.audit.text import AUDIT_OBJECT_LABELS
-from vocabulary import AuditAction, Role
-from services.access.permissions import Permission
 from services.shared.timeutil import now_utc, to_shanghai
+from vocabulary import AuditAction, Role
 
 RETENTION_DAYS = 180
 

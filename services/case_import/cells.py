@@ -9,18 +9,33 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from db.models import FraudCase
+from services.case_import.xlsx import EPOCH_1900
 from services.cases.text import (
-    CASE_FILE_AGE, CASE_FILE_AMOUNT_DECIMALS, CASE_FILE_AMOUNT_FORMAT, CASE_FILE_AMOUNT_NEGATIVE,
-    CASE_FILE_AMOUNT_TOO_LARGE, CASE_FILE_CHOICE_UNKNOWN, CASE_FILE_CONTROL_CHARS, CASE_FILE_COORD_FORMAT,
-    CASE_FILE_DATE_INVALID, CASE_FILE_EDUCATION_ALIASES, CASE_FILE_FRAUD_TYPE_ALIASES,
-    CASE_FILE_FRAUD_TYPE_UNKNOWN, CASE_FILE_GENDER_ALIASES, CASE_FILE_NO, CASE_FILE_TIME_FORMAT,
-    CASE_FILE_TIME_NO_DATE, CASE_FILE_TIME_TOO_OLD, CASE_FILE_TOO_LONG, CASE_FILE_UNIT_UNKNOWN,
-    CASE_FILE_UNKNOWN, CASE_FILE_YES,
+    CASE_FILE_AGE,
+    CASE_FILE_AMOUNT_DECIMALS,
+    CASE_FILE_AMOUNT_FORMAT,
+    CASE_FILE_AMOUNT_NEGATIVE,
+    CASE_FILE_AMOUNT_TOO_LARGE,
+    CASE_FILE_CHOICE_UNKNOWN,
+    CASE_FILE_CONTROL_CHARS,
+    CASE_FILE_COORD_FORMAT,
+    CASE_FILE_DATE_INVALID,
+    CASE_FILE_EDUCATION_ALIASES,
+    CASE_FILE_FRAUD_TYPE_ALIASES,
+    CASE_FILE_FRAUD_TYPE_UNKNOWN,
+    CASE_FILE_GENDER_ALIASES,
+    CASE_FILE_NO,
+    CASE_FILE_TIME_FORMAT,
+    CASE_FILE_TIME_NO_DATE,
+    CASE_FILE_TIME_TOO_OLD,
+    CASE_FILE_TOO_LONG,
+    CASE_FILE_UNIT_UNKNOWN,
+    CASE_FILE_UNKNOWN,
+    CASE_FILE_YES,
 )
-from vocabulary import CaseStatus, ContactChannel, EDUCATION_LEVELS, FraudType, Gender, PaymentChannel
 from services.desk.amounts import parse_amount_fen
 from services.shared.timeutil import SHANGHAI
-from services.case_import.xlsx import EPOCH_1900
+from vocabulary import EDUCATION_LEVELS, CaseStatus, ContactChannel, FraudType, Gender, PaymentChannel
 
 MAX_AMOUNT_FEN = 100_000_000_000  # 10亿元, as services/cases/write.py: a larger single-case loss is a typing error
 MIN_YEAR = 2000  # an earlier date is a wrong column or an Excel serial typed by mistake, not a telecom-fraud case

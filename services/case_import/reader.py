@@ -16,24 +16,54 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from db.models import FraudCase
-from services.cases.text import (
-    CASE_FILE_COLUMNS, CASE_FILE_COORDS_PAIR, CASE_FILE_COORDS_SWAPPED, CASE_FILE_CSV_BROKEN,
-    CASE_FILE_DATUM_INVALID, CASE_FILE_DUPLICATE_CASE_NO, CASE_FILE_DUPLICATE_COLUMN, CASE_FILE_EMPTY,
-    CASE_FILE_ENCODING, CASE_FILE_HEADER_ALIASES, CASE_FILE_HELP_HEADERS, CASE_FILE_LAT_RANGE,
-    CASE_FILE_LON_RANGE, CASE_FILE_MISSING_COLUMNS, CASE_FILE_NOTES, CASE_FILE_NOT_TEXT, CASE_FILE_NO_DATA,
-    CASE_FILE_NO_SHEET, CASE_FILE_OCCURRED_AFTER_REPORTED, CASE_FILE_OPTIONAL, CASE_FILE_RECOVERED_OVER_LOSS,
-    CASE_FILE_REQUIRED, CASE_FILE_REQUIRED_EMPTY, CASE_FILE_SHEET_CASES, CASE_FILE_SHEET_HELP,
-    CASE_FILE_TIME_FUTURE, CASE_FILE_TOO_MANY_ROWS, CASE_FILE_UNSUPPORTED, CASE_FILE_WARN_IGNORED,
-    CASE_FILE_WHOLE_FILE, CASE_FILE_XLS, CASE_FILE_XLSX_UNREADABLE,
-)
-from vocabulary import (
-    CaseStatus, ContactChannel, ECONOMIC_STATUSES, EDUCATION_LEVELS, FraudType, OCCUPATIONS, PaymentChannel,
-)
 from services.case_import.cells import AMOUNT_KEYS, TIME_KEYS, Invalid, cell_parsers, cell_text, fold, max_length
-from services.shared.errors import InvalidInput
-from services.geo.gcj02 import gcj02_to_wgs84
-from services.shared.timeutil import now_utc
 from services.case_import.xlsx import EPOCH_1900, XlsxError, first_sheet
+from services.cases.text import (
+    CASE_FILE_COLUMNS,
+    CASE_FILE_COORDS_PAIR,
+    CASE_FILE_COORDS_SWAPPED,
+    CASE_FILE_CSV_BROKEN,
+    CASE_FILE_DATUM_INVALID,
+    CASE_FILE_DUPLICATE_CASE_NO,
+    CASE_FILE_DUPLICATE_COLUMN,
+    CASE_FILE_EMPTY,
+    CASE_FILE_ENCODING,
+    CASE_FILE_HEADER_ALIASES,
+    CASE_FILE_HELP_HEADERS,
+    CASE_FILE_LAT_RANGE,
+    CASE_FILE_LON_RANGE,
+    CASE_FILE_MISSING_COLUMNS,
+    CASE_FILE_NO_DATA,
+    CASE_FILE_NO_SHEET,
+    CASE_FILE_NOT_TEXT,
+    CASE_FILE_NOTES,
+    CASE_FILE_OCCURRED_AFTER_REPORTED,
+    CASE_FILE_OPTIONAL,
+    CASE_FILE_RECOVERED_OVER_LOSS,
+    CASE_FILE_REQUIRED,
+    CASE_FILE_REQUIRED_EMPTY,
+    CASE_FILE_SHEET_CASES,
+    CASE_FILE_SHEET_HELP,
+    CASE_FILE_TIME_FUTURE,
+    CASE_FILE_TOO_MANY_ROWS,
+    CASE_FILE_UNSUPPORTED,
+    CASE_FILE_WARN_IGNORED,
+    CASE_FILE_WHOLE_FILE,
+    CASE_FILE_XLS,
+    CASE_FILE_XLSX_UNREADABLE,
+)
+from services.geo.gcj02 import gcj02_to_wgs84
+from services.shared.errors import InvalidInput
+from services.shared.timeutil import now_utc
+from vocabulary import (
+    ECONOMIC_STATUSES,
+    EDUCATION_LEVELS,
+    OCCUPATIONS,
+    CaseStatus,
+    ContactChannel,
+    FraudType,
+    PaymentChannel,
+)
 
 MAX_ROWS = 200_000
 PROGRESS_EVERY = 1_000

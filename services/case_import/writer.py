@@ -10,17 +10,17 @@ from sqlmodel import Session
 from db.bulk import refresh_statistics
 from db.engine import read_session, write_session
 from db.models import FraudCase, Unit
-from services.accountability import triggers
 from services import audit
-from services.audit.text import CLI_USERNAME
-from services.case_import.text import IMPORT_AUDIT_DETAIL, IMPORT_OUT_OF_SCOPE, IMPORT_REVISION_REASON
-from vocabulary import AuditAction, CaseSource
 from services.access.actor import AccessDenied, Actor
-from services.case_import.reader import read_case_file
-from services.cases.write import apply_changes
 from services.access.permissions import Permission
 from services.access.scope import require
+from services.accountability import triggers
+from services.audit.text import CLI_USERNAME
+from services.case_import.reader import read_case_file
+from services.case_import.text import IMPORT_AUDIT_DETAIL, IMPORT_OUT_OF_SCOPE, IMPORT_REVISION_REASON
+from services.cases.write import apply_changes
 from services.shared.timeutil import now_utc
+from vocabulary import AuditAction, CaseSource
 
 INSERT_CHUNK = 5_000
 ANALYZE_AFTER_ROWS = 10_000  # a bigger import changes the table enough for the planner to need new statistics

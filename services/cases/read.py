@@ -9,13 +9,13 @@ from sqlmodel import Session
 from db.models import CaseRevision, FraudCase, Identifier, IdentifierLink, Unit
 from services import audit
 from services.access.actor import AccessDenied, Actor
-from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE, UNMASK_REASON_TOO_SHORT
-from services.cases.text import CASE_FIELD_LABELS
-from vocabulary import AuditAction, CaseSource, CaseStatus, FraudType, IdentifierKind
 from services.access.masking import mask_identifier, mask_name
-from services.shared.money import format_yuan
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
+from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE, UNMASK_REASON_TOO_SHORT
+from services.cases.text import CASE_FIELD_LABELS
+from services.shared.money import format_yuan
+from vocabulary import AuditAction, CaseSource, CaseStatus, FraudType, IdentifierKind
 
 MIN_REASON_LENGTH = 4
 MAX_PAGE_SIZE = 200

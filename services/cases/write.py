@@ -8,23 +8,31 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import CaseRevision, FraudCase, Unit
-from services.accountability import triggers
 from services import audit
-from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE, UNIT_REQUIRED
-from services.audit.text import CLI_USERNAME
-from services.cases.text import (
-    CASE_AMOUNT_NEGATIVE, CASE_AMOUNT_TOO_LARGE, CASE_CHANGED_MEANWHILE, CASE_FIELD_LABELS, CASE_NO_REQUIRED,
-    CASE_NO_TAKEN, CASE_NO_TOO_LONG, CASE_OCCURRED_AFTER_REPORT, CASE_REASON_REQUIRED,
-    CASE_RECOVERED_OVER_LOSS, CASE_REPORTED_IN_FUTURE,
-)
-from services.desk.text import AMOUNT_INVALID
-from vocabulary import AuditAction, CaseSource, CaseStatus, FraudType
 from services.access.actor import AccessDenied, Actor
-from services.desk.amounts import parse_amount_fen
-from services.shared.errors import InvalidInput
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
+from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE, UNIT_REQUIRED
+from services.accountability import triggers
+from services.audit.text import CLI_USERNAME
+from services.cases.text import (
+    CASE_AMOUNT_NEGATIVE,
+    CASE_AMOUNT_TOO_LARGE,
+    CASE_CHANGED_MEANWHILE,
+    CASE_FIELD_LABELS,
+    CASE_NO_REQUIRED,
+    CASE_NO_TAKEN,
+    CASE_NO_TOO_LONG,
+    CASE_OCCURRED_AFTER_REPORT,
+    CASE_REASON_REQUIRED,
+    CASE_RECOVERED_OVER_LOSS,
+    CASE_REPORTED_IN_FUTURE,
+)
+from services.desk.amounts import parse_amount_fen
+from services.desk.text import AMOUNT_INVALID
+from services.shared.errors import InvalidInput
 from services.shared.timeutil import SHANGHAI, now_utc
+from vocabulary import AuditAction, CaseSource, CaseStatus, FraudType
 
 MIN_REASON_LENGTH = 4
 MAX_LOSS_FEN = 100_000_000_000  # 10亿元: a larger single-case loss is a typing error, not a case

@@ -6,11 +6,22 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from vocabulary import (
-    ActivityChannel, CallOutcome, CallType, CaseStatus, ContactChannel, ECONOMIC_STATUSES, EDUCATION_LEVELS,
-    FRAUD_TYPE_SHARES, FraudType, Gender, OCCUPATIONS, Outreach, PaymentChannel,
-)
 from services.shared.timeutil import SHANGHAI
+from vocabulary import (
+    ECONOMIC_STATUSES,
+    EDUCATION_LEVELS,
+    FRAUD_TYPE_SHARES,
+    OCCUPATIONS,
+    ActivityChannel,
+    CallOutcome,
+    CallType,
+    CaseStatus,
+    ContactChannel,
+    FraudType,
+    Gender,
+    Outreach,
+    PaymentChannel,
+)
 
 MONTHS_OF_HISTORY = 13
 HOUR_WEIGHTS = np.array(

@@ -17,11 +17,11 @@ from db.queries import DEMO_SETTING_KEY
 from services.accountability import triggers
 from services.demo import generator as gen
 from services.demo import identifiers as idgen
-from services.demo.users import create_demo_users
 from services.demo.units import COMMAND_CENTER_CODE, DemoUnit, build_demo_units, geometry_json, walk
+from services.demo.users import create_demo_users
 from services.geo.tiling import random_points_in
-from vocabulary import CallOutcome, CallType, CaseSource, ContactChannel, FraudType, ItemStatus, UnitKind
 from services.shared.timeutil import SHANGHAI, now_utc
+from vocabulary import CallOutcome, CallType, CaseSource, ContactChannel, FraudType, ItemStatus, UnitKind
 
 Stage = Callable[[str, int], None]
 Advance = Callable[[int], None]

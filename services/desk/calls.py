@@ -10,23 +10,35 @@ from sqlmodel import Session
 
 from db.engine import read_session, write_session
 from db.models import AppUser, DeskCall, FraudCase, Unit
-from services.accountability import triggers
 from services import audit
-from services.desk.text import (
-    DESK_NO_JURISDICTION, V_ACCOUNT, V_ACCOUNT_LUHN, V_AGE, V_AMOUNT_FORMAT, V_AMOUNT_HUGE,
-    V_AMOUNT_NEGATIVE, V_FUTURE_TIME, V_PHONE, V_QQ, V_TOO_LONG, V_TOO_OLD, V_TO_CASE_NEEDS_JURISDICTION,
-    V_URL, V_WECHAT,
-)
-from vocabulary import AuditAction, CallOutcome, CallType, CaseSource, FraudType, IdentifierKind
 from services.access.actor import Actor
-from services.desk.amounts import parse_amount_fen
-from services.shared.errors import InvalidInput
-from services.desk.identifier_store import link_identifiers
-from services.desk.identifiers import bank_card_luhn_ok, normalise, phone_problem
 from services.access.masking import mask_phone
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
+from services.accountability import triggers
+from services.desk.amounts import parse_amount_fen
+from services.desk.identifier_store import link_identifiers
+from services.desk.identifiers import bank_card_luhn_ok, normalise, phone_problem
+from services.desk.text import (
+    DESK_NO_JURISDICTION,
+    V_ACCOUNT,
+    V_ACCOUNT_LUHN,
+    V_AGE,
+    V_AMOUNT_FORMAT,
+    V_AMOUNT_HUGE,
+    V_AMOUNT_NEGATIVE,
+    V_FUTURE_TIME,
+    V_PHONE,
+    V_QQ,
+    V_TO_CASE_NEEDS_JURISDICTION,
+    V_TOO_LONG,
+    V_TOO_OLD,
+    V_URL,
+    V_WECHAT,
+)
+from services.shared.errors import InvalidInput
 from services.shared.timeutil import SHANGHAI, now_utc, today_period
+from vocabulary import AuditAction, CallOutcome, CallType, CaseSource, FraudType, IdentifierKind
 
 MAX_NARRATIVE = 4000
 MAX_LINE = 200

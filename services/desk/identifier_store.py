@@ -11,10 +11,10 @@ from sqlmodel import Session
 from db.models import DeskCall, FraudCase, Identifier, IdentifierLink, Unit
 from db.types import UTCDateTime
 from services.access.actor import Actor
-from services.desk.identifiers import normalise
-from vocabulary import IdentifierKind
 from services.access.permissions import Permission
 from services.access.scope import require
+from services.desk.identifiers import normalise
+from vocabulary import IdentifierKind
 
 HOT_LEAD_REPORTS = 3
 _INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}

@@ -13,20 +13,26 @@ from sqlmodel import Session
 
 from db.models import AccountabilityItem, FraudCase, Interception, Unit
 from services.access.actor import Actor
-from services.shared.errors import InvalidInput
-from services.cases.text import CASES_DATE_ORDER
-from services.map.text import (
-    MAP_BAD_DEPTH, MAP_BAD_FRAUD_TYPE, MAP_BAD_LOSS_BAND, MAP_BAD_PERIOD, MAP_CUSTOM_RANGE_REQUIRED,
-    MAP_CUSTOM_TOO_LONG, MAP_DEPTH_FALLBACK, MAP_WINDOW_UNKNOWN,
-)
-from services.overview.text import OWN_LEVEL
-from services.shared.text import BRANCH_LABELS
-from vocabulary import AccountabilityLevel, FraudType, ItemStatus, MapMeasure, MapWindow
-from services.overview.read import Change, change
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
+from services.cases.text import CASES_DATE_ORDER
+from services.map.text import (
+    MAP_BAD_DEPTH,
+    MAP_BAD_FRAUD_TYPE,
+    MAP_BAD_LOSS_BAND,
+    MAP_BAD_PERIOD,
+    MAP_CUSTOM_RANGE_REQUIRED,
+    MAP_CUSTOM_TOO_LONG,
+    MAP_DEPTH_FALLBACK,
+    MAP_WINDOW_UNKNOWN,
+)
+from services.overview.read import Change, change
+from services.overview.text import OWN_LEVEL
+from services.shared.errors import InvalidInput
+from services.shared.text import BRANCH_LABELS
 from services.shared.timeutil import day_start_utc, period_of_days, previous_month_same_period, shanghai_today
 from services.units.tree import UnitTree, path_ids
+from vocabulary import AccountabilityLevel, FraudType, ItemStatus, MapMeasure, MapWindow
 
 MAX_CUSTOM_DAYS = 366
 DEPTHS = (1, 2)

@@ -9,11 +9,12 @@ from sqlmodel import Session
 
 from db import queries
 from services.access.actor import Actor
-from services.overview.text import CHANGE_NEW, OWN_LEVEL, TOTAL_ROW
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
+from services.overview.text import CHANGE_NEW, OWN_LEVEL, TOTAL_ROW
 from services.shared.timeutil import Period, month_to_date, previous_month_same_period, today_period
 from services.units.tree import UnitTree
+
 
 @dataclass(frozen=True)
 class Measures:

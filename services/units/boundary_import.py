@@ -19,27 +19,50 @@ from sqlmodel import Session
 
 from db.models import Unit
 from services import audit
-from services.access.text import OUT_OF_SCOPE, UNIT_PARENT_MISSING
-from services.audit.text import CLI_USERNAME
-from services.units.text import (
-    CROSSWALK_BAD_CODE, CROSSWALK_COLUMNS, CROSSWALK_CONFLICT, CROSSWALK_HEADER, CROSSWALK_NOT_TEXT,
-    UNIT_IMPORT_AMBIGUOUS, UNIT_IMPORT_AUDIT_DETAIL, UNIT_IMPORT_BAD_CODE, UNIT_IMPORT_BAD_COORDINATES,
-    UNIT_IMPORT_BAD_POPULATION, UNIT_IMPORT_CODE_TAKEN, UNIT_IMPORT_COLUMNS, UNIT_IMPORT_DUPLICATE,
-    UNIT_IMPORT_EMPTY_GEOMETRY, UNIT_IMPORT_GEOMETRY_REASONS, UNIT_IMPORT_HAS_PROBLEMS,
-    UNIT_IMPORT_INVALID_GEOMETRY, UNIT_IMPORT_MISSING_PROPERTY, UNIT_IMPORT_NAME_TOO_LONG,
-    UNIT_IMPORT_NOT_COLLECTION, UNIT_IMPORT_NOT_FEATURE, UNIT_IMPORT_NOT_JSON, UNIT_IMPORT_NOT_POLYGON,
-    UNIT_IMPORT_NOT_UTF8, UNIT_IMPORT_NO_FEATURES, UNIT_IMPORT_OUTSIDE_CHINA, UNIT_IMPORT_PARENT_CYCLE,
-    UNIT_IMPORT_POPULATION_SOURCE, UNIT_IMPORT_SUMMARY, UNIT_IMPORT_TOO_DEEP, UNIT_IMPORT_TOP_LEVEL,
-    UNIT_IMPORT_WHOLE_FILE,
-)
-from vocabulary import AuditAction, Datum, ImportAction, UnitKind
 from services.access.actor import AccessDenied, Actor
-from services.demo.units import district_bureau_name, geometry_json, station_short_name
-from services.shared.errors import InvalidInput
-from services.geo.gcj02 import geometry_gcj02_to_wgs84
 from services.access.permissions import Permission
 from services.access.scope import in_scope, require
+from services.access.text import OUT_OF_SCOPE, UNIT_PARENT_MISSING
+from services.audit.text import CLI_USERNAME
+from services.demo.units import district_bureau_name, geometry_json, station_short_name
+from services.geo.gcj02 import geometry_gcj02_to_wgs84
+from services.shared.errors import InvalidInput
+from services.units.text import (
+    CROSSWALK_BAD_CODE,
+    CROSSWALK_COLUMNS,
+    CROSSWALK_CONFLICT,
+    CROSSWALK_HEADER,
+    CROSSWALK_NOT_TEXT,
+    UNIT_IMPORT_AMBIGUOUS,
+    UNIT_IMPORT_AUDIT_DETAIL,
+    UNIT_IMPORT_BAD_CODE,
+    UNIT_IMPORT_BAD_COORDINATES,
+    UNIT_IMPORT_BAD_POPULATION,
+    UNIT_IMPORT_CODE_TAKEN,
+    UNIT_IMPORT_COLUMNS,
+    UNIT_IMPORT_DUPLICATE,
+    UNIT_IMPORT_EMPTY_GEOMETRY,
+    UNIT_IMPORT_GEOMETRY_REASONS,
+    UNIT_IMPORT_HAS_PROBLEMS,
+    UNIT_IMPORT_INVALID_GEOMETRY,
+    UNIT_IMPORT_MISSING_PROPERTY,
+    UNIT_IMPORT_NAME_TOO_LONG,
+    UNIT_IMPORT_NO_FEATURES,
+    UNIT_IMPORT_NOT_COLLECTION,
+    UNIT_IMPORT_NOT_FEATURE,
+    UNIT_IMPORT_NOT_JSON,
+    UNIT_IMPORT_NOT_POLYGON,
+    UNIT_IMPORT_NOT_UTF8,
+    UNIT_IMPORT_OUTSIDE_CHINA,
+    UNIT_IMPORT_PARENT_CYCLE,
+    UNIT_IMPORT_POPULATION_SOURCE,
+    UNIT_IMPORT_SUMMARY,
+    UNIT_IMPORT_TOO_DEEP,
+    UNIT_IMPORT_TOP_LEVEL,
+    UNIT_IMPORT_WHOLE_FILE,
+)
 from services.units.tree import add_unit
+from vocabulary import AuditAction, Datum, ImportAction, UnitKind
 
 CLI_USERNAME = CLI_USERNAME
 MAX_CODE_DIGITS = 12

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import Unit
-from services.shared.errors import InvalidInput
 from services.access.text import UNIT_CODE_REQUIRED, UNIT_CODE_TAKEN, UNIT_NAME_REQUIRED, UNIT_PARENT_MISSING
+from services.shared.errors import InvalidInput
 from vocabulary import UnitKind
 
 

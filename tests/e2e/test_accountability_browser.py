@@ -11,10 +11,10 @@ from sqlalchemy import text
 
 from db.engine import make_engine, write_session
 from services.cases.write import NewCase, create_case
-from vocabulary import FraudType
 from services.shared.timeutil import now_utc
 from tests.conftest import actor_for_username
 from tests.e2e.conftest import RequestLog, login, screenshot, wait_for_app
+from vocabulary import FraudType
 
 pytestmark = pytest.mark.browser
 ATTACHMENT = b"%PDF-1.4\n% e2e accountability attachment\n"

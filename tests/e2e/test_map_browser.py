@@ -8,8 +8,8 @@ from sqlalchemy import text
 
 from db.engine import make_engine, write_session
 from services.access.auth import create_user
-from vocabulary import Role
 from tests.e2e.conftest import DEMO_PASSWORD, RequestLog, login, screenshot, wait_for_app
+from vocabulary import Role
 
 pytestmark = pytest.mark.browser
 

@@ -11,11 +11,11 @@ from db.engine import make_engine, write_session
 from db.migrate import upgrade
 from db.models import AccountabilityItem, AppUser, Unit
 from services.access.actor import Actor
-from services.cases.write import apply_changes, insert_case
 from services.audit.text import CLI_USERNAME
-from vocabulary import CaseSource, Decision, ItemStatus, Role
+from services.cases.write import apply_changes, insert_case
 from services.shared.timeutil import now_utc
 from services.units.tree import add_unit
+from vocabulary import CaseSource, Decision, ItemStatus, Role
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTABILITY, RULES = str(ROOT / "views/accountability.py"), str(ROOT / "views/rules.py")

@@ -10,9 +10,9 @@ from db.models import AppUser, AuditLog
 from services.access import auth
 from services.access.actor import AccessDenied
 from services.shared.errors import InvalidInput
-from vocabulary import Role
 from services.shared.timeutil import now_utc
 from services.units.tree import add_unit
+from vocabulary import Role
 
 GOOD = "Strong#Pass9"
 

@@ -9,9 +9,9 @@ from db.engine import read_session, write_session
 from db.models import LoginSession
 from services.access import auth
 from services.access import login_sessions as sessions
-from vocabulary import Role
 from services.shared.timeutil import now_utc
 from services.units.tree import add_unit
+from vocabulary import Role
 
 IDLE = timedelta(minutes=30)
 

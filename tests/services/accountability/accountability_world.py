@@ -10,9 +10,9 @@ from db.engine import read_session, write_session
 from db.models import AccountabilityEvent, AccountabilityItem, AppUser, AuditLog, FraudCase, Unit
 from services.access.actor import Actor
 from services.cases.write import apply_changes, insert_case
-from vocabulary import CaseSource, Role
 from services.shared.money import yuan_to_fen
 from services.units.tree import add_unit
+from vocabulary import CaseSource, Role
 
 NOW = datetime(2026, 11, 28, 2, tzinfo=UTC)  # 10:00 Beijing time
 

@@ -7,23 +7,31 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from accountability_world import NOW, build_world
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import AccountabilityItem, AccountabilityRule, Activity, FraudCase, Unit
-from services.accountability import read as accountability_read
-from services.overview.text import OWN_LEVEL, TOTAL_ROW
-from vocabulary import AccountabilityLevel, ItemStatus
-from services.accountability.workflow import close, review, submit_explanation
-from services.accountability.read import (
-    FIXED_OFFSET_SINCE, ItemFilter, ItemRow, UnitRow, item_detail, list_items, median_of_counts, summary, unit_table,
-)
 from services.access.actor import AccessDenied
+from services.accountability import read as accountability_read
 from services.accountability.prevention_review import prevention_review
+from services.accountability.read import (
+    FIXED_OFFSET_SINCE,
+    ItemFilter,
+    ItemRow,
+    UnitRow,
+    item_detail,
+    list_items,
+    median_of_counts,
+    summary,
+    unit_table,
+)
+from services.accountability.workflow import close, review, submit_explanation
+from services.overview.text import OWN_LEVEL, TOTAL_ROW
 from services.units.tree import add_unit
-from accountability_world import NOW, build_world
+from vocabulary import AccountabilityLevel, ItemStatus
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 TEXT = "发案原因已查明，问题已整改到位，特此说明。"

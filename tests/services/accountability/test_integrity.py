@@ -7,18 +7,24 @@ from fractions import Fraction
 from math import comb
 
 import pytest
+from accountability_world import NOW, build_world
 from hypothesis import given
 from hypothesis import strategies as st
 
 from db.engine import read_session, write_session
 from db.models import FraudCase
 from services.access.actor import AccessDenied
-from services.accountability.rules import RuleDraft, add_rule_version
 from services.accountability.integrity import (
-    ALPHA, MIN_CASES, WINDOW_DAYS, bands, binomial_upper_tail, expected_share_below, integrity_flags,
+    ALPHA,
+    MIN_CASES,
+    WINDOW_DAYS,
+    bands,
+    binomial_upper_tail,
+    expected_share_below,
+    integrity_flags,
 )
+from services.accountability.rules import RuleDraft, add_rule_version
 from vocabulary import AccountabilityLevel, IntegrityKind
-from accountability_world import NOW, build_world
 
 
 def _exact_tail(k: int, n: int, p: Fraction) -> Fraction:

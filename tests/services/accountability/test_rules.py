@@ -4,16 +4,16 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from accountability_world import NOW, build_world
 from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import AccountabilityRule, AuditLog
-from services.accountability.rules import RuleDraft, add_rule_version, effective_rules, list_rule_versions
 from services.access.actor import AccessDenied
+from services.accountability.rules import RuleDraft, add_rule_version, effective_rules, list_rule_versions
 from services.shared.errors import InvalidInput
-from vocabulary import AccountabilityLevel
 from services.shared.timeutil import day_start_utc, shanghai_today
-from accountability_world import NOW, build_world
+from vocabulary import AccountabilityLevel
 
 TODAY = shanghai_today(NOW)
 DRAFT = RuleDraft(level=AccountabilityLevel.L10W, threshold_fen=20_000_000, required_action="向分管副局长书面说明原因",

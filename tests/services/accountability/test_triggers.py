@@ -4,23 +4,23 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from accountability_world import NOW, build_world
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import AccountabilityItem, AccountabilityRule, FraudCase
-from services.accountability import triggers
-from services.accountability.workflow import resolve_flag, submit_explanation
-from services.accountability.rules import effective_rules, highest_reached
 from services.access.actor import AccessDenied
+from services.accountability import triggers
+from services.accountability.rules import effective_rules, highest_reached
+from services.accountability.workflow import resolve_flag, submit_explanation
+from services.audit.text import CLI_USERNAME
 from services.cases.write import CaseChanges, create_case, new_case_from_input
 from services.shared.errors import InvalidInput
-from services.audit.text import CLI_USERNAME
-from vocabulary import CaseStatus, FraudType, ItemAction, ItemStatus
 from services.shared.money import yuan_to_fen
 from services.shared.timeutil import shanghai_today
-from accountability_world import NOW, build_world
+from vocabulary import CaseStatus, FraudType, ItemAction, ItemStatus
 
 DEFAULT_THRESHOLDS = {"l10w": 10_000_000, "l50w": 50_000_000, "l100w": 100_000_000}
 

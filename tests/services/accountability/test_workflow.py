@@ -3,16 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from accountability_world import NOW, build_world
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session
 from db.models import ATTACHMENT_MAX_BYTES, AccountabilityAttachment, AuditLog
-from services.accountability.workflow import Upload, attachment, available_steps, close, review, submit_explanation
 from services.access.actor import AccessDenied
-from services.shared.errors import InvalidInput
+from services.accountability.workflow import Upload, attachment, available_steps, close, review, submit_explanation
 from services.audit.text import CLI_USERNAME
+from services.shared.errors import InvalidInput
 from vocabulary import Decision, ItemAction
-from accountability_world import NOW, build_world
 
 EXPLANATION = "被害人轻信虚假投资平台，本所反诈宣传未覆盖该小区，已查找问题。"
 PREVENTION = "案发前90天本所在该村开展宣传两次，未入户走访，存在宣传盲区，负有失职责任。"

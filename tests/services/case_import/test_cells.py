@@ -7,11 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.cases.text import (
-    CASE_FILE_AGE, CASE_FILE_AMOUNT_DECIMALS, CASE_FILE_AMOUNT_FORMAT, CASE_FILE_AMOUNT_NEGATIVE,
-    CASE_FILE_CONTROL_CHARS, CASE_FILE_COORD_FORMAT, CASE_FILE_DATE_INVALID, CASE_FILE_TIME_NO_DATE,
-)
-from vocabulary import FraudType
 from services.case_import.cells import (
     MAX_AMOUNT_FEN,
     Invalid,
@@ -25,7 +20,18 @@ from services.case_import.cells import (
     parse_time,
     parse_yes_no,
 )
+from services.cases.text import (
+    CASE_FILE_AGE,
+    CASE_FILE_AMOUNT_DECIMALS,
+    CASE_FILE_AMOUNT_FORMAT,
+    CASE_FILE_AMOUNT_NEGATIVE,
+    CASE_FILE_CONTROL_CHARS,
+    CASE_FILE_COORD_FORMAT,
+    CASE_FILE_DATE_INVALID,
+    CASE_FILE_TIME_NO_DATE,
+)
 from services.shared.timeutil import SHANGHAI
+from vocabulary import FraudType
 
 
 def test_fraud_type_labels_have_distinct_keys():

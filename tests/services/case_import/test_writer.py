@@ -9,8 +9,8 @@ from db.engine import read_session, write_session
 from db.models import AccountabilityItem, AppUser, AuditLog, CaseRevision, FraudCase, Unit
 from services.access.actor import AccessDenied, Actor
 from services.case_import.writer import import_file, unit_lookup
-from vocabulary import Role
 from services.units.tree import add_unit
+from vocabulary import Role
 
 NOW = datetime(2026, 11, 28, 2, tzinfo=UTC)
 HEADER = "案件编号,所属单位,接报时间,诈骗类型,损失金额（元）,经度,纬度,受害人姓名"

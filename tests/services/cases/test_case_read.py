@@ -9,8 +9,8 @@ from db.engine import read_session, write_session
 from db.models import AuditLog, FraudCase, Identifier, IdentifierLink, Unit
 from services.access.actor import AccessDenied, Actor
 from services.cases.read import CaseFilter, case_detail, list_cases, unmask_case
-from vocabulary import Role
 from services.units.tree import add_unit
+from vocabulary import Role
 
 NOW = datetime(2026, 11, 28, 2, tzinfo=UTC)
 

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from db.engine import read_session, write_session
 from db.models import AppUser, AuditLog, CaseRevision, FraudCase, Unit
 from services.access.actor import AccessDenied, Actor
+from services.cases.read import case_revisions
+from services.cases.text import CASE_REASON_REQUIRED
 from services.cases.write import (
     CaseChanges,
     CaseForm,
@@ -19,11 +21,9 @@ from services.cases.write import (
     new_case_from_input,
     update_case,
 )
-from services.cases.read import case_revisions
 from services.shared.errors import InvalidInput
-from services.cases.text import CASE_REASON_REQUIRED
-from vocabulary import CaseStatus, FraudType, Role
 from services.units.tree import add_unit
+from vocabulary import CaseStatus, FraudType, Role
 
 NOW = datetime(2026, 11, 28, 2, tzinfo=UTC)
 

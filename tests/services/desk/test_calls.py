@@ -13,11 +13,11 @@ from db.models import DeskCall, FraudCase, Identifier, IdentifierLink
 from services.access import auth
 from services.access.actor import AccessDenied
 from services.desk.calls import CallDraft, submit_call, today_calls, today_counters, validate
-from services.shared.errors import InvalidInput
 from services.desk.identifier_store import hot_leads, search, seen_before
-from vocabulary import CallOutcome, CallType, FraudType, Role
+from services.shared.errors import InvalidInput
 from services.shared.timeutil import now_utc
 from services.units.tree import add_unit
+from vocabulary import CallOutcome, CallType, FraudType, Role
 
 CARD = "6222021234567890128"  # Luhn-valid
 

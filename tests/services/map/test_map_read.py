@@ -16,6 +16,7 @@ from sqlalchemy import select
 from db.engine import make_engine, read_session, write_session
 from db.models import AccountabilityItem, AccountabilityRule, FraudCase, Interception, Unit
 from services.access.actor import AccessDenied, Actor
+from services.cases.read import CaseFilter, list_cases
 from services.map.read import (
     MapFilter,
     case_marks,
@@ -26,12 +27,11 @@ from services.map.read import (
     time_window,
     week_starts,
 )
-from services.cases.read import CaseFilter, list_cases
 from services.shared.errors import InvalidInput
 from services.shared.loss_bands import LOSS_BANDS
-from vocabulary import FraudType, MapWindow, Role
 from services.shared.timeutil import SHANGHAI
 from services.units.tree import add_unit
+from vocabulary import FraudType, MapWindow, Role
 
 TODAY = date(2026, 11, 18)  # a Wednesday
 TYPES = [FraudType.REBATE, FraudType.INVESTMENT, FraudType.FAKE_AUTHORITY]

@@ -8,12 +8,12 @@ from sqlalchemy import text
 
 from db.engine import read_session, write_session
 from db.models import DeskCall, FraudCase, Unit
+from services.access.actor import AccessDenied, Actor
 from services.demo.generator import DemoSpec
 from services.demo.loader import load_demo
-from services.access.actor import AccessDenied, Actor
-from vocabulary import Role
 from services.overview.read import Measures, build_overview, change
 from services.shared.timeutil import SHANGHAI, month_to_date, previous_month_same_period
+from vocabulary import Role
 
 NOW = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)  # 2026-11-28 10:30 Beijing time
 

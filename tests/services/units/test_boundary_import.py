@@ -16,11 +16,16 @@ from db.models import AuditLog, Unit
 from services.access.actor import AccessDenied, Actor
 from services.demo.units import DISTRICTS_FILE
 from services.shared.errors import InvalidInput
-from vocabulary import AuditAction, Datum, ImportAction, Role, UnitKind
 from services.units.boundary_import import (
-    UnitImportOptions, apply_unit_import, parse_features, plan_unit_import, police_unit_name, read_crosswalk,
+    UnitImportOptions,
+    apply_unit_import,
+    parse_features,
+    plan_unit_import,
+    police_unit_name,
+    read_crosswalk,
 )
 from services.units.tree import add_unit
+from vocabulary import AuditAction, Datum, ImportAction, Role, UnitKind
 
 XIAMEN_FILE = Path(__file__).resolve().parents[2] / "data" / "xiamen_districts_gcj02.geojson"
 TREE = {"datum": Datum.GCJ02, "parent_code_property": "parent_adcode"}

@@ -9,12 +9,12 @@ from sqlmodel import Session
 from db.models import AccountabilityRule
 from services import audit
 from services import labels as L
-from services.actor import Actor
+from services.actor import AccessDenied, Actor
 from services.errors import InvalidInput
 from services.labels import AccountabilityLevel, AuditAction
 from services.money import format_wan
 from services.permissions import Permission
-from services.scope import require
+from services.scope import at_top, require
 from services.timeutil import now_utc, shanghai_today
 
 LEVEL_ORDER: tuple[AccountabilityLevel, ...] = (
@@ -57,9 +57,20 @@ def highest_reached(rules: list[AccountabilityRule], loss_fen: int) -> Accountab
 
 
 def list_rule_versions(session: Session, actor: Actor) -> list[AccountabilityRule]:
-    """Every rule version, for the administrators' rules page."""
+    """Every rule version, for the administrators' rules page (district administrators read them too)."""
     require(actor, Permission.MANAGE_RULES)
     return all_versions(session)
+
+
+def may_edit_rules(session: Session, actor: Actor) -> bool:
+    """Rules are city-wide: only an administrator of the top unit of the tree adds versions."""
+    return actor.can(Permission.MANAGE_RULES) and at_top(session, actor)
+
+
+def _require_editor(session: Session, actor: Actor) -> None:
+    require(actor, Permission.MANAGE_RULES)
+    if not at_top(session, actor):
+        raise AccessDenied(L.RULES_CITY_ONLY)
 
 
 @dataclass(frozen=True)
@@ -111,8 +122,8 @@ def _order_error(versions: list[AccountabilityRule], candidate: AccountabilityRu
 
 
 def add_rule_version(session: Session, actor: Actor, draft: RuleDraft, now: datetime | None = None) -> AccountabilityRule:
-    """Add a rule version effective from a date not before today (Beijing); validated and audited."""
-    require(actor, Permission.MANAGE_RULES)
+    """Add a rule version effective from a date not before today (Beijing); validated and audited (top unit only)."""
+    _require_editor(session, actor)
     now = now or now_utc()
     errors = _field_errors(draft, shanghai_today(now))
     versions = all_versions(session)

@@ -1146,6 +1146,8 @@ RULES_FIELD_REASON = "变更理由"
 RULES_SAVE = "保存新版本"
 RULES_SAVED = "已新增“{level}”规则版本，{date} 起生效。"
 RULES_NONE = "没有规则。"
+RULES_CITY_ONLY = "问责规则全市统一：只有市局（最上级单位）的系统管理员可以新增规则版本。"
+RULES_READ_ONLY = "问责规则全市统一，由市局系统管理员维护；本页对您只读。"
 
 # Case map page (views/map.py) and the copy-link control
 MAP_TITLE = "案件地图"

@@ -11,7 +11,7 @@ from components.accountability_views import field_errors, rules_frame
 from db.engine import read_session, write_session
 from services import labels as L
 from services.accountability_rules import (ACTION_LIMIT, LEVEL_ORDER, MAX_DEADLINE_DAYS, RESPONSIBLE_LIMIT, RuleDraft,
-                                           add_rule_version, effective_rules, list_rule_versions)
+                                           add_rule_version, effective_rules, list_rule_versions, may_edit_rules)
 from services.amounts import parse_amount_fen
 from services.errors import InvalidInput
 from services.labels import ACCOUNTABILITY_LEVEL_LABELS, AccountabilityLevel
@@ -30,6 +30,7 @@ if notice := state.pop(NOTICE, None):
 with web_session.refusals(), read_session(cached.engine()) as session:
     versions = list_rule_versions(session, actor)
     current = effective_rules(session, today)
+    editable = may_edit_rules(session, actor)
 
 st.subheader(L.RULES_CURRENT.format(date=today.isoformat()), anchor=False)
 if current:
@@ -40,6 +41,9 @@ st.subheader(L.RULES_VERSIONS, anchor=False)
 st.dataframe(rules_frame(versions, with_history=True), hide_index=True, width="stretch", key="rules_versions")
 
 st.subheader(L.RULES_NEW, anchor=False)
+if not editable:
+    st.info(L.RULES_READ_ONLY, icon=":material/lock:")
+    st.stop()
 level = st.selectbox(L.RULES_FIELD_LEVEL, list(LEVEL_ORDER),
                      index=LEVEL_ORDER.index(AccountabilityLevel(v)) if (v := url_state.get_str(
                          "level", set(AccountabilityLevel))) else 0,

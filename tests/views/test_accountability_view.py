@@ -12,6 +12,7 @@ from db.migrate import upgrade
 from db.models import AccountabilityItem, AppUser, Unit
 from services.actor import Actor
 from services.case_write import apply_changes, insert_case
+from services import labels as L
 from services.labels import CLI_USERNAME, CaseSource, Decision, ItemStatus, Role
 from services.timeutil import now_utc
 from services.units import add_unit
@@ -19,7 +20,7 @@ from services.units import add_unit
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTABILITY, RULES = str(ROOT / "views/accountability.py"), str(ROOT / "views/rules.py")
 USERS = (("clerk_wa", Role.CLERK, "WA"), ("clerk_yx", Role.CLERK, "YX"), ("leader_d", Role.LEADER, "D"),
-         ("admin", Role.ADMIN, "C"), ("wall", Role.WALL, "C"))
+         ("admin", Role.ADMIN, "C"), ("wall", Role.WALL, "C"), ("admin_d", Role.ADMIN, "D"))
 EXPLANATION = "被害人轻信虚假投资平台，本所宣传未覆盖该小区，已查找问题并整改。"
 PREVENTION = "案发前90天本所在该村开展宣传两次，未入户走访，存在宣传盲区。"
 
@@ -191,3 +192,11 @@ def test_rules_page_for_administrators(site):
     assert _sql(url, "SELECT threshold_fen, created_by FROM accountability_rule WHERE level = 'l10w' "
                      "ORDER BY effective_from DESC LIMIT 1") == [(15_000_000, "admin")]
     assert len(at.dataframe[1].value) == 4
+
+
+def test_rules_page_is_read_only_for_a_district_administrator(site):
+    run, _, _, _ = site
+    at = run("admin_d", RULES)
+    assert len(at.dataframe) == 2 and not _errors(at)
+    assert [i.value for i in at.info] == [L.RULES_READ_ONLY]
+    assert not at.button and not at.text_input

@@ -68,6 +68,8 @@ def seen_lines(seen: list[SeenBefore]) -> None:
             line = L.DESK_SEEN.format(value=label, calls=item.calls, cases=item.cases, first=_stamp(item.first_seen),
                                       last=_stamp(item.last_seen), units="、".join(item.units) or "—",
                                       loss=format_wan(item.loss_fen))
+            if item.cases_outside:
+                line += L.DESK_SEEN_OUTSIDE.format(cases=item.cases_outside)
             if item.hot:
                 st.error(f"{L.DESK_HOT}：{line}", icon=":material/local_fire_department:")
             else:

@@ -20,13 +20,14 @@ from services.labels import (
     PAYMENT_CHANNEL_LABELS,
 )
 from services.timeutil import SHANGHAI
-from services.xlsx_reader import EPOCH_1900
 
 MAX_AMOUNT_FEN = 100_000_000_000  # 10亿元, as services/case_write.py: a larger single-case loss is a typing error
 MIN_YEAR = 2000  # an earlier date is a wrong column or an Excel serial typed by mistake, not a telecom-fraud case
 MAX_PARSED_CHARS = 64  # longer amount/time/number cells are garbage (and int() refuses > 4300 digits)
 SHOWN_CHARS = 20
 MAX_EXCEL_SERIAL = 2_958_465  # 9999-12-31
+EPOCH_1900 = datetime(1899, 12, 30)  # serial 1 = 1900-01-01 (past Excel's 1900 leap-year bug)
+EPOCH_1904 = datetime(1904, 1, 1)
 TIME_KEYS = ("reported_at", "occurred_at")
 AMOUNT_KEYS = ("loss_fen", "recovered_fen", "frozen_fen")
 

@@ -904,6 +904,12 @@ CASE_FILE_XLS = ("不支持旧版 Excel（.xls）或设置了密码的文件：�
                  "再导入。")
 CASE_FILE_XLSX_UNREADABLE = "无法读取该 Excel 文件：文件可能已损坏或设置了密码。"
 CASE_FILE_NO_SHEET = "该 Excel 文件中没有工作表。"
+CASE_FILE_XLSX_INVALID = "该文件不是有效的 Excel（.xlsx）工作簿：请在 Excel 中“另存为” .xlsx 或 CSV 后再导入。"
+CASE_FILE_XLSX_TOO_BIG = ("该 Excel 文件解压后过大（超过 {total} MB，或其中一个部件超过 {member} MB），已拒绝读取："
+                          "请拆分文件或另存为 CSV 后再导入。")
+CASE_FILE_XLSX_RATIO = "该 Excel 文件的压缩比异常（超过 {ratio}:1），疑似恶意构造的文件，已拒绝读取。"
+CASE_FILE_XLSX_MEMBERS = "该 Excel 文件包含的部件过多（超过 {limit} 个），不是正常的表格文件，已拒绝读取。"
+CASE_FILE_XLSX_EXTENT = "工作表的数据区域过大（{rows:,} 行 × {columns:,} 列），已拒绝读取：请删除多余的行和列后再导入。"
 CASE_FILE_NOT_TEXT = "该文件不是文本格式的 CSV。"
 CASE_FILE_ENCODING = "无法识别文件编码：请将 CSV 保存为 UTF-8 或 GBK 编码。"
 CASE_FILE_CSV_BROKEN = "CSV 文件第 {line} 行附近格式有误（引号不成对或单元格内容过长）。"

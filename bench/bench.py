@@ -222,13 +222,32 @@ def accountability(
     _time_page(url, username, "views/overview.py", (("city", {}),), repeats)
 
 
+def _as_xlsx(lines: list[str]) -> bytes:
+    """The generated CSV lines as an .xlsx as Excel would hold them: date cells, numbers for amounts and coordinates."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(lines[0].split(","))
+    for line in lines[1:]:
+        case_no, unit, reported, kind, loss, lon, lat, age = line.split(",")
+        sheet.append([case_no, unit, datetime.strptime(reported, "%Y-%m-%d %H:%M"), kind, float(loss), float(lon),
+                      float(lat), int(age)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 @app.command("import-cases")
 def import_cases(
     rows: Annotated[int, typer.Option(help="Rows in the generated file.")] = 100_000,
     backend: Annotated[str, typer.Option(help="sqlite or postgresql.")] = "sqlite",
     pg_url: Annotated[str, typer.Option(help="Server for --backend postgresql.")] = "postgresql://postgres@127.0.0.1:5432/test",
+    file_format: Annotated[str, typer.Option("--format", help="csv, or xlsx (the same rows with date and number cells).")] = "csv",
 ) -> None:
-    """Import a generated n-row CSV of cases into a new database with the 漳州 units: whole time, then re-import."""
+    """Import a generated n-row CSV/XLSX of cases into a new database with the 漳州 units: whole time, then re-import."""
     import random
 
     from services.case_import.writer import import_file
@@ -246,7 +265,7 @@ def import_cases(
                      f"{random.randint(0, 23):02d}:{random.randint(0, 59):02d},{random.choice(types)},"
                      f"{random.lognormvariate(9.5, 1.5):.2f},{117.6 + random.random() * 0.3:.5f},"
                      f"{24.5 + random.random() * 0.3:.5f},{random.randint(18, 80)}")
-    data = "\n".join(lines).encode("utf-8")
+    data = "\n".join(lines).encode("utf-8") if file_format == "csv" else _as_xlsx(lines)
     phases: dict[str, float] = {}
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -255,12 +274,12 @@ def import_cases(
     for attempt in ("first import", "re-import (no changes)"):
         phases.clear()
         started = time.perf_counter()
-        report = import_file(engine, None, data, "bench.csv", "wgs84", progress=progress)
+        report = import_file(engine, None, data, f"bench.{file_format}", "wgs84", progress=progress)
         seconds = time.perf_counter() - started
         assert not report.errors, report.errors[:5]
         outcome = report.outcome
         read = phases.get("write", time.perf_counter()) - started
-        print(f"import-cases [{backend}] {attempt}: {rows:,} rows ({len(data) / 1e6:.1f} MB) in {seconds:.1f} s "
+        print(f"import-cases [{backend}, {file_format}] {attempt}: {rows:,} rows ({len(data) / 1e6:.1f} MB) in {seconds:.1f} s "
               f"(validation {read:.1f} s); created {outcome.created:,}, updated {outcome.updated:,}, "
               f"unchanged {outcome.unchanged:,}; peak RSS {_peak_rss_mb():,.0f} MB")
 

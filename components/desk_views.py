@@ -33,6 +33,7 @@ from services.desk.text import (
     DESK_RECEIVED_AT,
     DESK_SEEN,
     DESK_SEEN_NONE,
+    DESK_SEEN_OUTSIDE,
     DESK_SEEN_TITLE,
     DESK_SET_LOST,
     DESK_SET_PENDING,
@@ -98,6 +99,8 @@ def seen_lines(seen: list[SeenBefore]) -> None:
             line = DESK_SEEN.format(value=label, calls=item.calls, cases=item.cases, first=_stamp(item.first_seen),
                                       last=_stamp(item.last_seen), units="、".join(item.units) or "—",
                                       loss=format_wan(item.loss_fen))
+            if item.cases_outside:
+                line += DESK_SEEN_OUTSIDE.format(cases=item.cases_outside)
             if item.hot:
                 st.error(f"{DESK_HOT}：{line}", icon=":material/local_fire_department:")
             else:

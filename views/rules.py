@@ -18,6 +18,7 @@ from services.accountability.rules import (
     add_rule_version,
     effective_rules,
     list_rule_versions,
+    may_edit_rules,
 )
 from services.accountability.text import (
     RULES_CURRENT,
@@ -33,6 +34,7 @@ from services.accountability.text import (
     RULES_NEW,
     RULES_NONE,
     RULES_NOTE,
+    RULES_READ_ONLY,
     RULES_SAVE,
     RULES_SAVED,
     RULES_TITLE,
@@ -57,6 +59,7 @@ if notice := state.pop(NOTICE, None):
 with web_session.refusals(), read_session(cached.engine()) as session:
     versions = list_rule_versions(session, actor)
     current = effective_rules(session, today)
+    editable = may_edit_rules(session, actor)
 
 st.subheader(RULES_CURRENT.format(date=today.isoformat()), anchor=False)
 if current:
@@ -67,6 +70,9 @@ st.subheader(RULES_VERSIONS, anchor=False)
 st.dataframe(rules_frame(versions, with_history=True), hide_index=True, width="stretch", key="rules_versions")
 
 st.subheader(RULES_NEW, anchor=False)
+if not editable:
+    st.info(RULES_READ_ONLY, icon=":material/lock:")
+    st.stop()
 level = st.selectbox(RULES_FIELD_LEVEL, list(LEVEL_ORDER),
                      index=LEVEL_ORDER.index(AccountabilityLevel(v)) if (v := url_state.get_str(
                          "level", set(AccountabilityLevel))) else 0,

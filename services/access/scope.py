@@ -1,6 +1,6 @@
 """Jurisdiction scope: a user sees and changes only their unit and the units below it."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 from sqlmodel import Session
 
@@ -41,3 +41,11 @@ def scoped_unit(session: Session, actor: Actor, unit_id: int | None) -> Unit:
     if unit is None or not in_scope(actor, unit):
         raise AccessDenied(OUT_OF_SCOPE)
     return unit
+
+
+def at_top(session: Session, actor: Actor) -> bool:
+    """Whether the actor's unit is at the top of the tree: a root unit at the level of the highest root(s)."""
+    unit = session.get(Unit, actor.unit_id)
+    if unit is None or unit.parent_id is not None:
+        return False
+    return unit.level == session.execute(select(func.min(Unit.level)).where(Unit.parent_id.is_(None))).scalar()

@@ -8,9 +8,9 @@ from sqlmodel import Session
 
 from db.models import AccountabilityRule
 from services import audit
-from services.access.actor import Actor
+from services.access.actor import AccessDenied, Actor
 from services.access.permissions import Permission
-from services.access.scope import require
+from services.access.scope import at_top, require
 from services.accountability.text import (
     RULE_ACTION_REQUIRED,
     RULE_AUDIT_DETAIL,
@@ -23,6 +23,7 @@ from services.accountability.text import (
     RULE_RETIRED_SUFFIX,
     RULE_THRESHOLD_INVALID,
     RULE_THRESHOLD_ORDER,
+    RULES_CITY_ONLY,
 )
 from services.shared.errors import InvalidInput
 from services.shared.money import format_wan
@@ -69,9 +70,20 @@ def highest_reached(rules: list[AccountabilityRule], loss_fen: int) -> Accountab
 
 
 def list_rule_versions(session: Session, actor: Actor) -> list[AccountabilityRule]:
-    """Every rule version, for the administrators' rules page."""
+    """Every rule version, for the administrators' rules page (district administrators read them too)."""
     require(actor, Permission.MANAGE_RULES)
     return all_versions(session)
+
+
+def may_edit_rules(session: Session, actor: Actor) -> bool:
+    """Rules are city-wide: only an administrator of the top unit of the tree adds versions."""
+    return actor.can(Permission.MANAGE_RULES) and at_top(session, actor)
+
+
+def _require_editor(session: Session, actor: Actor) -> None:
+    require(actor, Permission.MANAGE_RULES)
+    if not at_top(session, actor):
+        raise AccessDenied(RULES_CITY_ONLY)
 
 
 @dataclass(frozen=True)
@@ -123,8 +135,8 @@ def _order_error(versions: list[AccountabilityRule], candidate: AccountabilityRu
 
 
 def add_rule_version(session: Session, actor: Actor, draft: RuleDraft, now: datetime | None = None) -> AccountabilityRule:
-    """Add a rule version effective from a date not before today (Beijing); validated and audited."""
-    require(actor, Permission.MANAGE_RULES)
+    """Add a rule version effective from a date not before today (Beijing); validated and audited (top unit only)."""
+    _require_editor(session, actor)
     now = now or now_utc()
     errors = _field_errors(draft, shanghai_today(now))
     versions = all_versions(session)

@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.models import AuditLog
+from db.models import AppUser, AuditLog
 from services.access.actor import AccessDenied, Actor
 from services.access.permissions import Permission
+from services.access.scope import at_top, scoped_unit_ids
 from services.access.text import ACCESS_DENIED
 from services.audit.text import AUDIT_OBJECT_LABELS
 from services.shared.timeutil import now_utc, to_shanghai
@@ -74,12 +75,29 @@ def _require_auditor(actor: Actor) -> None:
         raise AccessDenied(ACCESS_DENIED)
 
 
+def _scoped(statement, session: Session, actor: Actor):
+    """Only records of the administrator's subtree: the actor's unit in it, or (no unit: failed logins) the account's.
+
+    Records with no unit whose user name is no account of the subtree (unknown names) only the top of the tree sees.
+    """
+    units = scoped_unit_ids(actor)
+    own_accounts = select(AppUser.username).where(AppUser.unit_id.in_(units))
+    no_unit = AuditLog.unit_id.is_(None)
+    if not at_top(session, actor):
+        no_unit = no_unit & AuditLog.username.in_(own_accounts)
+    return statement.where(AuditLog.unit_id.in_(units) | no_unit)
+
+
+def _matching(statement, session: Session, actor: Actor, criteria: AuditFilter):
+    return _scoped(_filtered(statement, criteria), session, actor)
+
+
 def search(session: Session, actor: Actor, criteria: AuditFilter, limit: int = 500, offset: int = 0) -> tuple[int, list[AuditLog]]:
-    """Total matching and one page of records, newest first (administrators only)."""
+    """Total matching and one page of records of the administrator's subtree, newest first (administrators only)."""
     _require_auditor(actor)
-    total = session.execute(_filtered(select(func.count()).select_from(AuditLog), criteria)).scalar()
+    total = session.execute(_matching(select(func.count()).select_from(AuditLog), session, actor, criteria)).scalar()
     rows = session.execute(
-        _filtered(select(AuditLog), criteria).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit).offset(offset)
+        _matching(select(AuditLog), session, actor, criteria).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit).offset(offset)
     ).scalars().all()
     return int(total), list(rows)
 
@@ -101,9 +119,9 @@ def as_rows(records: list[AuditLog]) -> list[tuple]:
 
 
 def export_csv(session: Session, actor: Actor, criteria: AuditFilter) -> bytes:
-    """All matching records as UTF-8 CSV (with BOM for Excel); the export itself is audited."""
+    """All matching records of the administrator's subtree as UTF-8 CSV (with BOM for Excel); the export is audited."""
     _require_auditor(actor)
-    records = session.execute(_filtered(select(AuditLog), criteria).order_by(AuditLog.at, AuditLog.id)).scalars().all()
+    records = session.execute(_matching(select(AuditLog), session, actor, criteria).order_by(AuditLog.at, AuditLog.id)).scalars().all()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_HEADERS)

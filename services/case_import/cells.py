@@ -9,8 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from db.models import FraudCase
-from services.case_import.xlsx import EPOCH_1900
-from services.cases.text import (
+from services.case_import.text import (
     CASE_FILE_AGE,
     CASE_FILE_AMOUNT_DECIMALS,
     CASE_FILE_AMOUNT_FORMAT,
@@ -42,6 +41,8 @@ MIN_YEAR = 2000  # an earlier date is a wrong column or an Excel serial typed by
 MAX_PARSED_CHARS = 64  # longer amount/time/number cells are garbage (and int() refuses > 4300 digits)
 SHOWN_CHARS = 20
 MAX_EXCEL_SERIAL = 2_958_465  # 9999-12-31
+EPOCH_1900 = datetime(1899, 12, 30)  # serial 1 = 1900-01-01 (past Excel's 1900 leap-year bug)
+EPOCH_1904 = datetime(1904, 1, 1)
 TIME_KEYS = ("reported_at", "occurred_at")
 AMOUNT_KEYS = ("loss_fen", "recovered_fen", "frozen_fen")
 

@@ -3,7 +3,10 @@
 import codecs
 import csv
 import io
+import re
 import warnings
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,13 +15,23 @@ from pathlib import PurePath
 
 import numpy as np
 import openpyxl
+import python_calamine
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from db.models import FraudCase
-from services.case_import.cells import AMOUNT_KEYS, TIME_KEYS, Invalid, cell_parsers, cell_text, fold, max_length
-from services.case_import.xlsx import EPOCH_1900, XlsxError, first_sheet
-from services.cases.text import (
+from services.case_import.cells import (
+    AMOUNT_KEYS,
+    EPOCH_1900,
+    EPOCH_1904,
+    TIME_KEYS,
+    Invalid,
+    cell_parsers,
+    cell_text,
+    fold,
+    max_length,
+)
+from services.case_import.text import (
     CASE_FILE_COLUMNS,
     CASE_FILE_COORDS_PAIR,
     CASE_FILE_COORDS_SWAPPED,
@@ -50,6 +63,11 @@ from services.cases.text import (
     CASE_FILE_WARN_IGNORED,
     CASE_FILE_WHOLE_FILE,
     CASE_FILE_XLS,
+    CASE_FILE_XLSX_EXTENT,
+    CASE_FILE_XLSX_INVALID,
+    CASE_FILE_XLSX_MEMBERS,
+    CASE_FILE_XLSX_RATIO,
+    CASE_FILE_XLSX_TOO_BIG,
     CASE_FILE_XLSX_UNREADABLE,
 )
 from services.geo.gcj02 import gcj02_to_wgs84
@@ -73,6 +91,23 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv", ""}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
+# An .xlsx is a zip of XML parts: a 1.6 MB file can hold a shared-strings part of 680 MB. These limits are checked
+# on the zip before any parser sees it. A 200,000-row export (MAX_ROWS) takes well under 200 MB unpacked; its XML
+# compresses about 5–15:1; a dozen or so parts is what Excel, WPS and openpyxl write.
+XLSX_MAX_TOTAL = 200 * 1024 * 1024  # all parts, uncompressed
+XLSX_MAX_MEMBER = 150 * 1024 * 1024  # any one part, uncompressed
+XLSX_MAX_RATIO = 100  # uncompressed : compressed, for parts larger than XLSX_RATIO_FROM
+XLSX_RATIO_FROM = 1024 * 1024  # small parts (styles, empty sheets) may compress better without harm
+XLSX_MAX_MEMBERS = 1_000
+XLSX_CHUNK = 1 << 20
+# calamine holds a sheet as a dense rows × columns grid (about 32 bytes a cell): one cell at XFD1048576 would ask
+# for 17 billion cells. The grid the cell references span is limited before calamine opens the sheet.
+XLSX_MAX_CELLS = 12_000_000  # e.g. 200,000 rows × 60 columns, about 0.4 GB
+EXACT_FLOAT_LIMIT = 2 ** 53  # integers at or beyond it do not survive as float: such sheets are read with openpyxl
+# Cell (and row) references; the literal start keeps the scan of a 40 MB sheet to about a third of a second.
+_ROW_NUMBER = re.compile(rb'r="[A-Z]{0,3}([0-9]{1,7})"')
+_COLUMN_LETTERS = {n: re.compile(rb'r="([A-Z]{%d})[0-9]' % n) for n in (2, 3)}
+_DATE1904 = re.compile(rb"date1904=\"(?:1|true)\"")
 
 # (key, required) in template order; the key is the FraudCase field the column fills.
 TEMPLATE_ORDER: tuple[tuple[str, bool], ...] = (
@@ -387,12 +422,108 @@ class _Rows:
     epoch: datetime = EPOCH_1900
 
 
-def _xlsx_rows(data: bytes) -> _Rows:
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+@dataclass
+class _Extent:
+    """What the checks learn while unpacking: the cell grid the worksheets span and the workbook's date system."""
+
+    rows: int = 0
+    columns: int = 0
+    date1904: bool = False
+
+    def scan_sheet(self, text: bytes) -> None:
+        """Widen the grid by the cell references in a piece of worksheet XML (one-letter columns count as 26)."""
+        numbers = _ROW_NUMBER.findall(text)
+        if not numbers:
+            return
+        self.rows = max(self.rows, max(map(int, numbers)))
+        width = next((n for n in (3, 2) if _COLUMN_LETTERS[n].search(text)), 1)
+        widest = 26 if width == 1 else max(map(_column_number, set(_COLUMN_LETTERS[width].findall(text))))
+        self.columns = max(self.columns, widest)
+
+
+def _refuse_member(info: zipfile.ZipInfo, total: int) -> None:
+    if total > XLSX_MAX_TOTAL or info.file_size > XLSX_MAX_MEMBER:
+        raise _FileError(CASE_FILE_XLSX_TOO_BIG.format(total=XLSX_MAX_TOTAL >> 20, member=XLSX_MAX_MEMBER >> 20))
+    if info.file_size > XLSX_RATIO_FROM and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
+        raise _FileError(CASE_FILE_XLSX_RATIO.format(ratio=XLSX_MAX_RATIO))
+
+
+def _unpack_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, extent: _Extent) -> None:
+    """Unpack one part in chunks (zipfile stops at the declared size and checks the CRC), scanning sheets."""
+    sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+    tail = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(XLSX_CHUNK):
+            if sheet:
+                cut = chunk.rfind(b"<")  # scan whole tags only: the rest waits for the next chunk
+                extent.scan_sheet(tail + chunk[:cut if cut >= 0 else len(chunk)])
+                tail = chunk[cut:] if cut >= 0 else b""
+            elif info.filename.endswith("workbook.xml"):
+                extent.date1904 = extent.date1904 or bool(_DATE1904.search(chunk))
+    if sheet and tail:
+        extent.scan_sheet(tail)
+
+
+def _check_xlsx_package(data: bytes) -> _Extent:
+    """Refuse a zip bomb or a non-XLSX before parsing: sizes, ratio and member count, then every part unpacked."""
     try:
-        sheet = first_sheet(data)
-    except XlsxError:
-        return _openpyxl_rows(data)  # a package layout the fast reader does not know; openpyxl may
-    return _Rows(_guarded_rows(sheet.rows), sheet.dimension_rows, sheet.epoch)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+        raise _FileError(CASE_FILE_XLSX_UNREADABLE) from exc
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise _FileError(CASE_FILE_XLSX_MEMBERS.format(limit=XLSX_MAX_MEMBERS))
+    total = 0
+    for info in members:
+        total += info.file_size
+        _refuse_member(info, total)
+    names = {info.filename for info in members}
+    if "[Content_Types].xml" not in names or not any(name.endswith("workbook.xml") for name in names):
+        raise _FileError(CASE_FILE_XLSX_INVALID)
+    extent = _Extent()
+    try:
+        for info in members:
+            _unpack_member(archive, info, extent)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError, RuntimeError) as exc:
+        raise _FileError(CASE_FILE_XLSX_UNREADABLE) from exc  # RuntimeError: an encrypted member
+    if extent.rows * max(extent.columns, 1) > XLSX_MAX_CELLS:
+        raise _FileError(CASE_FILE_XLSX_EXTENT.format(rows=extent.rows, columns=extent.columns))
+    return extent
+
+
+def _first_worksheet(data: bytes) -> list[list]:
+    """The first worksheet's cells from A1 (dates as datetime, numbers as float, empty cells as '') by calamine."""
+    try:
+        with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            name = next((sheet.name for sheet in book.sheets_metadata
+                         if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet), None)
+            if name is None:
+                raise _FileError(CASE_FILE_NO_SHEET)
+            return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except _FileError:
+        raise
+    except Exception as exc:  # calamine raises its own kinds (zip, XML, password) on a damaged file
+        raise _FileError(CASE_FILE_XLSX_UNREADABLE) from exc
+
+
+def _inexact(rows: list[list]) -> bool:
+    """Whether a number is too large for a float to keep its digits (a long case or account number as a number)."""
+    return any(type(cell) is float and not -EXACT_FLOAT_LIMIT < cell < EXACT_FLOAT_LIMIT for row in rows for cell in row)
+
+
+def _xlsx_rows(data: bytes) -> _Rows:
+    extent = _check_xlsx_package(data)
+    rows = _first_worksheet(data)
+    if _inexact(rows):
+        return _openpyxl_rows(data)  # openpyxl keeps the digits of integers, as the file writes them
+    return _Rows(iter(rows), len(rows), EPOCH_1904 if extent.date1904 else EPOCH_1900)
 
 
 def _openpyxl_rows(data: bytes) -> _Rows:

@@ -1,4 +1,9 @@
-"""Identifiers across calls and cases: upsert and link, "seen before", hot leads, search."""
+"""Identifiers across calls and cases: upsert and link, "seen before", hot leads, search.
+
+What crosses units (README, 跨单位线索): an identifier's value, kind, bank, report counts, first/last seen and the
+names of the units that reported it. Linked loss is summed over the actor's scope only; other units' cases are
+counted, never summed or shown (and no caller, victim or narrative leaves this module).
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +17,7 @@ from db.models import DeskCall, FraudCase, Identifier, IdentifierLink, Unit
 from db.types import UTCDateTime
 from services.access.actor import Actor
 from services.access.permissions import Permission
-from services.access.scope import require
+from services.access.scope import require, scoped_unit_ids
 from services.desk.identifiers import normalise
 from vocabulary import IdentifierKind
 
@@ -63,7 +68,8 @@ class SeenBefore:
     first_seen: datetime | None
     last_seen: datetime | None
     units: list[str]
-    loss_fen: int
+    loss_fen: int  # linked cases of the actor's scope only
+    cases_outside: int = 0  # linked cases of other units: counted, their loss not shown
 
     @property
     def reports(self) -> int:
@@ -74,34 +80,37 @@ class SeenBefore:
         return self.reports >= HOT_LEAD_REPORTS
 
 
-def _seen(session: Session, identifier: Identifier) -> SeenBefore:
+def _seen(session: Session, actor: Actor, identifier: Identifier) -> SeenBefore:
     links = select(IdentifierLink).where(IdentifierLink.identifier_id == identifier.id).subquery()
     calls = session.execute(select(func.count()).select_from(links).where(links.c.call_id.is_not(None),
                                                                           links.c.case_id.is_(None))).scalar()
     cases = session.execute(select(func.count(func.distinct(links.c.case_id)))
                             .where(links.c.case_id.is_not(None))).scalar()
     first, last = session.execute(select(func.min(links.c.seen_at), func.max(links.c.seen_at))).one()
-    loss = session.execute(
-        select(func.coalesce(func.sum(FraudCase.loss_fen), 0))
+    mine = FraudCase.unit_id.in_(scoped_unit_ids(actor))
+    loss, outside = session.execute(
+        select(func.coalesce(func.sum(case((mine, FraudCase.loss_fen), else_=0)), 0),
+               func.coalesce(func.sum(case((mine, 0), else_=1)), 0))
         .where(FraudCase.id.in_(select(links.c.case_id).where(links.c.case_id.is_not(None))))
-    ).scalar()
+    ).one()
     case_units = select(FraudCase.unit_id).where(FraudCase.id.in_(select(links.c.case_id)))
     call_units = select(DeskCall.jurisdiction_unit_id).where(DeskCall.id.in_(select(links.c.call_id)))
     units = session.execute(
         select(Unit.name).where(Unit.id.in_(case_units.union(call_units))).order_by(Unit.path).limit(12)
     ).scalars().all()
-    return SeenBefore(identifier.kind, identifier.value_norm, int(calls), int(cases), first, last, list(units), int(loss))
+    return SeenBefore(identifier.kind, identifier.value_norm, int(calls), int(cases), first, last, list(units), int(loss),
+                      int(outside))
 
 
 def seen_before(session: Session, actor: Actor, kind: str, value_norm: str) -> SeenBefore:
-    """Earlier calls and cases naming an identifier, in any jurisdiction (for the desk)."""
+    """Earlier calls and cases naming an identifier, in any jurisdiction (for the desk); loss of the actor's scope."""
     require(actor, Permission.VIEW_CALLS)
     identifier = session.execute(
         select(Identifier).where(Identifier.kind == kind, Identifier.value_norm == value_norm)
     ).scalar_one_or_none()
     if identifier is None:
         return SeenBefore(kind, value_norm, 0, 0, None, None, [], 0)
-    return _seen(session, identifier)
+    return _seen(session, actor, identifier)
 
 
 def search(session: Session, actor: Actor, raw: str) -> list[SeenBefore]:
@@ -112,7 +121,7 @@ def search(session: Session, actor: Actor, raw: str) -> list[SeenBefore]:
         return []
     values = {value for _, value in candidates}
     found = session.execute(select(Identifier).where(Identifier.value_norm.in_(values))).scalars().all()
-    return [_seen(session, i) for i in found if (i.kind, i.value_norm) in candidates]
+    return [_seen(session, actor, i) for i in found if (i.kind, i.value_norm) in candidates]
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,7 @@ class HotLead:
 
 
 def hot_leads(session: Session, actor: Actor, limit: int = 100) -> list[HotLead]:
-    """Identifiers reported HOT_LEAD_REPORTS times or more, most reported first."""
+    """Identifiers reported HOT_LEAD_REPORTS times or more anywhere, most reported first (identifiers cross units)."""
     require(actor, Permission.VIEW_CALLS)
     rows = session.execute(
         select(Identifier).where(Identifier.report_count >= HOT_LEAD_REPORTS)

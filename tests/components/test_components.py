@@ -37,3 +37,19 @@ def test_branch_table_has_chinese_headers_changes_and_total():
     assert frame["案件环比"].tolist() == ["+25.0%", "新增", "+62.5%"]
     assert str(frame["本月损失(万元)"].iloc[0]) == "2.00"
     assert frame["分局/县局"].iloc[-1] == "合计"
+
+
+def _seen_app():
+    from components.desk_views import seen_lines
+    from services.desk.identifier_store import SeenBefore
+
+    seen_lines([SeenBefore("phone", "13800002222", 1, 2, None, None, ["S1派出所", "S2派出所"], 500_000, 1),
+                SeenBefore("qq", "12345678", 1, 0, None, None, ["S1派出所"], 0)])
+
+
+def test_seen_lines_show_the_loss_in_scope_and_count_the_other_units_cases():
+    at = AppTest.from_function(_seen_app).run()
+    assert not at.exception
+    hot, plain = at.error[0].value, at.markdown[-1].value
+    assert "S1派出所、S2派出所" in hot and "本辖区关联损失 0.50 万元" in hot and "另有 1 起外单位案件，损失不显示" in hot
+    assert "外单位" not in plain

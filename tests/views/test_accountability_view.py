@@ -11,6 +11,7 @@ from db.engine import make_engine, write_session
 from db.migrate import upgrade
 from db.models import AccountabilityItem, AppUser, Unit
 from services.access.actor import Actor
+from services.accountability.text import RULES_READ_ONLY
 from services.audit.text import CLI_USERNAME
 from services.cases.write import apply_changes, insert_case
 from services.shared.timeutil import now_utc
@@ -20,7 +21,7 @@ from vocabulary import CaseSource, Decision, ItemStatus, Role
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTABILITY, RULES = str(ROOT / "views/accountability.py"), str(ROOT / "views/rules.py")
 USERS = (("clerk_wa", Role.CLERK, "WA"), ("clerk_yx", Role.CLERK, "YX"), ("leader_d", Role.LEADER, "D"),
-         ("admin", Role.ADMIN, "C"), ("wall", Role.WALL, "C"))
+         ("admin", Role.ADMIN, "C"), ("wall", Role.WALL, "C"), ("admin_d", Role.ADMIN, "D"))
 EXPLANATION = "被害人轻信虚假投资平台，本所宣传未覆盖该小区，已查找问题并整改。"
 PREVENTION = "案发前90天本所在该村开展宣传两次，未入户走访，存在宣传盲区。"
 
@@ -192,3 +193,11 @@ def test_rules_page_for_administrators(site):
     assert _sql(url, "SELECT threshold_fen, created_by FROM accountability_rule WHERE level = 'l10w' "
                      "ORDER BY effective_from DESC LIMIT 1") == [(15_000_000, "admin")]
     assert len(at.dataframe[1].value) == 4
+
+
+def test_rules_page_is_read_only_for_a_district_administrator(site):
+    run, _, _, _ = site
+    at = run("admin_d", RULES)
+    assert len(at.dataframe) == 2 and not _errors(at)
+    assert [i.value for i in at.info] == [RULES_READ_ONLY]
+    assert not at.button and not at.text_input

@@ -20,6 +20,7 @@ ACCOUNTS = (
     ("clerk_wa", Role.CLERK, "WA"), ("clerk_yx", Role.CLERK, "YX"), ("leader_wa", Role.LEADER, "WA"),
     ("leader_d", Role.LEADER, "D"), ("clerk_d", Role.CLERK, "D"), ("admin", Role.ADMIN, "C"),
     ("wall", Role.WALL, "C"), ("command", Role.COMMAND, "C"), ("leader_c", Role.LEADER, "C"),
+    ("admin_d", Role.ADMIN, "D"),
 )
 
 

@@ -10,7 +10,14 @@ from sqlalchemy import select
 from db.engine import read_session, write_session
 from db.models import AccountabilityRule, AuditLog
 from services.access.actor import AccessDenied
-from services.accountability.rules import RuleDraft, add_rule_version, effective_rules, list_rule_versions
+from services.accountability.rules import (
+    RuleDraft,
+    add_rule_version,
+    effective_rules,
+    list_rule_versions,
+    may_edit_rules,
+)
+from services.accountability.text import RULES_CITY_ONLY
 from services.shared.errors import InvalidInput
 from services.shared.timeutil import day_start_utc, shanghai_today
 from vocabulary import AccountabilityLevel
@@ -117,3 +124,15 @@ def test_only_administrators_manage_rules_and_it_is_audited(world):
                                                                   ("l10w", date(2000, 1, 1))]
     assert (record.username, record.action, record.object_id) == ("admin", "create", str(rule.id))
     assert "20" in record.detail and DRAFT.effective_from.isoformat() in record.detail
+
+
+def test_rules_are_city_wide_a_district_administrator_reads_but_cannot_add(world):
+    with pytest.raises(AccessDenied, match=RULES_CITY_ONLY):
+        _add(world, DRAFT, who="admin_d")
+    with read_session(world.engine) as session:
+        assert len(list_rule_versions(session, world.actors["admin_d"])) == 3
+        assert not may_edit_rules(session, world.actors["admin_d"])
+        assert may_edit_rules(session, world.actors["admin"])
+        assert not may_edit_rules(session, world.actors["leader_c"])
+        assert session.execute(select(AuditLog).where(AuditLog.object_type == "accountability_rule")).first() is None
+    assert _add(world, DRAFT).created_by == "admin"

@@ -1,6 +1,6 @@
 """The audit trail is append-only in the database itself, on SQLite and PostgreSQL."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -9,6 +9,7 @@ from sqlalchemy.exc import DatabaseError
 from db.engine import read_session, write_session
 from services import audit
 from services.access.actor import AccessDenied, Actor
+from services.units.tree import add_unit
 from vocabulary import AuditAction, Role
 
 
@@ -38,6 +39,8 @@ def _actor(role: Role) -> Actor:
 
 
 def test_search_and_export_are_for_administrators_and_export_is_audited(engine):
+    with write_session(engine) as session:
+        add_unit(session, code="C", name="市局", kind="city_bureau", parent_code=None)  # id 1, the top of the tree
     _record(engine)
     with read_session(engine) as session:
         total, rows = audit.search(session, _actor(Role.ADMIN), audit.AuditFilter(username="x"))
@@ -111,3 +114,49 @@ def test_every_write_login_export_and_unmask_leaves_exactly_one_record(engine):
         start_and_resume(session)
     step("resume by cookie", lambda s: sessions.resume(s, token[0], "1.2.3.6", timedelta(minutes=30)), "login")
     assert len(steps) == 12
+
+
+def _two_districts(engine) -> dict[str, Actor]:
+    """市局 C with sibling districts D1 and D2; an administrator at C and at D1, a clerk in each district."""
+    from db.models import AppUser
+
+    actors = {}
+    with write_session(engine) as session:
+        units = {"C": add_unit(session, code="C", name="市局", kind="city_bureau", parent_code=None)}
+        for code in ("D1", "D2"):
+            units[code] = add_unit(session, code=code, name=f"{code}分局", kind="district_bureau", parent_code="C")
+        for name, role, code in (("admin_c", Role.ADMIN, "C"), ("admin_d1", Role.ADMIN, "D1"),
+                                 ("clerk_d1", Role.CLERK, "D1"), ("clerk_d2", Role.CLERK, "D2")):
+            user = AppUser(username=name, display_name=name, password_hash="-", role=role.value,
+                           unit_id=units[code].id, created_at=datetime.now(UTC))
+            session.add(user)
+            session.flush()
+            unit = units[code]
+            actors[name] = Actor(user.id, name, name, role, unit.id, unit.path, unit.name, "10.0.0.1")
+    with write_session(engine) as session:
+        for name in ("clerk_d1", "clerk_d2", "admin_c"):
+            audit.record(session, AuditAction.LOGIN, actors[name])
+        for name in ("clerk_d1", "clerk_d2", "nobody"):  # failed logins: no actor, so no unit
+            audit.record(session, AuditAction.LOGIN_FAILED, username=name, success=False, client_addr="10.9.9.9")
+    return actors
+
+
+def _seen_by(engine, actor: Actor) -> list[tuple[str, str]]:
+    with read_session(engine) as session:
+        total, records = audit.search(session, actor, audit.AuditFilter())
+    assert total == len(records)
+    return sorted((r.action, r.username) for r in records)
+
+
+def test_a_district_administrator_reads_only_the_audit_records_of_the_district(engine):
+    actors = _two_districts(engine)
+    assert _seen_by(engine, actors["admin_d1"]) == [("login", "clerk_d1"), ("login_failed", "clerk_d1")]
+    everything = _seen_by(engine, actors["admin_c"])
+    assert len(everything) == 6 and ("login_failed", "nobody") in everything
+    with write_session(engine) as session:
+        exported = audit.export_csv(session, actors["admin_d1"], audit.AuditFilter()).decode("utf-8-sig")
+    assert exported.count("clerk_d1") == 2 and "clerk_d2" not in exported and "nobody" not in exported
+    with read_session(engine) as session:
+        _, [unknown] = audit.search(session, actors["admin_c"], audit.AuditFilter(username="nobody"))
+        assert audit.search(session, actors["admin_d1"], audit.AuditFilter(username="nobody")) == (0, [])
+    assert unknown.unit_id is None

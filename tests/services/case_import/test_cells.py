@@ -20,7 +20,7 @@ from services.case_import.cells import (
     parse_time,
     parse_yes_no,
 )
-from services.cases.text import (
+from services.case_import.text import (
     CASE_FILE_AGE,
     CASE_FILE_AMOUNT_DECIMALS,
     CASE_FILE_AMOUNT_FORMAT,

@@ -2,19 +2,23 @@
 
 import csv
 import io
+import time
 import zipfile
 from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from sqlalchemy import select
 
 from db.engine import read_session, write_session
 from db.models import FraudCase
 from services.case_import import reader as case_file
+from services.case_import.cells import cell_text
 from services.case_import.reader import COLUMNS, HEADERS, RowError, read_case_file, template_csv, template_xlsx
-from services.cases.text import (
+from services.case_import.text import (
     CASE_FILE_AGE,
     CASE_FILE_AMOUNT_DECIMALS,
     CASE_FILE_AMOUNT_FORMAT,
@@ -55,6 +59,11 @@ from services.cases.text import (
     CASE_FILE_WARN_IGNORED,
     CASE_FILE_WHOLE_FILE,
     CASE_FILE_XLS,
+    CASE_FILE_XLSX_EXTENT,
+    CASE_FILE_XLSX_INVALID,
+    CASE_FILE_XLSX_MEMBERS,
+    CASE_FILE_XLSX_RATIO,
+    CASE_FILE_XLSX_TOO_BIG,
     CASE_FILE_XLSX_UNREADABLE,
 )
 from services.geo.gcj02 import wgs84_to_gcj02
@@ -191,16 +200,222 @@ def test_xlsx_excel_serial_numbers_and_the_1904_date_system():
     assert text.errors == [] and text.records[0].reported_at == expected
 
 
-def test_xlsx_read_by_openpyxl_when_the_fast_reader_gives_up(monkeypatch):
-    data = _xlsx([[c.header for c in COLUMNS], [EXAMPLE[c.header] for c in COLUMNS]])
-    fast = _read(data, "a.xlsx")
+# ------------------------------------------------------------------------------- XLSX as other systems write it
 
-    def refuse(_data):
-        raise case_file.XlsxError("unknown layout")
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
-    monkeypatch.setattr(case_file, "first_sheet", refuse)
-    slow = _read(data, "a.xlsx")
-    assert slow.errors == fast.errors == [] and slow.records == fast.records
+
+def _package(sheet_data: str, shared: list[str] | None = None, *, date1904: bool = False, prefix: str = "",
+             dimension: str | None = None) -> bytes:
+    """A minimal workbook as Excel writes it: shared strings, one sheet whose <sheetData> is given."""
+    p = f"{prefix}:" if prefix else ""
+    xmlns = f'xmlns{":" + prefix if prefix else ""}="{MAIN}"'
+    shared_xml = "".join(shared or [])
+    files = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{PACKAGE_RELS}"><Relationship Id="rId1" '
+            f'Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{PACKAGE_RELS}">'
+            f'<Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{RELS}/sharedStrings" Target="/xl/sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<{p}workbook {xmlns} xmlns:r="{RELS}">'
+            f'<{p}workbookPr{" date1904=" + chr(34) + "1" + chr(34) if date1904 else ""}/>'
+            f'<{p}sheets><{p}sheet name="案件" sheetId="1" r:id="rId1"/></{p}sheets></{p}workbook>'
+        ),
+        "xl/sharedStrings.xml": f'<{p}sst {xmlns} count="{len(shared or [])}">{shared_xml}</{p}sst>',
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><{p}worksheet {xmlns}>'
+            + (f'<{p}dimension ref="{dimension}"/>' if dimension else "")
+            + f"<{p}sheetData>{sheet_data}</{p}sheetData></{p}worksheet>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def _sheet_text(data: bytes) -> list[list[str]]:
+    """The first sheet's rows as the checks see them (cell_text), trailing empty cells dropped."""
+    rows = []
+    for row in case_file._xlsx_rows(data).rows:
+        cells = [cell_text(cell) for cell in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append(cells)
+    return rows
+
+
+SHARED = [
+    "<si><t>案件编号</t></si>",
+    '<si><r><rPr><b/></rPr><t>刷单</t></r><r><t xml:space="preserve">返利 类</t></r></si>',
+    "<si><t>张三</t><rPh sb=\"0\" eb=\"2\"><t>ZHANG SAN</t></rPh></si>",
+    "<si><t>A &amp; B &lt;C&gt;</t></si>",
+]
+SHEET = (
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c></row>'
+    '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>350605100</v></c><c r="C2"><v>1234.56</v></c>'
+    '<c r="D2"><v>46353.4375</v></c><c r="E2" t="b"><v>1</v></c></row>'
+    '<row r="4"><c r="B4" t="inlineStr"><is><t>内联</t></is></c>'
+    '<c r="C4" t="str"><f>CONCAT("a","b")</f><v>ab</v></c><c r="D4"><f>1+1</f><v>2</v></c>'
+    '<c r="E4" t="s"><v>3</v></c><c r="F4"><v>13812345678</v></c></row>'
+    "<row><c><v>7</v></c><c/><c><v>9</v></c></row>"
+)
+
+
+@pytest.mark.parametrize("prefix", ["", "x"])
+def test_a_workbook_as_excel_writes_it(prefix):
+    data = _package(SHEET, SHARED, prefix=prefix, dimension="A1")  # a bogus dimension, as some exporters write
+    assert case_file._xlsx_rows(data).declared == 5
+    assert _sheet_text(data) == [
+        ["案件编号", "", "刷单返利 类"], ["张三", "350605100", "1234.56", "46353.4375", "True"], [],
+        ["", "内联", "ab", "2", "A & B <C>", "13812345678"], ["7", "", "9"],
+    ]
+
+
+def test_the_1904_date_system_is_reported():
+    assert case_file._xlsx_rows(_package(SHEET, SHARED, date1904=True)).epoch == case_file.EPOCH_1904
+    assert case_file._xlsx_rows(_package(SHEET, SHARED)).epoch == case_file.EPOCH_1900
+    assert case_file._xlsx_rows(_xlsx([[1]], epoch=CALENDAR_MAC_1904)).epoch == case_file.EPOCH_1904
+
+
+def test_the_first_worksheet_is_read_even_after_a_chartsheet():
+    book = openpyxl.Workbook()
+    book.active.title = "数据"
+    book.active.append(["第一张工作表"])
+    book.create_sheet("第二张").append(["不读"])
+    book.create_chartsheet("图表", 0)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert _sheet_text(buffer.getvalue()) == [["第一张工作表"]]
+
+
+def test_date_cells_come_as_datetimes_and_plain_numbers_stay_numbers():
+    rows = list(case_file._xlsx_rows(_xlsx([[datetime(2026, 11, 27, 10, 30), 46353.4375, 61]])).rows)
+    assert rows == [[datetime(2026, 11, 27, 10, 30), 46353.4375, 61]]
+
+
+TEXT = hst.text(hst.characters(blacklist_categories=("Cs", "Cc")), max_size=12).filter(
+    lambda text: not text.startswith("="))
+CELL = hst.one_of(hst.none(), TEXT, hst.integers(-(2**53), 2**53), hst.booleans(),
+                  hst.floats(allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=40, deadline=None)
+@given(hst.lists(hst.lists(CELL, max_size=6), min_size=1, max_size=8))
+def test_any_grid_written_by_openpyxl_reads_as_openpyxl_reads_it(grid):
+    data = _xlsx(grid)
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    slow = [[cell_text(cell) for cell in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    book.close()
+    fast = _sheet_text(data)
+    for rows in (fast, slow):
+        for row in rows:
+            while row and not row[-1]:
+                row.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+    assert fast == slow
+
+
+def test_xlsx_numbers_too_long_for_a_float_keep_their_digits():
+    """Case numbers and amounts that another system wrote as exact numbers: a float would round them."""
+    header = "".join(f'<c r="{c}1" t="s"><v>{i}</v></c>' for i, c in enumerate("ABCDE"))
+    shared = [f"<si><t>{H[key]}</t></si>" for key in ("case_no", "unit_id", "reported_at", "fraud_type", "loss_fen")]
+    shared += ["<si><t>2026-11-20 10:30</t></si>", "<si><t>其他</t></si>"]
+    row = ('<row r="2"><c r="A2"><v>35060520261120000012</v></c><c r="B2"><v>350605101</v></c>'
+           '<c r="C2" t="s"><v>5</v></c><c r="D2" t="s"><v>6</v></c><c r="E2"><v>1234.56</v></c></row>')
+    result = _read(_package(f'<row r="1">{header}</row>{row}', shared), "a.xlsx")
+    assert result.errors == []
+    assert [(r.case_no, r.unit_id, r.loss_fen) for r in result.records] == [("35060520261120000012", 8, 123_456)]
+
+
+# ------------------------------------------------------------------------------------ refused before parsing
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_a_zip_bomb_xlsx_is_refused_fast_with_a_clear_message():
+    """A shared-strings part of 300 MB of one repeated string packs into well under 1 MB."""
+    members = _members(_package(SHEET, SHARED))
+    members["xl/sharedStrings.xml"] = b"<sst><si><t>" + b"A" * (300 * 1024 * 1024) + b"</t></si></sst>"
+    data = _zip(members)
+    assert len(data) < 1024 * 1024
+    started = time.perf_counter()
+    result = _read(data, "bomb.xlsx")
+    assert time.perf_counter() - started < 1
+    message = CASE_FILE_XLSX_TOO_BIG.format(total=200, member=150)
+    assert "解压后过大" in message
+    assert result.records == [] and result.errors == [RowError(0, CASE_FILE_WHOLE_FILE, message)]
+
+
+def test_a_highly_compressed_part_is_refused_even_within_the_size_limits():
+    members = _members(_package(SHEET, SHARED))
+    members["xl/sharedStrings.xml"] = b"<sst><si><t>" + b"A" * (20 * 1024 * 1024) + b"</t></si></sst>"
+    result = _read(_zip(members), "a.xlsx")
+    assert result.errors == [RowError(0, CASE_FILE_WHOLE_FILE, CASE_FILE_XLSX_RATIO.format(ratio=100))]
+
+
+def test_too_many_parts_are_refused(monkeypatch):
+    monkeypatch.setattr(case_file, "XLSX_MAX_MEMBERS", 20)
+    members = _members(_package(SHEET, SHARED)) | {f"xl/media/image{i}.png": b"x" for i in range(20)}
+    result = _read(_zip(members), "a.xlsx")
+    assert result.errors == [RowError(0, CASE_FILE_WHOLE_FILE, CASE_FILE_XLSX_MEMBERS.format(limit=20))]
+
+
+def test_a_cell_far_away_is_refused_before_the_grid_is_built():
+    far = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+    result = _read(_package(far, SHARED), "a.xlsx")
+    expected = CASE_FILE_XLSX_EXTENT.format(rows=1_048_576, columns=16_384)
+    assert result.errors == [RowError(0, CASE_FILE_WHOLE_FILE, expected)]
+
+
+def test_a_zip_that_is_no_workbook_is_refused():
+    result = _read(_zip({"word/document.xml": b"<document/>", "[Content_Types].xml": b"<Types/>"}), "a.xlsx")
+    assert result.errors == [RowError(0, CASE_FILE_WHOLE_FILE, CASE_FILE_XLSX_INVALID)]
+
+
+def test_a_part_whose_declared_size_is_false_is_refused():
+    """The size limits read the zip's directory; a part that unpacks to more than it declares is caught too."""
+    data = bytearray(_package(SHEET, SHARED))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/sharedStrings.xml")
+    entry = data.index(b"PK\x01\x02")  # the central directory entries: 46 fixed bytes, then the name
+    while data[entry + 46:entry + 46 + len(info.filename)] != info.filename.encode():
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    data[entry + 24:entry + 28] = (info.file_size // 2).to_bytes(4, "little")  # its uncompressed size, halved
+    result = _read(bytes(data), "a.xlsx")
+    assert result.errors == [RowError(0, CASE_FILE_WHOLE_FILE, CASE_FILE_XLSX_UNREADABLE)]
 
 
 def test_title_rows_above_the_header_keep_sheet_row_numbers():

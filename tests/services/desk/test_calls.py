@@ -197,3 +197,42 @@ def test_times_entered_in_beijing_are_stored_as_utc_everywhere(desk):
         seen = seen_before(session, actors["desk1"], "phone", "13700001234")
     assert lead.last_seen == lead.first_seen == received.astimezone(UTC)
     assert seen.last_seen == received.astimezone(UTC)
+
+
+def test_leads_cross_sibling_districts_but_their_loss_stays_in_scope(engine):
+    """An identifier reported in two sibling districts: value, counts, dates and unit names cross; loss does not."""
+    with write_session(engine) as session:
+        city = add_unit(session, code="C", name="市局", kind="city_bureau", parent_code=None)
+        units = {"city": city}
+        for district, station in (("D1", "S1"), ("D2", "S2")):
+            units[district] = add_unit(session, code=district, name=f"{district}分局", kind="district_bureau",
+                                       parent_code="C")
+            units[station] = add_unit(session, code=station, name=f"{station}派出所", kind="station",
+                                      parent_code=district)
+        for name, role, unit in (("desk1", Role.DESK, "city"), ("leader1", Role.LEADER, "D1"),
+                                 ("leader2", Role.LEADER, "D2")):
+            auth.create_user(session, None, username=name, display_name=name, role=role, unit_id=units[unit].id,
+                             password="Strong#Pass9")
+        ids = {code: unit.id for code, unit in units.items()}
+    actors = {}
+    for name in ("desk1", "leader1", "leader2"):
+        with write_session(engine) as session:
+            actors[name] = auth.authenticate(session, name, "Strong#Pass9", "127.0.0.1").actor
+    for station, outcome, lost in (("S1", CallOutcome.TO_CASE, "5000"), ("S2", CallOutcome.TO_CASE, "80000"),
+                                   ("S2", CallOutcome.LEAD_LOGGED, "")):
+        submit_call(engine, actors["desk1"], validate(draft(phones="13800002222", jurisdiction_unit_id=ids[station],
+                                                            outcome=outcome, lost=lost, narrative="受害人叙述")))
+    with read_session(engine) as session:
+        seen = {name: seen_before(session, actor, "phone", "13800002222") for name, actor in actors.items()}
+        found = search(session, actors["leader1"], "138 0000 2222")
+        leads = {name: hot_leads(session, actor) for name, actor in actors.items()}
+    for item in seen.values():
+        assert (item.value, item.calls, item.cases, item.hot) == ("13800002222", 1, 2, True)
+        assert item.units == ["S1派出所", "S2派出所"] and item.first_seen <= item.last_seen
+    assert (seen["leader1"].loss_fen, seen["leader1"].cases_outside) == (500_000, 1)
+    assert (seen["leader2"].loss_fen, seen["leader2"].cases_outside) == (8_000_000, 1)
+    assert (seen["desk1"].loss_fen, seen["desk1"].cases_outside) == (8_500_000, 0)
+    assert found == [seen["leader1"]]
+    assert all([(lead.value, lead.reports) for lead in found_leads] == [("13800002222", 3)]
+               for found_leads in leads.values())
+    assert not any("受害人叙述" in repr(value) for value in (*seen.values(), *found, *leads["leader1"]))

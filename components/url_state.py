@@ -1,8 +1,13 @@
 """Filters and selections kept in the URL query parameters, so a copied link opens the same view."""
 
+from collections.abc import Callable, Sequence
 from datetime import date
+from enum import Enum
+from typing import TypeVar
 
 import streamlit as st
+
+T = TypeVar("T")
 
 
 def get_int(name: str) -> int | None:
@@ -50,3 +55,35 @@ def unit_picker(label: str, choices: list[tuple[int, str, int]], current: int, k
 
     index = ids.index(current) if current in ids else 0
     return st.selectbox(label, ids, index=index, format_func=names.get, key=key, on_change=_sync)
+
+
+def _code(option: object) -> str | None:
+    if option is None:
+        return None
+    return option.value if isinstance(option, Enum) else str(option)
+
+
+def select(label: str, options: Sequence[T], param: str, *, key: str, format_func: Callable[[T], str] = str,
+           default: T | None = None) -> T:
+    """A selectbox whose choice lives in the URL parameter `param`; the default (or first option) leaves it out."""
+    fallback = default if default is not None else options[0]
+    by_code = {_code(option): option for option in options}
+    current = by_code.get(get_str(param), fallback)
+    value = st.selectbox(label, list(options), index=list(options).index(current), format_func=format_func, key=key)
+    set_params(**{param: None if value == fallback else _code(value)})
+    return value
+
+
+def scoped_unit(label: str, choices: list[tuple[int, str, int]], home_unit_id: int, *, key: str, refusal: str,
+                param: str = "unit") -> int:
+    """The unit named in the URL, picked from the user's scope; a unit outside it is refused and the page stops.
+
+    The user's own unit leaves the parameter out; any other unit is written into the link.
+    """
+    requested = get_int(param)
+    if requested is not None and requested not in {unit_id for unit_id, _, _ in choices}:
+        st.error(refusal, icon=":material/block:")
+        st.stop()
+    chosen = unit_picker(label, choices, requested or home_unit_id, key=key, param=param)
+    set_params(**{param: None if chosen == home_unit_id else chosen})
+    return chosen

@@ -5,9 +5,8 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from db.models import FraudCase
 from services.access.text import UNIT_REQUIRED
-from services.cases.read import RevisionRow
+from services.cases.read import CaseRecord, RevisionRow
 from services.cases.text import (
     CASE_EDIT_REASON,
     CASE_EDIT_REASON_HELP,
@@ -50,7 +49,7 @@ def _plain_yuan(fen: int) -> str:
     return format_yuan(fen).replace(",", "")
 
 
-def case_edit_form(case: FraudCase, unit_choices: list[tuple[int, str, int]], errors: dict[str, str],
+def case_edit_form(case: CaseRecord, unit_choices: list[tuple[int, str, int]], errors: dict[str, str],
                    key: str) -> CaseForm | None:
     """The edit form for one case; returns what was typed when saved."""
     types, statuses = list(FraudType), list(CaseStatus)

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from components.plain import field, plain
 from services.cases.read import CaseDetail, CaseRow
 from services.cases.text import (
     COL_AGE,
@@ -51,26 +52,26 @@ def _yes_no(value: bool | None) -> str:
 
 
 def case_detail_panel(detail: CaseDetail) -> None:
-    """The fields of one case; identifiers and the victim name as given (masked or not)."""
+    """The fields of one case as plain text; identifiers, the victim and the narrative as given (masked or not)."""
     case = detail.case
-    st.markdown(f"**{case.case_no}** · {detail.unit_name} · {detail.fraud_type_label} · {detail.status_label}")
+    plain(f"{case.case_no} · {detail.unit_name} · {detail.fraud_type_label} · {detail.status_label}")
     left, right = st.columns(2)
     with left:
-        st.markdown(f"{COL_REPORTED_AT}：{to_shanghai(case.reported_at):%Y-%m-%d %H:%M}")
+        field(COL_REPORTED_AT, f"{to_shanghai(case.reported_at):%Y-%m-%d %H:%M}")
         if case.occurred_at:
-            st.markdown(f"{FIELD_OCCURRED_AT}：{to_shanghai(case.occurred_at):%Y-%m-%d %H:%M}")
-        st.markdown(f"{COL_LOSS}：{wan_decimal(case.loss_fen)}　{COL_RECOVERED}：{wan_decimal(case.recovered_fen)}")
-        location = f"{case.lon:.5f}, {case.lat:.5f}" if case.lon is not None else UNLOCATED
-        st.markdown(f"{FIELD_LOCATION}：{location}")
+            field(FIELD_OCCURRED_AT, f"{to_shanghai(case.occurred_at):%Y-%m-%d %H:%M}")
+        plain(f"{COL_LOSS}：{wan_decimal(case.loss_fen)}　{COL_RECOVERED}：{wan_decimal(case.recovered_fen)}")
+        field(FIELD_LOCATION, f"{case.lon:.5f}, {case.lat:.5f}" if case.lon is not None else UNLOCATED)
     with right:
-        profile = " / ".join(str(v) for v in (detail.victim_name, case.victim_age, case.victim_occupation,
-                                              case.victim_education, case.victim_economic) if v)
-        st.markdown(f"{FIELD_VICTIM_PROFILE}：{profile}")
-        st.markdown(f"{FIELD_REACHED}：{_yes_no(case.victim_reached_by_propaganda)}")
+        field(FIELD_VICTIM_PROFILE, " / ".join(str(v) for v in (detail.victim_name, case.victim_age,
+                                                                  case.victim_occupation, case.victim_education,
+                                                                  case.victim_economic) if v))
+        field(FIELD_REACHED, _yes_no(case.victim_reached_by_propaganda))
     if case.summary:
-        st.markdown(f"{FIELD_SUMMARY}：{case.summary}")
+        st.caption(FIELD_SUMMARY)
+        plain(case.summary)
     if detail.identifiers:
-        st.markdown(f"{FIELD_IDENTIFIERS}：")
+        st.caption(FIELD_IDENTIFIERS)
         st.table(pd.DataFrame([
             {"类别": i.kind_label, "号码/账号": i.value, "开户行": i.bank_name or ""} for i in detail.identifiers
         ]))

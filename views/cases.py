@@ -9,7 +9,8 @@ import web_session
 from components import url_state
 from components.case_forms import case_edit_form, new_case_form, revisions_table
 from components.case_views import case_detail_panel, case_table
-from db.engine import read_session, write_session
+from components.notice import show_notice
+from components.steps import run_step
 from services.access.actor import AccessDenied
 from services.access.permissions import Permission
 from services.access.text import (
@@ -20,7 +21,8 @@ from services.access.text import (
     UNMASK_REASON_HELP,
     UNMASK_SHOWN,
 )
-from services.cases.read import SORTS, CaseFilter, case_detail, case_revisions, list_cases, unmask_case
+from services.cases import api as cases_api
+from services.cases.read import SORTS, CaseFilter
 from services.cases.text import (
     CASE_EDIT,
     CASE_EDIT_INVALID,
@@ -46,8 +48,6 @@ from services.cases.text import (
     CASES_TITLE,
     CASES_TOTAL,
 )
-from services.cases.write import changes_from_form, create_case, new_case_from_input, update_case
-from services.shared.errors import InvalidInput
 from services.shared.loss_bands import LOSS_BANDS
 from services.shared.text import UNIT_PICKER
 from services.shared.timeutil import SHANGHAI, day_start_utc, now_utc, shanghai_today
@@ -55,73 +55,51 @@ from vocabulary import FraudType
 
 PAGE_SIZE = 50
 EDIT_NOTICE = "case_edit_notice"
+NEW_ERRORS = "case_new_errors"
 state = st.session_state
 actor = web_session.actor()
 st.title(CASES_TITLE, anchor=False)
 
 today = shanghai_today()
-unit_id = url_state.get_int("unit")
 choices = cached.unit_choices(actor)
-if unit_id is not None and unit_id not in {c[0] for c in choices}:
-    st.error(OUT_OF_SCOPE, icon=":material/block:")
-    st.stop()
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    chosen_unit = url_state.unit_picker(UNIT_PICKER, choices, unit_id or actor.unit_id, key="cases_unit")
-    types = [None, *FraudType]
-    fraud_type = st.selectbox(
-        CASES_FILTER_TYPE, types, index=types.index(FraudType(t)) if (t := url_state.get_str("type", set(FraudType))) else 0,
-        format_func=lambda t: CASES_FILTER_ALL if t is None else FraudType(t).label, key="cases_type",
-    )
+    chosen_unit = url_state.scoped_unit(UNIT_PICKER, choices, actor.unit_id, key="cases_unit", refusal=OUT_OF_SCOPE)
+    fraud_type = url_state.select(CASES_FILTER_TYPE, [None, *FraudType], "type", key="cases_type",
+                                  format_func=lambda t: CASES_FILTER_ALL if t is None else FraudType(t).label)
     first = st.date_input(CASES_FILTER_FROM, url_state.get_date("from") or today - timedelta(days=29), key="cases_from")
     last = st.date_input(CASES_FILTER_TO, url_state.get_date("to") or today, key="cases_to")
-    bands = list(LOSS_BANDS)
-    band = st.selectbox(CASES_FILTER_BAND, bands, index=bands.index(url_state.get_str("band", set(bands)) or "all"),
-                        format_func=lambda b: LOSS_BANDS[b][0], key="cases_band")
+    band = url_state.select(CASES_FILTER_BAND, list(LOSS_BANDS), "band", key="cases_band",
+                            format_func=lambda b: LOSS_BANDS[b][0])
     case_no = st.text_input(CASES_FILTER_CASE_NO, url_state.get_str("q") or "", max_chars=40, key="cases_q")
-    sorts = list(SORTS)
-    sort = st.selectbox(CASES_FILTER_SORT, sorts, index=sorts.index(url_state.get_str("sort", set(sorts)) or "reported_desc"),
-                        format_func=CASE_SORT_LABELS.get, key="cases_sort")
+    sort = url_state.select(CASES_FILTER_SORT, list(SORTS), "sort", key="cases_sort", format_func=CASE_SORT_LABELS.get)
 
-NEW_ERRORS = "case_new_errors"
 if actor.can(Permission.EDIT_CASES):
     with st.expander(CASE_NEW, icon=":material/add:", expanded=bool(state.get(NEW_ERRORS))):
         typed = new_case_form(choices, now_utc().astimezone(SHANGHAI), state.get(NEW_ERRORS, {}), key="case_new")
         if typed is not None:
-            try:
-                new = new_case_from_input(**typed)
-                with write_session(cached.engine()) as session:
-                    created = create_case(session, actor, new)
-            except InvalidInput as invalid:
-                state[NEW_ERRORS] = invalid.errors
-            except AccessDenied as denied:
-                state[NEW_ERRORS] = {"unit_id": str(denied)}
-            else:
-                state.pop(NEW_ERRORS, None)
-                state[EDIT_NOTICE] = ("success", CASE_NEW_SAVED.format(case_no=new.case_no.strip().upper()))
-                for widget in [k for k in state if str(k).startswith("case_new_")]:
-                    del state[widget]
-                url_state.set_params(case=created.case_id)
-            st.rerun()
+            def _registered(outcome) -> tuple[str, str]:
+                saved, number = outcome
+                url_state.set_params(case=saved.case_id)
+                return "success", CASE_NEW_SAVED.format(case_no=number)
+
+            run_step(lambda: cases_api.register(cached.engine(), actor, **typed), notice_key=EDIT_NOTICE,
+                     errors_key=NEW_ERRORS, invalid_text=lambda count: CASE_EDIT_INVALID.format(count=count),
+                     done=_registered, denied_field="unit_id", clear_prefixes=("case_new_",))
 
 if first > last:
     st.error(CASES_DATE_ORDER)
     st.stop()
-url_state.set_params(unit=chosen_unit if chosen_unit != actor.unit_id else None,
-                     type=fraud_type.value if fraud_type else None, band=None if band == "all" else band,
-                     q=case_no.strip() or None, sort=None if sort == "reported_desc" else sort)
-url_state.set_params(**{"from": first.isoformat(), "to": last.isoformat()})
+url_state.set_params(q=case_no.strip() or None, **{"from": first.isoformat(), "to": last.isoformat()})
 _, low, high = LOSS_BANDS[band]
 criteria = CaseFilter(unit_id=chosen_unit, fraud_type=fraud_type, start=day_start_utc(first),
                       end=day_start_utc(last + timedelta(days=1)), min_loss_fen=low, max_loss_fen=high,
                       case_no=case_no.strip() or None, sort=sort)
 
 page_number = max(url_state.get_int("page") or 1, 1)
-with web_session.refusals(), read_session(cached.engine()) as session:
-    result = list_cases(session, actor, criteria, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+with web_session.refusals():
+    result = cases_api.page(cached.engine(), actor, criteria, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
 pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-notice = state.pop(EDIT_NOTICE, None)
-if notice:
-    getattr(st, notice[0])(notice[1])
+show_notice(EDIT_NOTICE)
 picked = None
 if result.rows:
     with st.container(horizontal=True, vertical_alignment="center"):
@@ -145,49 +123,36 @@ def unmask_dialog(case_id: int) -> None:
     if not st.button(UNMASK_CONFIRM, type="primary", key="unmask_confirm"):
         return
     try:
-        with write_session(cached.engine()) as session:
-            full = unmask_case(session, actor, case_id, reason)
-    except ValueError as invalid:
-        st.error(str(invalid))
-        return
-    except AccessDenied as denied:
-        st.error(str(denied))
+        full = cases_api.unmask(cached.engine(), actor, case_id, reason)
+    except (ValueError, AccessDenied) as refused:
+        st.error(str(refused))
         return
     st.warning(UNMASK_SHOWN)
     case_detail_panel(full)
 
 
 st.subheader(CASES_DETAIL, anchor=False)
-with web_session.refusals(), read_session(cached.engine()) as session:
-    detail = case_detail(session, actor, selected)
-    revisions = case_revisions(session, actor, selected)
+with web_session.refusals():
+    detail, revisions = cases_api.detail(cached.engine(), actor, selected)
 case_detail_panel(detail)
 if actor.can(Permission.UNMASK) and st.button(UNMASK_BUTTON, icon=":material/visibility:", key="unmask_open"):
     unmask_dialog(selected)
+
+
+def _edited(saved) -> tuple[str, str]:
+    if not saved.changed:
+        return "info", CASE_EDIT_NOTHING
+    return "success", CASE_EDIT_SAVED.format(fields="，".join(CASE_FIELD_LABELS[name] for name in saved.changed))
+
 
 EDIT_ERRORS = f"case_edit_errors_{selected}"
 if actor.can(Permission.EDIT_CASES):
     with st.expander(CASE_EDIT, icon=":material/edit:", expanded=bool(state.get(EDIT_ERRORS))):
         form = case_edit_form(detail.case, choices, state.get(EDIT_ERRORS, {}), key=f"case_edit_{selected}")
         if form is not None:
-            try:
-                changes = changes_from_form(form)
-                with write_session(cached.engine()) as session:
-                    saved = update_case(session, actor, selected, changes)
-            except InvalidInput as invalid:
-                state[EDIT_ERRORS] = invalid.errors
-                state[EDIT_NOTICE] = ("error", CASE_EDIT_INVALID.format(count=len(invalid.errors)))
-            except AccessDenied as denied:
-                state[EDIT_ERRORS] = {"form": str(denied)}
-                state[EDIT_NOTICE] = ("error", str(denied))
-            else:
-                state.pop(EDIT_ERRORS, None)
-                fields = "，".join(CASE_FIELD_LABELS[name] for name in saved.changed)
-                state[EDIT_NOTICE] = ("success", CASE_EDIT_SAVED.format(fields=fields)) if saved.changed \
-                    else ("info", CASE_EDIT_NOTHING)
-                for widget in [k for k in state if str(k).startswith(f"case_edit_{selected}")]:
-                    del state[widget]
-            st.rerun()
+            run_step(lambda: cases_api.edit(cached.engine(), actor, selected, form), notice_key=EDIT_NOTICE,
+                     errors_key=EDIT_ERRORS, invalid_text=lambda count: CASE_EDIT_INVALID.format(count=count),
+                     done=_edited, clear_prefixes=(f"case_edit_{selected}",))
 
 st.subheader(CASE_REVISIONS, anchor=False)
 revisions_table(revisions)

@@ -65,3 +65,24 @@ def mask_identifier(kind: str, value: str | None) -> str | None:
     """Mask an identifier by its kind; URLs and app names are not personal data and stay visible."""
     masker = _BY_KIND.get(IdentifierKind(kind))
     return masker(value) if masker else value
+
+
+def mask_free_text(text: str | None, names: tuple[str | None, ...] = ()) -> str | None:
+    """Free text with every identifier the desk's extraction finds masked as in fields, and the given names masked."""
+    from services.desk.extract import extract  # the desk's extraction; imported here so access does not load it eagerly
+
+    if not text:
+        return text
+    pieces, cursor = [], 0
+    for found in sorted(extract(text).identifiers, key=lambda f: f.start):
+        if found.start < cursor:
+            continue
+        masked = mask_identifier(found.kind, found.value_norm)
+        pieces += [text[cursor:found.start], found.raw if masked == found.value_norm else masked]
+        cursor = found.end
+    pieces.append(text[cursor:])
+    shown = "".join(pieces)
+    for name in names:
+        if name and len(name) >= 2:
+            shown = shown.replace(name, mask_name(name))
+    return shown

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from db.models import CaseRevision, FraudCase, Identifier, IdentifierLink, Unit
 from services import audit
 from services.access.actor import AccessDenied, Actor
-from services.access.masking import mask_identifier, mask_name
+from services.access.masking import mask_free_text, mask_identifier, mask_name
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
 from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE, UNMASK_REASON_TOO_SHORT
@@ -108,10 +108,35 @@ class IdentifierView:
 
 
 @dataclass(frozen=True)
-class CaseDetail:
-    """Everything a case shows; `masked` says whether personal data is hidden."""
+class CaseRecord:
+    """A case's own fields as the register shows and edits them; personal data already masked where it must be."""
 
-    case: FraudCase
+    id: int
+    case_no: str
+    unit_id: int
+    reported_at: datetime
+    occurred_at: datetime | None
+    fraud_type: str
+    status: str
+    loss_fen: int
+    recovered_fen: int
+    frozen_fen: int
+    lon: float | None
+    lat: float | None
+    victim_age: int | None
+    victim_occupation: str | None
+    victim_education: str | None
+    victim_economic: str | None
+    victim_reached_by_propaganda: bool | None
+    summary: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """Everything a case shows; `masked` says whether personal data is hidden (in fields and in the narrative)."""
+
+    case: CaseRecord
     unit_name: str
     fraud_type_label: str
     status_label: str
@@ -136,17 +161,24 @@ def _identifiers(session: Session, case_id: int) -> list[Identifier]:
     ).scalars())
 
 
+def _record(case: FraudCase, masked: bool) -> CaseRecord:
+    summary = mask_free_text(case.summary, names=(case.victim_name,)) if masked else case.summary
+    return CaseRecord(
+        case.id, case.case_no, case.unit_id, case.reported_at, case.occurred_at, case.fraud_type, case.status,
+        case.loss_fen, case.recovered_fen, case.frozen_fen, case.lon, case.lat, case.victim_age,
+        case.victim_occupation, case.victim_education, case.victim_economic, case.victim_reached_by_propaganda,
+        summary, case.updated_at,
+    )
+
+
 def _detail(session: Session, case: FraudCase, unit: Unit, masked: bool) -> CaseDetail:
     views = [
         IdentifierView(i.kind, IdentifierKind(IdentifierKind(i.kind)).label,
                        mask_identifier(i.kind, i.value_norm) if masked else i.value_norm, i.bank_name)
         for i in _identifiers(session, case.id)
     ]
-    session.expunge(case)
-    if masked:
-        case = case.model_copy(update={"victim_name": mask_name(case.victim_name)})
     return CaseDetail(
-        case=case, unit_name=unit.name, fraud_type_label=FraudType(FraudType(case.fraud_type)).label,
+        case=_record(case, masked), unit_name=unit.name, fraud_type_label=FraudType(FraudType(case.fraud_type)).label,
         status_label=CaseStatus(CaseStatus(case.status)).label,
         victim_name=mask_name(case.victim_name) if masked else case.victim_name, identifiers=views, masked=masked,
     )

@@ -53,3 +53,24 @@ def test_seen_lines_show_the_loss_in_scope_and_count_the_other_units_cases():
     hot, plain = at.error[0].value, at.markdown[-1].value
     assert "S1派出所、S2派出所" in hot and "本辖区关联损失 0.50 万元" in hot and "另有 1 起外单位案件，损失不显示" in hot
     assert "外单位" not in plain
+
+
+def _case_panel_app():
+    from datetime import UTC, datetime
+
+    from components.case_views import case_detail_panel
+    from services.cases.read import CaseDetail, CaseRecord
+
+    at = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    record = CaseRecord(1, "A-**1**", 1, at, None, "fake_authority", "open", 100, 0, 0, None, None, 30, None, None,
+                        None, None, "![x](http://203.0.113.7/t.png) [官方通知](http://203.0.113.7) **急** :red[假]", at)
+    case_detail_panel(CaseDetail(record, "武安派出所 *x*", "冒充公检法及政府机关类", "立案", "张*", [], True))
+
+
+def test_case_panel_shows_typed_text_literally_never_as_markdown():
+    at = AppTest.from_function(_case_panel_app).run()
+    assert not at.exception
+    texts = [t.value for t in at.text]
+    assert "![x](http://203.0.113.7/t.png) [官方通知](http://203.0.113.7) **急** :red[假]" in texts
+    assert any("A-**1** · 武安派出所 *x*" in t for t in texts)
+    assert not any("203.0.113.7" in m.value or "A-**1**" in m.value for m in at.markdown)

@@ -88,7 +88,7 @@ def test_lists_and_details_are_masked(world):
         detail = case_detail(session, actors["changtai"], cases["wuan"])
     values = {i.kind: i.value for i in detail.identifiers}
     assert values == {"bank_account": "6222 **** **** 0123", "phone": "138****0678"}
-    assert detail.case.victim_name == "张**" and detail.victim_name == "张**"
+    assert detail.victim_name == "张**"
 
 
 def test_unmask_needs_reason_role_and_scope_and_is_audited(world):
@@ -106,3 +106,25 @@ def test_unmask_needs_reason_role_and_scope_and_is_audited(world):
     with read_session(engine) as session:
         log = session.execute(select(AuditLog).where(AuditLog.action == "unmask")).scalar_one()
     assert (log.username, log.object_id, log.detail) == ("desk", str(cases["yanxi"]), "核查涉案账户")
+
+
+NARRATIVE = ("受害人张三丰，身份证 350602199001011234，手机 13812345678，"
+             "向 6222020200112233445 转账。![x](http://203.0.113.7/t.png) **急** :red[假]")
+
+
+def _with_narrative(engine, case_id: int) -> None:
+    with write_session(engine) as session:
+        session.get(FraudCase, case_id).summary = NARRATIVE
+
+
+def test_the_narrative_is_masked_like_the_fields_until_unmasked(world):
+    engine, cases, actors, _ = world
+    _with_narrative(engine, cases["wuan"])
+    with read_session(engine) as session:
+        shown = case_detail(session, actors["clerk_wuan"], cases["wuan"]).case.summary
+    for secret in ("张三丰", "350602199001011234", "13812345678", "6222020200112233445"):
+        assert secret not in shown
+    assert "张**" in shown and "138****5678" in shown and "![x](http://203.0.113.7/t.png) **急** :red[假]" in shown
+    with write_session(engine) as session:
+        full = unmask_case(session, actors["changtai"], cases["wuan"], "核查涉案账户").case.summary
+    assert full == NARRATIVE

@@ -71,3 +71,17 @@ def test_form_key_in_the_url_survives_a_lost_session(app_as, demo_db_url):
     again.text_input(key="desk_caller_phone").input("13912345678").run()
     _button(again, "desk_submit").click().run()
     assert _count(demo_db_url, "SELECT COUNT(*) FROM desk_call") == before + 2  # a fresh key: a new call
+
+
+def _everything_shown(at) -> list[str]:
+    return [str(getattr(e, "value", "")) for kind in ("markdown", "text", "info", "code", "exception") for e in
+            getattr(at, kind)]
+
+
+def test_search_shows_only_its_answer_no_stray_values(app_as):
+    at = app_as("desk", "views/desk.py")
+    at.text_input(key="desk_search").input("13900000000").run()
+    shown = _everything_shown(at)
+    assert "没有找到该号码的记录。" in shown
+    assert "None" not in shown and not any("DeltaGenerator" in s or "Help" in s for s in shown)
+    assert not at.get("help")

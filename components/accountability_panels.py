@@ -1,15 +1,22 @@
-"""Rendering of accountability: summary metrics, by-unit and item tables, item detail, forms, 倒查, integrity flags."""
+"""Accountability panels: summary metrics, by-unit and item tables, item detail, forms, 倒查, integrity flags.
 
+They take plain read models built by the services; text users typed is shown literally (never as Markdown).
+"""
+
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from db.models import AccountabilityEvent, AccountabilityRule
+from components.plain import field, plain
 from services.accountability.integrity import IntegrityFlag
 from services.accountability.prevention_review import PreventionReview
-from services.accountability.read import AccountabilitySummary, ItemDetail, ItemRow, UnitTable
+from services.accountability.read import AccountabilitySummary, EventRow, ItemDetail, ItemRow, UnitTable
+from services.accountability.rules import RuleVersionRow
 from services.accountability.text import (
     ACC_APPROVE,
     ACC_CLOSE,
@@ -79,21 +86,31 @@ from vocabulary import (
 
 RED = "color: #c62828; font-weight: 600"
 U, I = ACC_UNIT_COLUMNS, ACC_ITEM_COLUMNS
+# Every ASCII punctuation mark: a backslash before each makes Markdown (links, images, emphasis, :color[...]
+# directives, $math$, HTML) show it as the character itself.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape_markdown(text: object) -> str:
+    """Text users typed, escaped to read literally where Streamlit parses Markdown (labels, subheaders, notices)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def level_label(level: str) -> str:
+    """The Chinese label of a level code."""
     return AccountabilityLevel(AccountabilityLevel(level)).label
 
 
 def status_label(status: str) -> str:
+    """The Chinese label of a status code."""
     return ItemStatus(ItemStatus(status)).label
 
 
-def _stamp(moment) -> str:
+def _stamp(moment: datetime | None) -> str:
     return to_shanghai(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _red_when_positive(value) -> str:
+def _red_when_positive(value: object) -> str:
     return RED if isinstance(value, (int, float)) and value > 0 else ""
 
 
@@ -162,10 +179,10 @@ def item_table(rows: list[ItemRow], key: str, pick: Callable[[int], None]) -> No
 def item_header(detail: ItemDetail) -> None:
     """The item's facts: unit, case, loss, level, status, requirement, due date (red when overdue)."""
     item, case = detail.item, detail.case
-    st.subheader(ACC_DETAIL.format(item_id=item.id, case_no=case.case_no), anchor=False)
+    st.subheader(ACC_DETAIL.format(item_id=item.id, case_no=escape_markdown(case.case_no)), anchor=False)
     left, right = st.columns(2)
     with left:
-        st.markdown(f"{ACC_FIELD_UNIT}：{detail.unit_name}")
+        field(ACC_FIELD_UNIT, detail.unit_name)
         st.markdown(f"{ACC_FIELD_LOSS}：{format_wan(case.loss_fen)} {UNIT_WAN_YUAN} · "
                     f"{FraudType(FraudType(case.fraud_type)).label} · {_stamp(case.reported_at)}")
         escalated = f"（{ACC_FIELD_ESCALATED.format(level=level_label(item.escalated_from_level))}）" \
@@ -173,26 +190,34 @@ def item_header(detail: ItemDetail) -> None:
         st.markdown(f"{ACC_FIELD_LEVEL}：**{level_label(item.level)}**{escalated}")
         st.markdown(f"{ACC_FIELD_STATUS}：**{status_label(item.status)}**")
     with right:
-        st.markdown(f"{ACC_FIELD_ACTION}：{item.required_action}")
-        st.markdown(f"{ACC_FIELD_RESPONSIBLE}：{item.responsible}")
+        field(ACC_FIELD_ACTION, item.required_action)
+        field(ACC_FIELD_RESPONSIBLE, item.responsible)
         overdue = f" :red[**（{I['overdue']} {detail.days_overdue}）**]" if detail.days_overdue else ""
         st.markdown(f"{ACC_FIELD_DUE}：{item.due_date.isoformat()}{overdue}")
         st.markdown(f"{ACC_FIELD_RULE}：{ACC_RULE_VERSION.format(date=detail.rule.effective_from.isoformat())}")
     if item.needs_review:
-        st.warning(f"{ACC_FIELD_FLAG}：{item.needs_review_reason}", icon=":material/flag:")
+        st.warning(f"{ACC_FIELD_FLAG}：{escape_markdown(item.needs_review_reason or '')}", icon=":material/flag:")
+    _item_texts(detail)
+
+
+def _item_texts(detail: ItemDetail) -> None:
+    """The explanation, 倒查, review note and closing decision, each as plain text under its label."""
+    item = detail.item
     for label, text in ((ACC_FIELD_EXPLANATION, item.explanation), (ACC_FIELD_PREVENTION, item.prevention_review),
                         (ACC_FIELD_REVIEW_NOTE, item.review_note)):
         if text:
             st.markdown(f"**{label}**")
-            st.text(text)
+            plain(text)
     if item.decision:
-        st.markdown(f"**{ACC_FIELD_DECISION}**：{Decision(Decision(item.decision)).label} {item.decision_note or ''}")
+        st.markdown(f"**{ACC_FIELD_DECISION}**：{Decision(Decision(item.decision)).label}")
+        if item.decision_note:
+            plain(item.decision_note)
     elif item.decision_note:  # below 100万 no decision is taken: the note is the leader's closing remark
         st.markdown(f"**{ACC_FORM_CLOSE_NOTE}**")
-        st.text(item.decision_note)
+        plain(item.decision_note)
 
 
-def history_table(events: list[AccountabilityEvent]) -> None:
+def history_table(events: list[EventRow]) -> None:
     """The item's history, oldest first."""
     columns = ACC_HISTORY_COLUMNS
     st.dataframe(pd.DataFrame.from_records([{
@@ -206,7 +231,7 @@ def history_table(events: list[AccountabilityEvent]) -> None:
 def prevention_panel(review: PreventionReview) -> None:
     """The 倒查 material: activities in the 90 days before, the victim's answer, earlier same-type cases."""
     with st.container(border=True):
-        st.markdown(f"**{ACC_PREVENTION_TITLE.format(unit=review.unit_name)}**")
+        st.markdown(f"**{ACC_PREVENTION_TITLE.format(unit=escape_markdown(review.unit_name))}**")
         window = {"first": review.first_day.isoformat(), "last": review.last_day.isoformat()}
         if review.activities:
             st.markdown(ACC_PREVENTION_ACTIVITIES.format(
@@ -240,7 +265,7 @@ class ExplanationInput:
 
     explanation: str
     prevention_review: str | None
-    files: list
+    files: list[UploadedFile]
 
 
 def explanation_form(detail: ItemDetail, needs_prevention: bool, errors: dict[str, str], max_mb: int,
@@ -321,12 +346,12 @@ def integrity_table(flags: list[IntegrityFlag]) -> None:
         return
     for flag in flags:
         with st.container(border=True):
-            st.markdown(f"**{flag.unit_name}** · :red[{IntegrityKind(flag.kind).label}]")
-            st.markdown(flag.detail)
+            st.markdown(f"**{escape_markdown(flag.unit_name)}** · :red[{IntegrityKind(flag.kind).label}]")
+            st.markdown(escape_markdown(flag.detail))
             st.markdown(f"{ACC_INTEGRITY_COLUMNS['cases']}（{len(flag.case_ids)}）：{_case_links(flag.case_ids)}")
 
 
-def rules_frame(rules: list[AccountabilityRule], with_history: bool) -> pd.DataFrame:
+def rules_frame(rules: list[RuleVersionRow], with_history: bool) -> pd.DataFrame:
     """Rule versions as a table."""
     columns = RULES_COLUMNS
     records = []

@@ -4,8 +4,9 @@ import streamlit as st
 
 import cached
 import web_session
-from db.engine import write_session
-from services.access import auth
+from components.notice import show_notice
+from components.steps import run_step
+from services.access import api as access_api
 from services.access.text import (
     ACCOUNT_CURRENT,
     ACCOUNT_NEW,
@@ -18,6 +19,7 @@ from services.access.text import (
 )
 from services.shared.config import load_settings
 
+ERRORS, NOTICE = "account_errors", "account_notice"
 actor = web_session.actor()
 st.title(ACCOUNT_TITLE, anchor=False)
 if load_settings().auth_mode != "local":
@@ -31,12 +33,19 @@ with st.form("change_password", clear_on_submit=True):
     repeat = st.text_input(ACCOUNT_REPEAT, type="password", key="account_repeat", autocomplete="new-password")
     submitted = st.form_submit_button(ACCOUNT_SUBMIT, type="primary")
 st.caption(ACCOUNT_POLICY)
+
+
+def _change(current: str, new: str, repeat: str) -> None:
+    """Change the password (its own transaction); say so here, or show each refusal."""
+    if run_step(lambda: access_api.change_own_password(cached.engine(), actor, current, new, repeat),
+                notice_key=NOTICE, errors_key=ERRORS, invalid_text=str, rerun=False,
+                done=lambda _: ("success", PASSWORD_CHANGED)):
+        show_notice(NOTICE)
+        return
+    st.session_state.pop(NOTICE, None)  # the messages themselves say what to change
+    for message in st.session_state.pop(ERRORS).values():
+        st.error(message)
+
+
 if submitted:
-    try:
-        with write_session(cached.engine()) as session:
-            auth.change_own_password(session, actor, current, new, repeat)
-    except auth.InvalidInput as invalid:
-        for message in invalid.errors.values():
-            st.error(message)
-    else:
-        st.success(PASSWORD_CHANGED)
+    _change(current, new, repeat)

@@ -1,17 +1,22 @@
 """问责预警: by-unit table, drill into unit → items → item, explanation/review/close forms, 倒查, integrity flags."""
 
+from collections.abc import Callable
+
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 import cached
 import web_session
-from components import accountability_views as view
+from components import accountability_panels as view
 from components import url_state
-from db.engine import read_session, write_session
-from services.access.actor import AccessDenied
+from components.notice import show_notice
+from components.plain import plain
+from components.steps import run_step
 from services.access.permissions import Permission
 from services.access.text import OUT_OF_SCOPE
+from services.accountability import api
 from services.accountability.integrity import MIN_CASES
-from services.accountability.read import ItemFilter, item_detail
+from services.accountability.read import AttachmentInfo, ItemDetail, ItemFilter
 from services.accountability.text import (
     ACC_ATTACHMENT_PREPARE,
     ACC_ATTACHMENT_SAVE,
@@ -37,18 +42,7 @@ from services.accountability.text import (
     ACC_TITLE,
     ACC_UNIT_TABLE,
 )
-from services.accountability.workflow import (
-    ATTACHMENT_MAX_MB,
-    Upload,
-    attachment,
-    close,
-    needs_decision,
-    needs_prevention_review,
-    resolve_flag,
-    review,
-    submit_explanation,
-)
-from services.shared.errors import InvalidInput
+from services.accountability.workflow import ATTACHMENT_MAX_MB, Upload, needs_decision, needs_prevention_review
 from services.shared.text import UNIT_PICKER
 from services.shared.timeutil import now_utc
 from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
@@ -58,18 +52,11 @@ state = st.session_state
 actor = web_session.actor()
 now = now_utc()
 st.title(ACC_TITLE, anchor=False)
-if notice := state.pop(NOTICE, None):
-    getattr(st, notice[0])(notice[1])
+show_notice(NOTICE)
 
-choices = cached.unit_choices(actor)
-requested_unit = url_state.get_int("unit")
-if requested_unit is not None and requested_unit not in {c[0] for c in choices}:
-    st.error(OUT_OF_SCOPE, icon=":material/block:")
-    st.stop()
 # Keyed by the unit in the link, so a drill-down from the table redraws the picker on the new unit.
-chosen = url_state.unit_picker(UNIT_PICKER, choices, requested_unit or actor.unit_id,
-                               key=f"acc_unit_{requested_unit or actor.unit_id}")
-url_state.set_params(unit=chosen if chosen != actor.unit_id else None)
+chosen = url_state.scoped_unit(UNIT_PICKER, cached.unit_choices(actor), actor.unit_id, refusal=OUT_OF_SCOPE,
+                               key=f"acc_unit_{url_state.get_int('unit') or actor.unit_id}")
 
 with web_session.refusals():
     figures, table = cached.accountability_units(cached.current_minute(), actor, chosen)
@@ -80,6 +67,7 @@ st.caption(ACC_OVERDUE_NOTE)
 
 
 def _drill(unit_id: int) -> None:
+    """Open a unit of the table: its items, none selected."""
     if unit_id != chosen:
         url_state.set_params(unit=unit_id, item=None)
 
@@ -87,28 +75,28 @@ def _drill(unit_id: int) -> None:
 view.unit_table(table, key=f"acc_units_{chosen}", pick=_drill)
 st.caption(ACC_SELECT_UNIT_HINT)
 
-levels, statuses = [None, *AccountabilityLevel], [None, *ItemStatus]
+
+def _all_or(label: Callable[[object], str]) -> Callable[[object], str]:
+    """A filter's option label: 全部 for None."""
+    return lambda option: ACC_FILTER_ALL if option is None else label(option)
+
+
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    level = st.selectbox(
-        ACC_FILTER_LEVEL, levels, index=levels.index(AccountabilityLevel(v)) if (v := url_state.get_str(
-            "level", set(AccountabilityLevel))) else 0,
-        format_func=lambda x: ACC_FILTER_ALL if x is None else AccountabilityLevel(x).label, key="acc_level")
-    status = st.selectbox(
-        ACC_FILTER_STATUS, statuses, index=statuses.index(ItemStatus(v)) if (v := url_state.get_str(
-            "status", set(ItemStatus))) else 0,
-        format_func=lambda x: ACC_FILTER_ALL if x is None else ItemStatus(x).label, key="acc_status")
+    level = url_state.select(ACC_FILTER_LEVEL, [None, *AccountabilityLevel], "level", key="acc_level",
+                             format_func=_all_or(lambda x: AccountabilityLevel(x).label))
+    status = url_state.select(ACC_FILTER_STATUS, [None, *ItemStatus], "status", key="acc_status",
+                              format_func=_all_or(lambda x: ItemStatus(x).label))
     open_only = st.toggle(ACC_FILTER_OPEN, url_state.get_str("open") == "1", key="acc_open")
     overdue_only = st.toggle(ACC_FILTER_OVERDUE, url_state.get_str("overdue") == "1", key="acc_overdue")
     flagged_only = st.toggle(ACC_FILTER_FLAGGED, url_state.get_str("flag") == "1", key="acc_flag")
-url_state.set_params(level=level.value if level else None, status=status.value if status else None,
-                     open="1" if open_only else None, overdue="1" if overdue_only else None,
+url_state.set_params(open="1" if open_only else None, overdue="1" if overdue_only else None,
                      flag="1" if flagged_only else None)
 
 criteria = ItemFilter(unit_id=chosen, level=level, status=status, open_only=open_only, overdue_only=overdue_only,
                       flagged_only=flagged_only)
 with web_session.refusals():
     rows = cached.accountability_items(cached.current_minute(), actor, criteria)
-st.subheader(ACC_ITEMS_OF.format(unit=table.unit.name, count=len(rows)), anchor=False)
+st.subheader(ACC_ITEMS_OF.format(unit=view.escape_markdown(table.unit.name), count=len(rows)), anchor=False)
 # A new filter is a new table: no row stays highlighted from the previous list.
 ITEMS_KEY = f"acc_items_{chosen}_{level}_{status}_{open_only:d}{overdue_only:d}{flagged_only:d}"
 if rows:
@@ -116,85 +104,102 @@ if rows:
 else:
     st.info(ACC_EMPTY)
 
-def _run(item_id: int, action: ItemAction, operation) -> None:
-    """Run one workflow step in a write transaction; keep refusals by field for the form; rerun."""
-    errors_key = f"acc_errors_{item_id}"
-    try:
-        with write_session(cached.engine()) as session:
-            operation(session)
-    except InvalidInput as invalid:
-        state[errors_key] = invalid.errors
-        state[NOTICE] = ("error", ACC_INVALID.format(count=len(invalid.errors)))
-    except AccessDenied as denied:
-        state[errors_key] = {"status": str(denied)}
-        state[NOTICE] = ("error", str(denied))
-    else:
-        state.pop(errors_key, None)
-        state[NOTICE] = ("success", ACC_DONE.format(action=ItemAction(action).label))
-        for widget in [k for k in state if str(k).startswith(f"acc_form_{item_id}_")]:
-            del state[widget]
-        state.pop(ITEMS_KEY, None)  # the list order may change: forget the highlighted row
+
+def _run(item_id: int, action: ItemAction, operation: Callable[[], None]) -> None:
+    """Run one workflow step (its own transaction); keep refusals by field for the form; say what happened; rerun."""
+    def _step() -> None:
+        operation()
         cached.invalidate()  # the tables above show the step at once, not a minute later
-    st.rerun()
+
+    # On success the form is forgotten, and the list's highlighted row too (the list order may change).
+    run_step(_step, notice_key=NOTICE, errors_key=f"acc_errors_{item_id}", denied_field="status",
+             invalid_text=lambda count: ACC_INVALID.format(count=count),
+             done=lambda _: ("success", ACC_DONE.format(action=ItemAction(action).label)),
+             clear_prefixes=(f"acc_form_{item_id}_", ITEMS_KEY))
 
 
-def _uploads(files) -> list[Upload]:
+def _uploads(files: list[UploadedFile]) -> list[Upload]:
+    """The uploaded files as the service takes them."""
     return [Upload(f.name, f.type or "application/octet-stream", f.getvalue()) for f in files]
 
 
-def _forms(detail) -> None:
-    item, steps = detail.item, detail.steps
-    errors = state.get(f"acc_errors_{item.id}", {})
-    prefix = f"acc_form_{item.id}_"
-    if ItemAction.SUBMITTED in steps:
-        typed = view.explanation_form(detail, needs_prevention_review(item.level), errors, ATTACHMENT_MAX_MB,
-                                      key=f"{prefix}explain")
-        if typed is not None:
-            _run(item.id, ItemAction.SUBMITTED, lambda s: submit_explanation(
-                s, actor, item.id, typed.explanation, typed.prevention_review, _uploads(typed.files)))
-    if ItemAction.APPROVED in steps:
-        decided = view.review_form(errors, key=f"{prefix}review")
-        if decided is not None:
-            approve, note = decided
-            _run(item.id, ItemAction.APPROVED if approve else ItemAction.RETURNED,
-                 lambda s: review(s, actor, item.id, approve, note))
-    if ItemAction.CLOSED in steps:
-        closing = view.close_form(needs_decision(item.level), errors, key=f"{prefix}close")
-        if closing is not None:
-            _run(item.id, ItemAction.CLOSED, lambda s: close(s, actor, item.id, closing[0], closing[1]))
-    if ItemAction.FLAG_KEPT in steps:
-        settled = view.flag_form(errors, key=f"{prefix}flag")
-        if settled is not None:
-            keep, reason = settled
-            _run(item.id, ItemAction.FLAG_KEPT if keep else ItemAction.FLAG_CLOSED,
-                 lambda s: resolve_flag(s, actor, item.id, keep, reason))
+def _explanation_form(detail: ItemDetail, errors: dict[str, str], prefix: str) -> None:
+    """The unit's explanation (and 倒查) with attachments."""
+    item = detail.item
+    typed = view.explanation_form(detail, needs_prevention_review(item.level), errors, ATTACHMENT_MAX_MB,
+                                  key=f"{prefix}explain")
+    if typed is not None:
+        _run(item.id, ItemAction.SUBMITTED, lambda: api.submit_explanation(
+            cached.engine(), actor, item.id, typed.explanation, typed.prevention_review, _uploads(typed.files)))
 
 
-def _attachments(detail) -> None:
+def _review_form(detail: ItemDetail, errors: dict[str, str], prefix: str) -> None:
+    """A leader approves or returns the explanation."""
+    decided = view.review_form(errors, key=f"{prefix}review")
+    if decided is not None:
+        approve, note = decided
+        _run(detail.item.id, ItemAction.APPROVED if approve else ItemAction.RETURNED,
+             lambda: api.review(cached.engine(), actor, detail.item.id, approve, note))
+
+
+def _close_form(detail: ItemDetail, errors: dict[str, str], prefix: str) -> None:
+    """A leader closes the approved item."""
+    closing = view.close_form(needs_decision(detail.item.level), errors, key=f"{prefix}close")
+    if closing is not None:
+        decision, note = closing
+        _run(detail.item.id, ItemAction.CLOSED,
+             lambda: api.close(cached.engine(), actor, detail.item.id, decision, note))
+
+
+def _flag_form(detail: ItemDetail, errors: dict[str, str], prefix: str) -> None:
+    """A leader settles a downward-revision flag."""
+    settled = view.flag_form(errors, key=f"{prefix}flag")
+    if settled is not None:
+        keep, reason = settled
+        _run(detail.item.id, ItemAction.FLAG_KEPT if keep else ItemAction.FLAG_CLOSED,
+             lambda: api.resolve_flag(cached.engine(), actor, detail.item.id, keep, reason))
+
+
+FORMS = ((ItemAction.SUBMITTED, _explanation_form), (ItemAction.APPROVED, _review_form),
+         (ItemAction.CLOSED, _close_form), (ItemAction.FLAG_KEPT, _flag_form))
+
+
+def _forms(detail: ItemDetail) -> None:
+    """The form of every step open to the actor."""
+    errors = state.get(f"acc_errors_{detail.item.id}", {})
+    for step, form in FORMS:
+        if step in detail.steps:
+            form(detail, errors, f"acc_form_{detail.item.id}_")
+
+
+def _attachment(info: AttachmentInfo) -> None:
+    """One attachment: name, size and uploader as plain text; fetched on request, then saved."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        plain(f"{info.filename}（{view.file_size(info.size)} · {info.uploaded_by or ''}）")
+        ready = state.get(f"acc_file_{info.id}")
+        if ready is None and st.button(ACC_ATTACHMENT_PREPARE, key=f"acc_fetch_{info.id}"):
+            with web_session.refusals():
+                fetched = api.attachment(cached.engine(), actor, info.id)
+            state[f"acc_file_{info.id}"] = (fetched.content, fetched.content_type)
+            st.rerun()
+        if ready is not None:
+            st.download_button(ACC_ATTACHMENT_SAVE.format(name=view.escape_markdown(info.filename)), ready[0],
+                               file_name=info.filename, mime=ready[1], key=f"acc_save_{info.id}")
+
+
+def _attachments(detail: ItemDetail) -> None:
+    """The item's attachments."""
     st.markdown(f"**{ACC_ATTACHMENTS}**")
     if not detail.attachments:
         st.caption(ACC_ATTACHMENTS_NONE)
     for info in detail.attachments:
-        with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(f"{info.filename}（{view.file_size(info.size)} · {info.uploaded_by or ''}）")
-            ready = state.get(f"acc_file_{info.id}")
-            if ready is None and st.button(ACC_ATTACHMENT_PREPARE, key=f"acc_fetch_{info.id}"):
-                with web_session.refusals(), write_session(cached.engine()) as session:
-                    row = attachment(session, actor, info.id)
-                    state[f"acc_file_{info.id}"] = (row.content, row.content_type)
-                st.rerun()
-            if ready is not None:
-                st.download_button(ACC_ATTACHMENT_SAVE.format(name=info.filename), ready[0], file_name=info.filename,
-                                   mime=ready[1], key=f"acc_save_{info.id}")
+        _attachment(info)
 
 
-selected = url_state.get_int("item")
-if selected is None:
-    if rows:
-        st.caption(ACC_SELECT_ITEM_HINT)
-else:
-    with web_session.refusals(), read_session(cached.engine()) as session:
-        detail = item_detail(session, actor, selected, now)
+def _item(item_id: int) -> None:
+    """The selected item: its facts, the 倒查, the forms open to the actor, attachments and history."""
+    with web_session.refusals():
+        detail = api.item_detail(cached.engine(), actor, item_id, now)
     if st.button(ACC_BACK_TO_LIST, icon=":material/arrow_back:", key="acc_back"):
         url_state.set_params(item=None)
         st.rerun()
@@ -205,6 +210,14 @@ else:
     _attachments(detail)
     st.markdown(f"**{ACC_HISTORY}**")
     view.history_table(detail.events)
+
+
+selected = url_state.get_int("item")
+if selected is None:
+    if rows:
+        st.caption(ACC_SELECT_ITEM_HINT)
+else:
+    _item(selected)
 
 if actor.can(Permission.SIGN_OFF):
     st.subheader(ACC_INTEGRITY_TITLE, anchor=False)

@@ -7,8 +7,8 @@ import streamlit as st
 
 import cached
 import web_session
-from db.engine import read_session, write_session
 from services import audit
+from services.audit import api
 from services.audit.text import (
     AUDIT_EXPORT_DOWNLOAD,
     AUDIT_EXPORT_PREPARE,
@@ -40,14 +40,14 @@ if first > last:
     st.stop()
 criteria = audit.AuditFilter(username, action, day_start_utc(first), day_start_utc(last + timedelta(days=1)))
 
-with web_session.refusals(), read_session(cached.engine()) as session:
-    total, records = audit.search(session, actor, criteria)
-st.caption(AUDIT_TOTAL.format(total=total, shown=len(records)))
-st.dataframe(pd.DataFrame(audit.as_rows(records), columns=audit.EXPORT_HEADERS), hide_index=True, width="stretch")
+with web_session.refusals():
+    found = api.search(cached.engine(), actor, criteria)
+st.caption(AUDIT_TOTAL.format(total=found.total, shown=len(found.rows)))
+st.dataframe(pd.DataFrame(found.rows, columns=audit.EXPORT_HEADERS), hide_index=True, width="stretch")
 
 if st.button(AUDIT_EXPORT_PREPARE, icon=":material/download:", key="audit_export"):
-    with web_session.refusals(), write_session(cached.engine()) as session:
-        st.session_state["audit_csv"] = audit.export_csv(session, actor, criteria)
+    with web_session.refusals():
+        st.session_state["audit_csv"] = api.export_csv(cached.engine(), actor, criteria)
 if "audit_csv" in st.session_state:
     st.download_button(AUDIT_EXPORT_DOWNLOAD, st.session_state["audit_csv"], file_name=f"audit_{first}_{last}.csv",
                        mime="text/csv", key="audit_download", on_click="ignore")

@@ -21,7 +21,7 @@ from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
 from services.access.text import ACCESS_DENIED
 from services.accountability.prevention_review import PreventionReview, assemble
-from services.accountability.rules import LEVEL_ORDER
+from services.accountability.rules import LEVEL_ORDER, RuleVersionRow
 from services.accountability.workflow import available_steps, load_item, needs_prevention_review
 from services.overview.text import OWN_LEVEL, TOTAL_ROW
 from services.shared.timeutil import Period, month_to_date, previous_month_same_period, shanghai_today
@@ -317,10 +317,18 @@ def _figures(unit_id: int, name: str, tally: _Tally, today: date) -> UnitRow:
 
 
 @dataclass(frozen=True)
+class UnitRef:
+    """A unit as a page names it."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class UnitTable:
     """The leaders' by-unit table: one row per child unit (rolled up), the unit's own items, and the total."""
 
-    unit: Unit
+    unit: UnitRef
     rows: list[UnitRow]
     total: UnitRow
 
@@ -350,7 +358,7 @@ def unit_table(session: Session, actor: Actor, unit_id: int | None, now: datetim
     if not children or has_own_items:
         rows.append(_figures(root.id, root.name + (OWN_LEVEL if children else ""),
                              by_branch.get(root.id, _Tally()), today))
-    return UnitTable(root, rows, _figures(root.id, TOTAL_ROW, _summed(tallies.values()), today))
+    return UnitTable(UnitRef(root.id, root.name), rows, _figures(root.id, TOTAL_ROW, _summed(tallies.values()), today))
 
 
 @dataclass(frozen=True)
@@ -406,15 +414,75 @@ class AttachmentInfo:
 
 
 @dataclass(frozen=True)
+class ItemFacts:
+    """An item's own fields as the item page shows them (a plain read model, no ORM object)."""
+
+    id: int
+    level: str
+    status: str
+    escalated_from_level: str | None
+    required_action: str
+    responsible: str
+    due_date: date
+    needs_review: bool
+    needs_review_reason: str | None
+    explanation: str | None
+    prevention_review: str | None
+    review_note: str | None
+    decision: str | None
+    decision_note: str | None
+
+    @classmethod
+    def of(cls, item: AccountabilityItem) -> "ItemFacts":
+        """The read model of a stored item."""
+        return cls(item.id, item.level, item.status, item.escalated_from_level, item.required_action,
+                   item.responsible, item.due_date, bool(item.needs_review), item.needs_review_reason,
+                   item.explanation, item.prevention_review, item.review_note, item.decision, item.decision_note)
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """The case behind an item, as the item page shows it."""
+
+    id: int
+    case_no: str
+    loss_fen: int
+    fraud_type: str
+    reported_at: datetime
+
+    @classmethod
+    def of(cls, case: FraudCase) -> "CaseFacts":
+        """The read model of a stored case."""
+        return cls(case.id, case.case_no, case.loss_fen, case.fraud_type, case.reported_at)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One step of an item's history."""
+
+    at: datetime
+    username: str | None
+    action: str
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+
+    @classmethod
+    def of(cls, event: AccountabilityEvent) -> "EventRow":
+        """The read model of a stored history step."""
+        return cls(event.at, event.username, event.action, event.from_status, event.to_status, event.note)
+
+
+@dataclass(frozen=True)
 class ItemDetail:
     """Everything the item page shows."""
 
-    item: AccountabilityItem
-    case: FraudCase
+    item: ItemFacts
+    case: CaseFacts
     unit_name: str
-    rule: AccountabilityRule
+    rule: RuleVersionRow
     days_overdue: int
-    events: list[AccountabilityEvent]
+    events: list[EventRow]
     attachments: list[AttachmentInfo]
     steps: set[ItemAction]
     prevention: PreventionReview | None
@@ -432,10 +500,9 @@ def item_detail(session: Session, actor: Actor, item_id: int, now: datetime) -> 
                AccountabilityAttachment.size, AccountabilityAttachment.uploaded_by, AccountabilityAttachment.at)
         .where(AccountabilityAttachment.item_id == item.id).order_by(AccountabilityAttachment.id))]
     return ItemDetail(
-        item=item, case=case, unit_name=session.get(Unit, item.unit_id).name,
-        rule=session.get(AccountabilityRule, item.rule_id),
+        item=ItemFacts.of(item), case=CaseFacts.of(case), unit_name=session.get(Unit, item.unit_id).name,
+        rule=RuleVersionRow.of(session.get(AccountabilityRule, item.rule_id)),
         days_overdue=days_overdue(item.status, item.due_date, shanghai_today(now)),
-        events=list(events), attachments=attachments, steps=available_steps(item, actor),
+        events=[EventRow.of(e) for e in events], attachments=attachments, steps=available_steps(item, actor),
         prevention=assemble(session, item, case) if needs_prevention_review(item.level) else None,
     )
-

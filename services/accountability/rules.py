@@ -39,6 +39,28 @@ MIN_REASON_LENGTH = 4
 ACTION_LIMIT, RESPONSIBLE_LIMIT = 255, 100
 
 
+@dataclass(frozen=True)
+class RuleVersionRow:
+    """A rule version as pages show it (a plain read model, no ORM object)."""
+
+    level: str
+    threshold_fen: int
+    required_action: str
+    responsible: str
+    deadline_days: int
+    effective_from: date
+    retired: bool
+    created_by: str | None
+    created_at: datetime | None
+    reason: str | None
+
+    @classmethod
+    def of(cls, rule: AccountabilityRule) -> "RuleVersionRow":
+        """The read model of a stored rule version."""
+        return cls(rule.level, rule.threshold_fen, rule.required_action, rule.responsible, rule.deadline_days,
+                   rule.effective_from, bool(rule.retired), rule.created_by, rule.created_at, rule.reason)
+
+
 def _effective(versions: list[AccountabilityRule], day: date) -> list[AccountabilityRule]:
     latest: dict[str, AccountabilityRule] = {}
     for rule in sorted(versions, key=lambda r: r.effective_from, reverse=True):

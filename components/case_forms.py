@@ -5,6 +5,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from components.plain import table
 from services.access.text import UNIT_REQUIRED
 from services.cases.read import CaseRecord, RevisionRow
 from services.cases.text import (
@@ -115,7 +116,7 @@ def revisions_table(rows: list[RevisionRow]) -> None:
         st.caption(CASE_REVISIONS_EMPTY)
         return
     columns = REVISION_COLUMNS
-    st.table(pd.DataFrame([
+    table(pd.DataFrame([
         {columns["at"]: f"{to_shanghai(r.at):%Y-%m-%d %H:%M}", columns["username"]: r.username or "",
          columns["field"]: r.field, columns["old"]: r.old, columns["new"]: r.new, columns["reason"]: r.reason or "",
          columns["source"]: r.source}

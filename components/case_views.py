@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.plain import field, plain
+from components.plain import field, plain, table
 from services.cases.read import CaseDetail, CaseRow
 from services.cases.text import (
     COL_AGE,
@@ -72,6 +72,6 @@ def case_detail_panel(detail: CaseDetail) -> None:
         plain(case.summary)
     if detail.identifiers:
         st.caption(FIELD_IDENTIFIERS)
-        st.table(pd.DataFrame([
+        table(pd.DataFrame([
             {"类别": i.kind_label, "号码/账号": i.value, "开户行": i.bank_name or ""} for i in detail.identifiers
         ]))

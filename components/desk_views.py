@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.plain import escape_markdown, plain, table
 from services.desk.assist import Assist
 from services.desk.calls import CallRow, Counters
 from services.desk.identifier_store import HotLead, SeenBefore
@@ -73,18 +74,26 @@ def assist_panel(help_: Assist, accept_type: Callable, add_identifier: Callable,
         for i, found in enumerate(help_.identifiers):
             with st.container(horizontal=True, vertical_alignment="center"):
                 note = f"（{found.note}）" if found.note else ""
-                st.markdown(f"{found.kind_label}：`{found.value}`{note}")
+                plain(f"{found.kind_label}：{found.value}{note}")
                 if (found.kind, found.value) in entered:
                     st.caption(DESK_ADDED)
                 else:
                     st.button(DESK_ADD, key=f"assist_id_{i}", on_click=add_identifier, args=(found.kind, found.entry))
         for i, amount in enumerate(help_.amounts):
             with st.container(horizontal=True, vertical_alignment="center"):
-                st.markdown(f"{amount.raw} → {format_wan(amount.fen)} 万元")
+                plain(f"{amount.raw} → {format_wan(amount.fen)} 万元")
                 st.button(DESK_SET_LOST, key=f"assist_lost_{i}", on_click=set_amount, args=("lost", amount.as_yuan),
                           type="primary" if amount.role == "lost" else "secondary")
                 st.button(DESK_SET_PENDING, key=f"assist_pending_{i}", on_click=set_amount,
                           args=("pending", amount.as_yuan), type="primary" if amount.role == "pending" else "secondary")
+
+
+def _seen_line(item: SeenBefore, shown: Callable[[str], str]) -> str:
+    label = shown(f"{IdentifierKind(item.kind).label} {item.value}")
+    line = DESK_SEEN.format(value=label, calls=item.calls, cases=item.cases, first=_stamp(item.first_seen),
+                            last=_stamp(item.last_seen), units=shown("、".join(item.units)) or "—",
+                            loss=format_wan(item.loss_fen))
+    return line + (DESK_SEEN_OUTSIDE.format(cases=item.cases_outside) if item.cases_outside else "")
 
 
 def seen_lines(seen: list[SeenBefore]) -> None:
@@ -92,19 +101,12 @@ def seen_lines(seen: list[SeenBefore]) -> None:
     with st.container(border=True, key="desk_seen"):
         st.markdown(f"**{DESK_SEEN_TITLE}**")
         for item in seen:
-            label = f"{IdentifierKind(IdentifierKind(item.kind)).label} {item.value}"
             if item.reports == 0:
-                st.markdown(DESK_SEEN_NONE.format(value=label))
-                continue
-            line = DESK_SEEN.format(value=label, calls=item.calls, cases=item.cases, first=_stamp(item.first_seen),
-                                      last=_stamp(item.last_seen), units="、".join(item.units) or "—",
-                                      loss=format_wan(item.loss_fen))
-            if item.cases_outside:
-                line += DESK_SEEN_OUTSIDE.format(cases=item.cases_outside)
-            if item.hot:
-                st.error(f"{DESK_HOT}：{line}", icon=":material/local_fire_department:")
+                plain(DESK_SEEN_NONE.format(value=f"{IdentifierKind(item.kind).label} {item.value}"))
+            elif item.hot:  # a notice parses Markdown: the values in it are escaped
+                st.error(f"{DESK_HOT}：{_seen_line(item, escape_markdown)}", icon=":material/local_fire_department:")
             else:
-                st.markdown(line)
+                plain(_seen_line(item, str))
 
 
 def counters_row(total: Counters, per_officer: list[tuple[str, Counters]]) -> None:
@@ -135,9 +137,8 @@ def calls_table(rows: list[CallRow]) -> None:
 
 def hot_leads_table(leads: list[HotLead]) -> None:
     """Identifiers reported by three or more separate calls or cases (a plain table: copyable text)."""
-    st.table(pd.DataFrame([
+    table(pd.DataFrame([
         {DESK_KIND: IdentifierKind(IdentifierKind(h.kind)).label, DESK_VALUE: h.value,
          "开户行": h.bank_name or "", DESK_HOT_COUNT: h.reports, DESK_FIRST_SEEN: _stamp(h.first_seen),
          DESK_LAST_SEEN: _stamp(h.last_seen)} for h in leads
-    ], columns=[DESK_KIND, DESK_VALUE, "开户行", DESK_HOT_COUNT, DESK_FIRST_SEEN, DESK_LAST_SEEN]),
-        hide_index=True)
+    ], columns=[DESK_KIND, DESK_VALUE, "开户行", DESK_HOT_COUNT, DESK_FIRST_SEEN, DESK_LAST_SEEN]), key="desk_hot_leads")

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from components.plain import escape_markdown, table
 from services.cases.text import COL_CASE_NO, COL_FRAUD_TYPE, COL_REPORTED_AT, COL_STATUS, COL_UNIT
 from services.map.read import JurisdictionDetail
 from services.map.text import (
@@ -39,11 +40,11 @@ def _types(detail: JurisdictionDetail) -> None:
         st.caption(MAP_DETAIL_NONE)
         return
     total = max(detail.cases, 1)
-    st.table(pd.DataFrame([
+    table(pd.DataFrame([
         {COL_FRAUD_TYPE: t.label, MAP_COL_CASES: t.cases, MAP_COL_SHARE: f"{t.cases * 100 / total:.1f}%",
          MAP_COL_LOSS: f"{wan_decimal(t.loss_fen):,.2f}"}
         for t in detail.types
-    ]).set_index(COL_FRAUD_TYPE))
+    ]))
 
 
 def _largest(detail: JurisdictionDetail) -> None:
@@ -51,28 +52,28 @@ def _largest(detail: JurisdictionDetail) -> None:
     if not detail.largest:
         st.caption(MAP_DETAIL_NONE)
         return
-    st.table(pd.DataFrame([
+    table(pd.DataFrame([
         {COL_CASE_NO: c.case_no, COL_UNIT: c.unit_name,
          COL_REPORTED_AT: f"{to_shanghai(c.reported_at):%Y-%m-%d}", COL_FRAUD_TYPE: c.fraud_type_label,
          MAP_COL_LOSS: f"{wan_decimal(c.loss_fen):,.2f}"}
         for c in detail.largest
-    ]).set_index(COL_CASE_NO))
+    ]))
 
 
 def _open_items(detail: JurisdictionDetail) -> None:
     counts = "，".join(f"{c.label} {c.count}" for c in detail.open_by_level if c.count)
     st.markdown(f"**{MAP_DETAIL_ACCOUNTABILITY}**：{detail.open_items_total}" + (f"（{counts}）" if counts else ""))
     if detail.open_items:
-        st.table(pd.DataFrame([
+        table(pd.DataFrame([
             {COL_CASE_NO: i.case_no, COL_UNIT: i.unit_name, MAP_COL_LEVEL: i.level_label,
              COL_STATUS: i.status_label, MAP_COL_DUE: i.due_date.isoformat()}
             for i in detail.open_items
-        ]).set_index(COL_CASE_NO))
+        ]))
 
 
 def jurisdiction_detail_panel(detail: JurisdictionDetail) -> None:
     """Everything about one jurisdiction for the map's filters."""
-    st.subheader(detail.name, anchor=False)
+    st.subheader(escape_markdown(detail.name), anchor=False)
     st.caption(MAP_DETAIL_SUMMARY.format(name=detail.name, cases=detail.cases, loss=format_wan(detail.loss_fen),
                                            recovered=format_wan(detail.recovered_fen)))
     left, middle, right = st.columns(3)

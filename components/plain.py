@@ -1,5 +1,8 @@
 """User-typed and imported text shown as plain text: never parsed as Markdown or HTML."""
 
+import re
+
+import pandas as pd
 import streamlit as st
 
 
@@ -11,3 +14,18 @@ def plain(text: str) -> None:
 def field(label: str, value: object) -> None:
     """`label：value` as plain text; the value is shown exactly as stored."""
     plain(f"{label}：{'' if value is None else value}")
+
+
+# Every ASCII punctuation mark: a backslash before each makes Markdown (links, images, emphasis, :color[...]
+# directives, $math$, HTML) show it as the character itself.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape_markdown(text: object) -> str:
+    """Text users typed, escaped to read literally where Streamlit parses Markdown (labels, notices, headings)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
+
+
+def table(frame: pd.DataFrame, key: str | None = None) -> None:
+    """A read-only table whose cells are plain text (st.table would render Markdown in them)."""
+    st.dataframe(frame, hide_index=True, width="stretch", key=key)

@@ -7,6 +7,7 @@ import streamlit as st
 
 import cached
 import web_session
+from components.plain import table
 from services.access.permissions import Permission
 from services.access.scope import require
 from services.case_import.reader import template_csv, template_xlsx
@@ -37,7 +38,6 @@ from services.case_import.text import (
 from services.case_import.writer import import_file
 
 MAX_UPLOAD_MB = 50
-TABLE_ROWS = 200  # up to this many bad rows are listed as a plain table
 DATUMS = {"wgs84": IMPORT_DATUM_WGS84, "gcj02": IMPORT_DATUM_GCJ02}
 state = st.session_state
 
@@ -92,10 +92,7 @@ if report.errors:
     ])
     st.download_button(IMPORT_ERRORS_DOWNLOAD, frame.to_csv(index=False).encode("utf-8-sig"),
                        file_name=IMPORT_ERRORS_NAME, mime="text/csv", icon=":material/download:", key="errors_csv")
-    if len(frame) <= TABLE_ROWS:
-        st.table(frame.set_index(IMPORT_COL_ROW))
-    else:
-        st.dataframe(frame, hide_index=True, width="stretch", key="import_errors")
+    table(frame, key="import_errors")
 else:
     outcome = report.outcome
     st.success(IMPORT_DONE.format(created=outcome.created, updated=outcome.updated, unchanged=outcome.unchanged),

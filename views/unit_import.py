@@ -5,12 +5,12 @@ import streamlit as st
 
 import cached
 import web_session
-from db.engine import read_session, write_session
 from services.access.permissions import Permission
 from services.access.scope import require
 from services.case_import.text import IMPORT_DATUM, IMPORT_DATUM_HELP, IMPORT_TOO_LARGE
 from services.shared.errors import InvalidInput
-from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
+from services.units import api as units_api
+from services.units.boundary_import import UnitImportOptions, read_crosswalk
 from services.units.text import (
     UNIT_IMPORT_APPLY,
     UNIT_IMPORT_CODE_PROPERTY,
@@ -71,20 +71,19 @@ options = UnitImportOptions(datum=datum, name_property=name_property.strip() or 
                             code_property=code_property.strip() or "adcode", parent_code=parent_code,
                             crosswalk=crosswalk, parent_code_property=parent_property.strip() or None,
                             population_property=population_property.strip() or None, source_name=upload.name)
-with read_session(cached.engine()) as session:
-    plan = plan_unit_import(session, upload.getvalue(), options)
+plan = units_api.plan_import(cached.engine(), upload.getvalue(), options)
 
 if plan.problems:
     st.error(UNIT_IMPORT_HAS_PROBLEMS.format(count=len(plan.problems)), icon=":material/error:")
     st.subheader(UNIT_IMPORT_PROBLEMS_TITLE, anchor=False)
-    st.table(pd.DataFrame(plan.problem_rows()))
+    st.dataframe(pd.DataFrame(plan.problem_rows()), hide_index=True, width="stretch", key="units_problems")
     st.stop()
 st.subheader(UNIT_IMPORT_PLAN_TITLE, anchor=False)
 st.dataframe(pd.DataFrame(plan.rows()), hide_index=True, width="stretch", key="units_plan")
 if st.button(UNIT_IMPORT_APPLY, type="primary", icon=":material/upload:", key="units_apply"):
     try:
-        with web_session.refusals(), write_session(cached.engine()) as session:
-            result = apply_unit_import(session, actor, plan)
+        with web_session.refusals():
+            result = units_api.apply_import(cached.engine(), actor, plan)
     except InvalidInput as invalid:
         st.error(str(invalid))
     else:

@@ -1,7 +1,5 @@
 """The audit trail (等保2.0): append-only records of logins, writes, exports and unmasking."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +8,7 @@ from sqlmodel import Session
 
 from db.models import AuditLog
 from services.actor import AccessDenied, Actor
+from services.export_cells import csv_bytes
 from services.labels import ACCESS_DENIED, AUDIT_ACTION_LABELS, AUDIT_OBJECT_LABELS, ROLE_LABELS, AuditAction, Role
 from services.permissions import Permission
 from services.timeutil import now_utc, to_shanghai
@@ -102,9 +101,5 @@ def export_csv(session: Session, actor: Actor, criteria: AuditFilter) -> bytes:
     """All matching records as UTF-8 CSV (with BOM for Excel); the export itself is audited."""
     _require_auditor(actor)
     records = session.execute(_filtered(select(AuditLog), criteria).order_by(AuditLog.at, AuditLog.id)).scalars().all()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADERS)
-    writer.writerows(as_rows(list(records)))
     record(session, AuditAction.EXPORT, actor, object_type="audit_log", detail=f"{len(records)} 条")
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(EXPORT_HEADERS, as_rows(list(records)))

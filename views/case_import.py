@@ -9,6 +9,7 @@ import cached
 import web_session
 from services import labels as L
 from services.case_file import template_csv, template_xlsx
+from services.export_cells import csv_bytes
 from services.case_import import import_file
 from services.permissions import Permission
 from services.scope import require
@@ -67,7 +68,7 @@ if report.errors:
     frame = pd.DataFrame([
         {L.IMPORT_COL_ROW: e.row, L.IMPORT_COL_COLUMN: e.column, L.IMPORT_COL_REASON: e.reason} for e in report.errors
     ])
-    st.download_button(L.IMPORT_ERRORS_DOWNLOAD, frame.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(L.IMPORT_ERRORS_DOWNLOAD, csv_bytes(frame.columns, frame.itertuples(index=False)),
                        file_name=L.IMPORT_ERRORS_NAME, mime="text/csv", icon=":material/download:", key="errors_csv")
     if len(frame) <= TABLE_ROWS:
         st.table(frame.set_index(L.IMPORT_COL_ROW))

@@ -110,3 +110,19 @@ def test_every_write_login_export_and_unmask_leaves_exactly_one_record(engine):
         start_and_resume(session)
     step("resume by cookie", lambda s: sessions.resume(s, token[0], "1.2.3.6", timedelta(minutes=30)), "login")
     assert len(steps) == 12
+
+
+def test_export_neutralises_a_formula_in_a_failed_login_name(engine):
+    from services import auth
+
+    attack = "=cmd|' /C calc'!A0"
+    with write_session(engine) as session:
+        auth.authenticate(session, attack, "whatever", "10.1.1.1")
+    with write_session(engine) as session:
+        data = audit.export_csv(session, _actor(Role.ADMIN), audit.AuditFilter())
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[1][1] == "'" + attack.lower()
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

@@ -378,6 +378,7 @@ class AuditAction(StrEnum):
     UNMASK = "unmask"
     DENIED = "denied"
     IMPORT = "import"
+    SESSION_RESUMED = "session_resumed"
 
 
 AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
@@ -391,6 +392,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.UNMASK: "查看完整信息",
     AuditAction.DENIED: "拒绝访问",
     AuditAction.IMPORT: "导入",
+    AuditAction.SESSION_RESUMED: "恢复会话",
 }
 
 # Login, accounts and access

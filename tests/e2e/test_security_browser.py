@@ -138,4 +138,4 @@ def test_refresh_keeps_the_session_and_logout_ends_it(page, live_server, demo_db
     with make_engine(demo_db_url).connect() as connection:
         actions = connection.execute(text(
             "SELECT action FROM audit_log WHERE username = 'desk' ORDER BY id")).scalars().all()
-    assert actions[-3:] == ["login", "login", "logout"]  # login, resume after refresh, logout
+    assert actions[-3:] == ["login", "session_resumed", "logout"]  # login, resume after refresh, logout

@@ -108,7 +108,7 @@ def test_every_write_login_export_and_unmask_leaves_exactly_one_record(engine):
 
     with write_session(engine) as session:
         start_and_resume(session)
-    step("resume by cookie", lambda s: sessions.resume(s, token[0], "1.2.3.6", timedelta(minutes=30)), "login")
+    step("resume by cookie", lambda s: sessions.resume(s, token[0], "1.2.3.6", timedelta(minutes=30)), "session_resumed")
     assert len(steps) == 12
 
 
@@ -126,3 +126,15 @@ def test_export_neutralises_a_formula_in_a_failed_login_name(engine):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows[1][1] == "'" + attack.lower()
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_every_action_can_be_stored_and_has_a_label(engine):
+    """audit_log.action is a plain VARCHAR(32) without a CHECK list, so new actions need no migration."""
+    from services.labels import AUDIT_ACTION_LABELS
+
+    with write_session(engine) as session:
+        for action in AuditAction:
+            audit.record(session, action, username="x")
+    with engine.connect() as connection:
+        stored = set(connection.execute(text("SELECT action FROM audit_log")).scalars())
+    assert stored == {a.value for a in AuditAction} and set(AUDIT_ACTION_LABELS) == set(AuditAction)

@@ -15,6 +15,7 @@ from services import labels as L
 from services.actor import AccessDenied, Actor
 from services.errors import InvalidInput
 from services.labels import AuditAction, Role
+from services.password_policy import is_common, is_keyboard_pattern
 from services.permissions import Permission
 from services.timeutil import now_utc, to_shanghai
 
@@ -38,6 +39,10 @@ def password_problems(password: str, username: str = "") -> list[str]:
         problems.append(L.PASSWORD_CLASSES.format(classes=MIN_PASSWORD_CLASSES))
     if username and username.lower() in password.lower():
         problems.append(L.PASSWORD_CONTAINS_USERNAME)
+    if is_common(password):
+        problems.append(L.PASSWORD_COMMON)
+    elif is_keyboard_pattern(password):
+        problems.append(L.PASSWORD_KEYBOARD)
     return problems
 
 

@@ -34,9 +34,9 @@ def test_five_wrong_passwords_lock_the_account(page, live_server, requests_seen)
     page.goto(live_server.url)
     for _ in range(5):
         login(page, "command", "Wrong#Password1", succeeds=False)
-    page.get_by_text("账号已锁定").wait_for()
-    login(page, "command", succeeds=False)  # the right password is refused while locked
-    page.get_by_text("账号已锁定").wait_for()
+    login(page, "command", succeeds=False)  # the right password is refused while locked, and says no more
+    page.get_by_text("用户名或密码错误").wait_for()
+    assert not page.get_by_text("账号已锁定").count()
     assert not page.get_by_text("案件数（起）").count()
 
 

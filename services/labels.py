@@ -694,6 +694,23 @@ IMPORT_ERRORS_DOWNLOAD = "下载错误清单"
 IMPORT_ERRORS_NAME = "导入错误清单.csv"
 IMPORT_DONE = "导入完成：新增 {created:,} 起，更新 {updated:,} 起，未变 {unchanged:,} 起。"
 
+# Backup and restore (services/backup.py, `fanzha backup` / `fanzha restore`)
+BACKUP_STAGE_COPY = "正在备份"
+BACKUP_STAGE_DUMP = "正在导出（pg_dump）"
+RESTORE_STAGE_COPY = "正在恢复"
+RESTORE_STAGE_LOAD = "正在恢复（pg_restore）"
+BACKUP_DONE = "已备份到 {path}（{size}）。"
+RESTORE_DONE = "已从 {path} 恢复数据库：{tables} 张表，共 {rows:,} 行。"
+RESTORE_HINT_UPGRADE = "如备份来自旧版本，请运行 fanzha init 升级数据库结构；应用运行期间请勿恢复。"
+BACKUP_MEMORY_DATABASE = "内存数据库无法备份或恢复，请使用数据库文件。"
+BACKUP_NO_DATABASE = "数据库文件 {path} 不存在。"
+BACKUP_TARGET_EXISTS = "文件 {path} 已存在；如需覆盖请加 --force。"
+BACKUP_NO_FILE = "备份文件 {path} 不存在。"
+BACKUP_WRONG_FORMAT = "{path} 不是本数据库类型的备份文件（SQLite 需 SQLite 数据库文件，PostgreSQL 需 pg_dump -Fc 归档）。"
+BACKUP_TOOL_MISSING = "找不到 {tool}，请安装 PostgreSQL 客户端（postgresql-client）。"
+BACKUP_TOOL_FAILED = "{tool} 执行失败：{detail}"
+RESTORE_NOT_EMPTY = "目标数据库中已有数据，未恢复；确认要用备份覆盖现有数据时请加 --force。"
+
 # Jurisdiction import from GeoJSON (services/unit_import.py, `fanzha import-units`)
 class Datum(StrEnum):
     """Coordinate datum of an imported boundary file (stored boundaries are always WGS84)."""

@@ -20,6 +20,8 @@ from services.access.auth import InvalidInput, create_user, reset_password, unlo
 from services.case_import.writer import import_file
 from services.demo.generator import DemoSpec
 from services.demo.loader import DemoRefused, ProgressSink, load_demo
+from services.shared.backup import BackupRefused, backup, data_tables, restore
+from services.shared.backup_text import BACKUP_DONE, RESTORE_DONE, RESTORE_HINT_UPGRADE
 from services.shared.config import PROJECT_ROOT, load_settings
 from services.shared.timeutil import now_utc
 from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
@@ -284,6 +286,55 @@ def import_units(
             console.print(f"[red]{message}[/red]")
         raise typer.Exit(code=1) from invalid
     console.print(result.summary())
+
+
+def _transfer_bar():
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=console)
+
+
+def _run_transfer(operation) -> None:
+    """Run a backup or restore with a progress bar; a refusal is printed in red and exits with 1."""
+    with _transfer_bar() as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        try:
+            operation(progress)
+        except BackupRefused as refused:
+            console.print(f"[red]{refused}[/red]")
+            raise typer.Exit(code=1) from refused
+
+
+@app.command("backup")
+def backup_command(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="Backup file to write (SQLite file, or pg_dump -Fc archive).")],
+    force: Annotated[bool, typer.Option(help="Overwrite an existing backup file.")] = False,
+) -> None:
+    """Back up the database: SQLite through its online backup API, PostgreSQL through pg_dump -Fc."""
+    _run_transfer(lambda progress: backup(load_settings().database_url, file, force=force, progress=progress))
+    console.print(f"[green]{BACKUP_DONE.format(path=file, size=_size(file.stat().st_size))}[/green]")
+
+
+@app.command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="Backup file written by `fanzha backup`.")],
+    force: Annotated[bool, typer.Option(help="Overwrite a database that already holds data.")] = False,
+) -> None:
+    """Restore the database from a backup; refuses a database that holds data unless --force."""
+    url = load_settings().database_url
+    _run_transfer(lambda progress: restore(url, file, force=force, progress=progress))
+    counts = data_tables(url)
+    console.print(f"[green]{RESTORE_DONE.format(path=file, tables=len(counts), rows=sum(counts.values()))}[/green]")
+    console.print(RESTORE_HINT_UPGRADE)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
 if __name__ == "__main__":

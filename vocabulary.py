@@ -196,6 +196,7 @@ class CaseSource(LabelledEnum):
 
 class AuditAction(LabelledEnum):
     """What an audit record says happened."""
+    SESSION_RESUMED = "session_resumed", "恢复会话"
 
     LOGIN = 'login', '登录'
     LOGIN_FAILED = 'login_failed', '登录失败'

@@ -14,6 +14,7 @@ from services import audit
 from services.access import login_sessions as sessions
 from services.access.actor import AccessDenied, Actor
 from services.access.auth import actor_by_username, authenticate
+from services.access.client_address import client_address
 from services.access.text import (
     LOGGED_OUT_IDLE,
     LOGOUT,
@@ -34,11 +35,9 @@ FLASH_KEY = "fanzha_flash"
 
 
 def client_addr() -> str | None:
-    """The browser's address: the first X-Forwarded-For hop behind a proxy, else the socket peer."""
-    forwarded = st.context.headers.get("X-Forwarded-For")
-    if forwarded:
-        return forwarded.split(",")[0].strip()[:64]
-    return st.context.ip_address
+    """The browser's address: X-Forwarded-For only from a trusted proxy (services/access/client_address.py)."""
+    return client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"),
+                          load_settings().trusted_proxies)
 
 
 def _idle_limit(actor: Actor) -> timedelta | None:

@@ -3,7 +3,6 @@
 They take plain read models built by the services; text users typed is shown literally (never as Markdown).
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from components.plain import field, plain
+from components.plain import escape_markdown, field, plain
 from services.accountability.integrity import IntegrityFlag
 from services.accountability.prevention_review import PreventionReview
 from services.accountability.read import AccountabilitySummary, EventRow, ItemDetail, ItemRow, UnitTable
@@ -86,14 +85,6 @@ from vocabulary import (
 
 RED = "color: #c62828; font-weight: 600"
 U, I = ACC_UNIT_COLUMNS, ACC_ITEM_COLUMNS
-# Every ASCII punctuation mark: a backslash before each makes Markdown (links, images, emphasis, :color[...]
-# directives, $math$, HTML) show it as the character itself.
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def escape_markdown(text: object) -> str:
-    """Text users typed, escaped to read literally where Streamlit parses Markdown (labels, subheaders, notices)."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def level_label(level: str) -> str:

@@ -10,7 +10,7 @@ import web_session
 from components import accountability_panels as view
 from components import url_state
 from components.notice import show_notice
-from components.plain import plain
+from components.plain import escape_markdown, plain
 from components.steps import run_step
 from services.access.permissions import Permission
 from services.access.text import OUT_OF_SCOPE
@@ -96,7 +96,7 @@ criteria = ItemFilter(unit_id=chosen, level=level, status=status, open_only=open
                       flagged_only=flagged_only)
 with web_session.refusals():
     rows = cached.accountability_items(cached.current_minute(), actor, criteria)
-st.subheader(ACC_ITEMS_OF.format(unit=view.escape_markdown(table.unit.name), count=len(rows)), anchor=False)
+st.subheader(ACC_ITEMS_OF.format(unit=escape_markdown(table.unit.name), count=len(rows)), anchor=False)
 # A new filter is a new table: no row stays highlighted from the previous list.
 ITEMS_KEY = f"acc_items_{chosen}_{level}_{status}_{open_only:d}{overdue_only:d}{flagged_only:d}"
 if rows:
@@ -183,7 +183,7 @@ def _attachment(info: AttachmentInfo) -> None:
             state[f"acc_file_{info.id}"] = (fetched.content, fetched.content_type)
             st.rerun()
         if ready is not None:
-            st.download_button(ACC_ATTACHMENT_SAVE.format(name=view.escape_markdown(info.filename)), ready[0],
+            st.download_button(ACC_ATTACHMENT_SAVE.format(name=escape_markdown(info.filename)), ready[0],
                                file_name=info.filename, mime=ready[1], key=f"acc_save_{info.id}")
 
 

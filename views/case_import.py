@@ -36,6 +36,7 @@ from services.case_import.text import (
     IMPORT_WRITING,
 )
 from services.case_import.writer import import_file
+from services.shared.export_cells import csv_bytes
 
 MAX_UPLOAD_MB = 50
 DATUMS = {"wgs84": IMPORT_DATUM_WGS84, "gcj02": IMPORT_DATUM_GCJ02}
@@ -90,7 +91,7 @@ if report.errors:
     frame = pd.DataFrame([
         {IMPORT_COL_ROW: e.row, IMPORT_COL_COLUMN: e.column, IMPORT_COL_REASON: e.reason} for e in report.errors
     ])
-    st.download_button(IMPORT_ERRORS_DOWNLOAD, frame.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(IMPORT_ERRORS_DOWNLOAD, csv_bytes(frame.columns, frame.itertuples(index=False)),
                        file_name=IMPORT_ERRORS_NAME, mime="text/csv", icon=":material/download:", key="errors_csv")
     table(frame, key="import_errors")
 else:

@@ -5,9 +5,10 @@ import streamlit as st
 import cached
 import web_session
 from components import url_state
-from components.accountability_views import summary_metrics
+from components.accountability_panels import summary_metrics
 from components.badges import demo_badge
 from components.metrics import measure_cards
+from components.plain import escape_markdown
 from components.tables import branch_table
 from services.accountability.text import ACC_TITLE
 from services.overview.text import (
@@ -27,7 +28,7 @@ with web_session.refusals():
     overview = cached.overview(cached.current_minute(), actor, url_state.get_int("unit"))
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    st.title(f"{OVERVIEW_TITLE} · {overview.root_name}", anchor=False, width="content")
+    st.title(f"{OVERVIEW_TITLE} · {escape_markdown(overview.root_name)}", anchor=False, width="content")
     demo_badge(overview.is_demo)
     choices = cached.unit_choices(actor)
     if len(choices) > 1:
@@ -52,5 +53,5 @@ with web_session.refusals():
     accountability = cached.accountability_summary(cached.current_minute(), actor, overview.root_id)
 summary_metrics(accountability)
 if accountability.overdue_by_unit:
-    st.caption(OVERVIEW_OVERDUE_UNITS.format(units="，".join(f"{name} {count} 项"
+    st.caption(OVERVIEW_OVERDUE_UNITS.format(units="，".join(f"{escape_markdown(name)} {count} 项"
                                                                for name, count in accountability.overdue_by_unit)))

@@ -8,8 +8,8 @@ import streamlit as st
 
 import cached
 import web_session
-from components.accountability_panels import escape_markdown
 from components.notice import show_notice
+from components.plain import escape_markdown
 from components.steps import run_step
 from services.access import api as access_api
 from services.access.text import (

@@ -1,8 +1,8 @@
-"""Local accounts: argon2 password hashes, password policy, lock-out after failed logins, user management."""
+"""Local accounts: argon2 password hashes, password policy, throttled logins, user management."""
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,19 +11,21 @@ from sqlmodel import Session
 
 from db.models import AppUser, Unit
 from services import audit
+from services.access import login_throttle
 from services.access.actor import AccessDenied, Actor
+from services.access.password_policy import is_common, is_keyboard_pattern
 from services.access.permissions import Permission
 from services.access.text import (
     ACCESS_DENIED,
     DISPLAY_NAME_REQUIRED,
     LOGIN_EMPTY,
     LOGIN_FAILED,
-    LOGIN_INACTIVE,
-    LOGIN_LOCKED,
     NOT_FOUND_OR_OUT_OF_SCOPE,
     OUT_OF_SCOPE,
     PASSWORD_CLASSES,
+    PASSWORD_COMMON,
     PASSWORD_CONTAINS_USERNAME,
+    PASSWORD_KEYBOARD,
     PASSWORD_MISMATCH,
     PASSWORD_TOO_SHORT,
     PASSWORD_WRONG_CURRENT,
@@ -31,12 +33,20 @@ from services.access.text import (
     USERNAME_INVALID,
     USERNAME_TAKEN,
 )
+from services.audit.text import (
+    AUDIT_DETAIL_ADDRESS_BLOCKED,
+    AUDIT_DETAIL_INACTIVE,
+    AUDIT_DETAIL_LOCKED,
+    AUDIT_DETAIL_NOW_LOCKED,
+    AUDIT_DETAIL_PASSWORD_RESET,
+    AUDIT_DETAIL_UNKNOWN_USER,
+    AUDIT_DETAIL_UNLOCK,
+    AUDIT_DETAIL_WRONG_PASSWORD,
+)
 from services.shared.errors import InvalidInput
-from services.shared.timeutil import now_utc, to_shanghai
+from services.shared.timeutil import now_utc
 from vocabulary import AuditAction, Role
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 MIN_PASSWORD_CLASSES = 3
 USERNAME_PATTERN = re.compile(r"^[a-z0-9_.]{3,32}$")
@@ -55,6 +65,10 @@ def password_problems(password: str, username: str = "") -> list[str]:
         problems.append(PASSWORD_CLASSES.format(classes=MIN_PASSWORD_CLASSES))
     if username and username.lower() in password.lower():
         problems.append(PASSWORD_CONTAINS_USERNAME)
+    if is_common(password):
+        problems.append(PASSWORD_COMMON)
+    elif is_keyboard_pattern(password):
+        problems.append(PASSWORD_KEYBOARD)
     return problems
 
 
@@ -90,46 +104,43 @@ def _user(session: Session, username: str) -> AppUser | None:
 
 def authenticate(session: Session, username: str, password: str, client_addr: str | None,
                  now: datetime | None = None) -> LoginResult:
-    """Check a login inside the caller's write transaction, counting failures and locking after five."""
+    """Check a login inside the caller's write transaction; every failure looks the same to the user.
+
+    Exactly one argon2 verification runs on every path (against a dummy hash when the account is unknown,
+    disabled or throttled), so the time taken does not tell which user names exist. Failures are throttled
+    per (account, client address) and per address (services/access/login_throttle.py).
+    """
     now = now or now_utc()
     username = username.strip().lower()
     if not username or not password:
         return LoginResult(None, LOGIN_EMPTY)
     user = _user(session, username)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        _verify(None, password)
+    throttle = login_throttle.check(session, username, user.id if user else None, client_addr, now)
+    usable = user is not None and user.is_active and not throttle.blocked
+    if not _verify(user.password_hash if usable else None, password):
         audit.record(session, AuditAction.LOGIN_FAILED, username=username, client_addr=client_addr,
-                     success=False, detail="账号锁定中")
-        return LoginResult(None, _locked_message(user))
-    if user is None or not _verify(user.password_hash, password):
-        return _failed(session, user, username, client_addr, now)
-    if not user.is_active:
-        audit.record(session, AuditAction.LOGIN_FAILED, username=username, client_addr=client_addr,
-                     success=False, detail="账号已停用")
-        return LoginResult(None, LOGIN_INACTIVE)
+                     success=False, detail=_failure_detail(user, throttle))
+        return LoginResult(None, LOGIN_FAILED)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     actor = actor_for(session, user, client_addr)
     audit.record(session, AuditAction.LOGIN, actor)
     return LoginResult(actor)
 
 
-def _locked_message(user: AppUser) -> str:
-    until = to_shanghai(user.locked_until).strftime("%H:%M")
-    return LOGIN_LOCKED.format(attempts=MAX_FAILED_LOGINS, until=until)
-
-
-def _failed(session: Session, user: AppUser | None, username: str, client_addr: str | None, now: datetime) -> LoginResult:
-    detail = "用户不存在" if user is None else "密码错误"
-    if user is not None:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until, user.failed_logins = now + LOCKOUT, 0
-            detail = f"连续 {MAX_FAILED_LOGINS} 次密码错误，锁定 {int(LOCKOUT.total_seconds() // 60)} 分钟"
-    audit.record(session, AuditAction.LOGIN_FAILED, username=username, client_addr=client_addr,
-                 success=False, detail=detail)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        return LoginResult(None, _locked_message(user))
-    return LoginResult(None, LOGIN_FAILED)
+def _failure_detail(user: AppUser | None, throttle: login_throttle.Throttle) -> str:
+    """Why a login failed, for the audit log only."""
+    minutes = int(login_throttle.WINDOW.total_seconds() // 60)
+    if user is None:
+        return AUDIT_DETAIL_UNKNOWN_USER
+    if not user.is_active:
+        return AUDIT_DETAIL_INACTIVE
+    if throttle.address_blocked:
+        return AUDIT_DETAIL_ADDRESS_BLOCKED.format(minutes=minutes, attempts=login_throttle.ADDRESS_LIMIT)
+    if throttle.account_locked:
+        return AUDIT_DETAIL_LOCKED
+    if throttle.account_failures + 1 >= login_throttle.ACCOUNT_ADDRESS_LIMIT:
+        return AUDIT_DETAIL_NOW_LOCKED.format(attempts=login_throttle.ACCOUNT_ADDRESS_LIMIT, minutes=minutes)
+    return AUDIT_DETAIL_WRONG_PASSWORD
 
 
 def actor_by_username(session: Session, username: str, client_addr: str | None) -> Actor | None:
@@ -195,13 +206,13 @@ def _managed_user(session: Session, actor: Actor | None, user_id: int) -> AppUse
 
 
 def reset_password(session: Session, actor: Actor | None, user_id: int, password: str) -> None:
-    """Set a new password for a user and clear any lock-out (administrators)."""
+    """Set a new password for a user and lift any lock-out (administrators; see services/access/login_throttle.py)."""
     user = _managed_user(session, actor, user_id)
     if problems := password_problems(password, user.username):
         raise InvalidInput({"password": " ".join(problems)})
     user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
-    audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id, detail="重置密码",
-                 username=None if actor else "fanzha-cli")
+    audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id,
+                 detail=AUDIT_DETAIL_PASSWORD_RESET, username=None if actor else "fanzha-cli")
 
 
 def set_active(session: Session, actor: Actor | None, user_id: int, active: bool) -> None:
@@ -215,11 +226,11 @@ def set_active(session: Session, actor: Actor | None, user_id: int, active: bool
 
 
 def unlock(session: Session, actor: Actor | None, user_id: int) -> None:
-    """Lift a lock-out (administrators)."""
+    """Lift a lock-out from every address (administrators; the audit record is what services/access/login_throttle.py reads)."""
     user = _managed_user(session, actor, user_id)
     user.failed_logins, user.locked_until = 0, None
-    audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id, detail="解除锁定",
-                 username=None if actor else "fanzha-cli")
+    audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id,
+                 detail=AUDIT_DETAIL_UNLOCK, username=None if actor else "fanzha-cli")
 
 
 def change_own_password(session: Session, actor: Actor, current: str, new: str, repeat: str) -> None:

@@ -40,7 +40,7 @@ def _expired(row: LoginSession, role: Role, idle: timedelta, now: datetime) -> b
 
 def resume(session: Session, token: str | None, client_addr: str | None, idle: timedelta,
            now: datetime | None = None) -> Actor | None:
-    """The actor of a still-valid session token (audited as a resumed login), or None."""
+    """The actor of a still-valid session token (audited as a resumed session, not a login), or None."""
     if not token:
         return None
     now = now or now_utc()
@@ -54,7 +54,7 @@ def resume(session: Session, token: str | None, client_addr: str | None, idle: t
         return None
     row.last_seen_at = now
     actor = actor_for(session, user, client_addr)
-    audit.record(session, AuditAction.LOGIN, actor, detail="凭会话恢复（刷新或新标签页）")
+    audit.record(session, AuditAction.SESSION_RESUMED, actor, detail="凭会话恢复（刷新或新标签页）")
     return actor
 
 

@@ -15,3 +15,12 @@ AUDIT_OBJECT_LABELS = {
     "app_user": "用户", "audit_log": "审计日志", "case_import": "案件导入", "desk_call": "来电",
     "fraud_case": "案件", "unit": "单位", "login_session": "登录会话",
 }
+# Audit details of failed logins and of lifting a lock-out (the user sees only LOGIN_FAILED).
+AUDIT_DETAIL_UNKNOWN_USER = "用户不存在"
+AUDIT_DETAIL_INACTIVE = "账号已停用"
+AUDIT_DETAIL_WRONG_PASSWORD = "密码错误"
+AUDIT_DETAIL_NOW_LOCKED = "该地址连续 {attempts} 次密码错误，账号在该地址锁定 {minutes} 分钟"
+AUDIT_DETAIL_LOCKED = "账号在该地址锁定中"
+AUDIT_DETAIL_ADDRESS_BLOCKED = "该地址 {minutes} 分钟内登录失败 {attempts} 次以上，暂停登录"
+AUDIT_DETAIL_UNLOCK = "解除锁定"
+AUDIT_DETAIL_PASSWORD_RESET = "重置密码"

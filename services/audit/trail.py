@@ -1,7 +1,5 @@
 """The audit trail (等保2.0): append-only records of logins, writes, exports and unmasking."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +12,7 @@ from services.access.permissions import Permission
 from services.access.scope import at_top, scoped_unit_ids
 from services.access.text import ACCESS_DENIED
 from services.audit.text import AUDIT_OBJECT_LABELS
+from services.shared.export_cells import csv_bytes
 from services.shared.timeutil import now_utc, to_shanghai
 from vocabulary import AuditAction, Role
 
@@ -121,10 +120,7 @@ def as_rows(records: list[AuditLog]) -> list[tuple]:
 def export_csv(session: Session, actor: Actor, criteria: AuditFilter) -> bytes:
     """All matching records of the administrator's subtree as UTF-8 CSV (with BOM for Excel); the export is audited."""
     _require_auditor(actor)
-    records = session.execute(_matching(select(AuditLog), session, actor, criteria).order_by(AuditLog.at, AuditLog.id)).scalars().all()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADERS)
-    writer.writerows(as_rows(list(records)))
+    records = session.execute(_matching(select(AuditLog), session, actor, criteria)
+                              .order_by(AuditLog.at, AuditLog.id)).scalars().all()
     record(session, AuditAction.EXPORT, actor, object_type="audit_log", detail=f"{len(records)} 条")
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(EXPORT_HEADERS, as_rows(list(records)))

@@ -5,6 +5,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.access.client_address import Network, parse_trusted_proxies
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "fanzha.db"
@@ -23,6 +25,8 @@ class Settings:
     idle_minutes: int = 30
     # An intranet map tile server ({z}/{x}/{y} template); None: the map draws the jurisdictions only.
     map_tile_url: str | None = None
+    # Reverse proxies whose X-Forwarded-For is believed (FANZHA_TRUSTED_PROXIES); none by default.
+    trusted_proxies: tuple[Network, ...] = ()
 
 
 def _secrets() -> dict:
@@ -59,4 +63,5 @@ def load_settings() -> Settings:
     tiles = _lookup("FANZHA_MAP_TILE_URL")
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError("FANZHA_MAP_TILE_URL must be a {z}/{x}/{y} tile URL template")
-    return Settings(normalise_database_url(url), demo, auth_mode, idle, tiles)
+    proxies = parse_trusted_proxies(_lookup("FANZHA_TRUSTED_PROXIES"))
+    return Settings(normalise_database_url(url), demo, auth_mode, idle, tiles, proxies)

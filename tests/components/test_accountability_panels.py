@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from components.accountability_panels import escape_markdown
+from components.plain import escape_markdown
 
 TYPED = "**bold** ![x](http://203.0.113.7/t.png) :red[x]"
 

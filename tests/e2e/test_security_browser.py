@@ -34,9 +34,9 @@ def test_five_wrong_passwords_lock_the_account(page, live_server, requests_seen)
     page.goto(live_server.url)
     for _ in range(5):
         login(page, "command", "Wrong#Password1", succeeds=False)
-    page.get_by_text("账号已锁定").wait_for()
-    login(page, "command", succeeds=False)  # the right password is refused while locked
-    page.get_by_text("账号已锁定").wait_for()
+    login(page, "command", succeeds=False)  # the right password is refused while locked, and says no more
+    page.get_by_text("用户名或密码错误").wait_for()
+    assert not page.get_by_text("账号已锁定").count()
     assert not page.get_by_text("案件数（起）").count()
 
 
@@ -138,4 +138,4 @@ def test_refresh_keeps_the_session_and_logout_ends_it(page, live_server, demo_db
     with make_engine(demo_db_url).connect() as connection:
         actions = connection.execute(text(
             "SELECT action FROM audit_log WHERE username = 'desk' ORDER BY id")).scalars().all()
-    assert actions[-3:] == ["login", "login", "logout"]  # login, resume after refresh, logout
+    assert actions[-3:] == ["login", "session_resumed", "logout"]  # login, resume after refresh, logout

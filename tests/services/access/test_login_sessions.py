@@ -74,3 +74,19 @@ def test_disabled_user_cannot_resume(signed_in):
         user_id = session.execute(select(LoginSession.user_id)).scalars().first()
         auth.set_active(session, None, user_id, False)
     assert _resume(engine, tokens["desk1"]) is None
+
+
+def test_resume_is_audited_as_a_resumed_session_not_a_login(signed_in):
+    from sqlalchemy import text
+
+    from vocabulary import AuditAction
+
+    engine, tokens = signed_in
+    with engine.connect() as connection:
+        logins = connection.execute(text("SELECT COUNT(*) FROM audit_log WHERE action = 'login'")).scalar()
+    _resume(engine, tokens["desk1"])
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT action, username, client_addr FROM audit_log ORDER BY id DESC")).all()
+        assert connection.execute(text("SELECT COUNT(*) FROM audit_log WHERE action = 'login'")).scalar() == logins
+    assert tuple(rows[0]) == ("session_resumed", "desk1", "10.0.0.2")
+    assert AuditAction(AuditAction.SESSION_RESUMED).label == "恢复会话"

@@ -112,7 +112,7 @@ def test_every_write_login_export_and_unmask_leaves_exactly_one_record(engine):
 
     with write_session(engine) as session:
         start_and_resume(session)
-    step("resume by cookie", lambda s: sessions.resume(s, token[0], "1.2.3.6", timedelta(minutes=30)), "login")
+    step("resume by cookie", lambda s: sessions.resume(s, token[0], "1.2.3.6", timedelta(minutes=30)), "session_resumed")
     assert len(steps) == 12
 
 
@@ -160,3 +160,30 @@ def test_a_district_administrator_reads_only_the_audit_records_of_the_district(e
         _, [unknown] = audit.search(session, actors["admin_c"], audit.AuditFilter(username="nobody"))
         assert audit.search(session, actors["admin_d1"], audit.AuditFilter(username="nobody")) == (0, [])
     assert unknown.unit_id is None
+def test_export_neutralises_a_formula_in_a_failed_login_name(engine):
+    from services.access import auth
+
+    attack = "=cmd|' /C calc'!A0"
+    with write_session(engine) as session:
+        add_unit(session, code="C", name="市局", kind="city_bureau", parent_code=None)  # the top sees unknown names
+        auth.authenticate(session, attack, "whatever", "10.1.1.1")
+    with write_session(engine) as session:
+        data = audit.export_csv(session, _actor(Role.ADMIN), audit.AuditFilter())
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[1][1] == "'" + attack.lower()
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_every_action_can_be_stored_and_has_a_label(engine):
+    """audit_log.action is a plain VARCHAR(32) without a CHECK list, so new actions need no migration."""
+    from vocabulary import AuditAction
+
+    with write_session(engine) as session:
+        for action in AuditAction:
+            audit.record(session, action, username="x")
+    with engine.connect() as connection:
+        stored = set(connection.execute(text("SELECT action FROM audit_log")).scalars())
+    assert stored == {a.value for a in AuditAction} and set(AuditAction.labels()) == set(AuditAction)

@@ -141,4 +141,4 @@ def hot_leads_table(leads: list[HotLead]) -> None:
         {DESK_KIND: IdentifierKind(IdentifierKind(h.kind)).label, DESK_VALUE: h.value,
          "开户行": h.bank_name or "", DESK_HOT_COUNT: h.reports, DESK_FIRST_SEEN: _stamp(h.first_seen),
          DESK_LAST_SEEN: _stamp(h.last_seen)} for h in leads
-    ], columns=[DESK_KIND, DESK_VALUE, "开户行", DESK_HOT_COUNT, DESK_FIRST_SEEN, DESK_LAST_SEEN]), key="desk_hot_leads")
+    ], columns=[DESK_KIND, DESK_VALUE, "开户行", DESK_HOT_COUNT, DESK_FIRST_SEEN, DESK_LAST_SEEN]))

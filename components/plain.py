@@ -26,6 +26,7 @@ def escape_markdown(text: object) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
 
 
-def table(frame: pd.DataFrame, key: str | None = None) -> None:
-    """A read-only table whose cells are plain text (st.table would render Markdown in them)."""
-    st.dataframe(frame, hide_index=True, width="stretch", key=key)
+def table(frame: pd.DataFrame) -> None:
+    """A read-only table of selectable, copyable text; st.table renders Markdown in cells, so every text is escaped."""
+    st.table(frame.map(lambda value: escape_markdown(value) if isinstance(value, str) else value)
+             .rename(columns=escape_markdown), hide_index=True)

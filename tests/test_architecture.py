@@ -65,7 +65,7 @@ def _calls(path: Path, attribute: str) -> list[int]:
 def test_no_table_renders_markdown_in_its_cells():
     # st.table parses Markdown in every cell: imported or typed text would become links, images, colours.
     offenders = {p.relative_to(ROOT).as_posix(): lines for p in _python("views") + _python("components")
-                 if (lines := _calls(p, "table"))}
+                 if (lines := _calls(p, "table")) and p.name != "plain.py"}  # plain.table escapes every cell
     assert offenders == {}
 
 

@@ -39,6 +39,7 @@ from services.case_import.writer import import_file
 from services.shared.export_cells import csv_bytes
 
 MAX_UPLOAD_MB = 50
+TABLE_ROWS = 200  # up to this many bad rows are listed as a plain table
 DATUMS = {"wgs84": IMPORT_DATUM_WGS84, "gcj02": IMPORT_DATUM_GCJ02}
 state = st.session_state
 
@@ -93,7 +94,10 @@ if report.errors:
     ])
     st.download_button(IMPORT_ERRORS_DOWNLOAD, csv_bytes(frame.columns, frame.itertuples(index=False)),
                        file_name=IMPORT_ERRORS_NAME, mime="text/csv", icon=":material/download:", key="errors_csv")
-    table(frame, key="import_errors")
+    if len(frame) <= TABLE_ROWS:
+        table(frame)
+    else:  # a long list scrolls in a grid (cells are plain text there)
+        st.dataframe(frame, hide_index=True, width="stretch", key="import_errors")
 else:
     outcome = report.outcome
     st.success(IMPORT_DONE.format(created=outcome.created, updated=outcome.updated, unchanged=outcome.unchanged),

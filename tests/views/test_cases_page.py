@@ -50,7 +50,7 @@ def test_an_edit_with_a_reason_is_saved_and_listed(app_as, demo_db_url):
     assert _one(demo_db_url, "SELECT loss_fen FROM fraud_case WHERE id = :id", id=case_id)[0] == loss - 100
     revision = _one(demo_db_url, "SELECT username, reason FROM case_revision WHERE case_id = :id", id=case_id)
     assert tuple(revision) == ("clerk_wuan", "受害人核对后更正损失")
-    history = at.dataframe[-1].value
+    history = at.table[-1].value
     assert "受害人核对后更正损失" in history.to_string()
 
 

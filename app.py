@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-import web_session
+import login_gate
 from services.access.permissions import Permission
 from services.access.text import ACCOUNT_TITLE, USERS_TITLE
 from services.accountability.text import ACC_TITLE, RULES_TITLE
@@ -54,18 +54,21 @@ def _home() -> None:
     """The bare address: app.py sends the user on to their first view."""
 
 
-actor = web_session.current_actor()
-# Every view is registered under its own path, so the address a user opened (or was sent)
-# survives the login, and a view the role may not use answers with the service's refusal.
-pages = {v: v.page() for v in VIEWS}
-home = st.Page(_home, title=APP_TITLE, url_path="home", default=True)
-navigation = st.navigation([home, *pages.values()], position="hidden")
-if actor is None:
-    web_session.login_view()
-    st.stop()
+with login_gate.database_errors():
+    actor = login_gate.current_actor()
+    # Every view is registered under its own path, so the address a user opened (or was sent)
+    # survives the login, and a view the role may not use answers with the service's refusal.
+    pages = {v: v.page() for v in VIEWS}
+    home = st.Page(_home, title=APP_TITLE, url_path="home", default=True)
+    navigation = st.navigation([home, *pages.values()], position="hidden")
+    if actor is None:
+        login_gate.login_view()
+        st.stop()
+    if not login_gate.cookie_ready():
+        st.stop()
 
-allowed = [v for v in VIEWS if v.permission is None or actor.can(v.permission)]
-if navigation is home:
-    st.switch_page(pages[allowed[0]], query_params=st.query_params.to_dict())
-web_session.sidebar(actor, [(v.group, pages[v]) for v in allowed])
-navigation.run()
+    allowed = [v for v in VIEWS if v.permission is None or actor.can(v.permission)]
+    if navigation is home:
+        st.switch_page(pages[allowed[0]], query_params=st.query_params.to_dict())
+    login_gate.sidebar(actor, [(v.group, pages[v]) for v in allowed])
+    navigation.run()

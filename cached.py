@@ -34,6 +34,8 @@ from services.shared.config import load_settings
 from services.shared.timeutil import now_utc
 
 REFRESH_SECONDS = 60
+# Figures depend on the role and the unit of whoever asks, never on the person: one cache entry per scope.
+BY_SCOPE = {Actor: lambda actor: (actor.role.value, actor.unit_id, actor.unit_path)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,14 +56,14 @@ def current_minute() -> datetime:
     return now_utc().replace(second=0, microsecond=0)
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=256)
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=256, hash_funcs=BY_SCOPE)
 def overview(as_of: datetime, actor: Actor, unit_id: int | None = None) -> Overview:
     """The overview of a unit in the actor's scope at a given minute (scope checked by the service)."""
     with read_session(engine()) as session:
         return build_overview(session, as_of, actor, unit_id)
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, hash_funcs=BY_SCOPE)
 def unit_choices(actor: Actor) -> list[tuple[int, str, int]]:
     """(id, name, level) of every unit in the actor's scope, for pickers."""
     with read_session(engine()) as session:
@@ -80,35 +82,35 @@ def invalidate() -> None:
     st.cache_data.clear()
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)
 def map_layers(as_of: datetime, actor: Actor, criteria: MapFilter) -> tuple[list[JurisdictionMeasure], CaseMarks]:
     """The jurisdictions and case marks of the map at a given minute (scope checked by the service)."""
     with read_session(engine()) as session:
         return jurisdiction_measures(session, actor, criteria), case_marks(session, actor, criteria)
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)
 def map_detail(as_of: datetime, actor: Actor, unit_id: int, own_level: bool, criteria: MapFilter) -> JurisdictionDetail:
     """One jurisdiction's detail for the map's filters at a given minute."""
     with read_session(engine()) as session:
         return jurisdiction_detail(session, actor, unit_id, criteria, own_level=own_level)
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, hash_funcs=BY_SCOPE)
 def unit_codes(actor: Actor) -> list[tuple[int, str]]:
     """(id, code) of every unit in the actor's scope."""
     with read_session(engine()) as session:
         return [(u.id, u.code) for u in visible_units(session, actor)]
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=256)
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=256, hash_funcs=BY_SCOPE)
 def accountability_summary(as_of: datetime, actor: Actor, unit_id: int | None) -> AccountabilitySummary:
     """Open, overdue and awaiting-review accountability items of a unit in scope, at a given minute."""
     with read_session(engine()) as session:
         return summary(session, actor, _minute_end(as_of), unit_id)
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)
 def accountability_units(as_of: datetime, actor: Actor, unit_id: int | None) -> tuple[AccountabilitySummary, UnitTable]:
     """The 问责预警 headline figures and by-unit table of a unit in scope, at a given minute."""
     with read_session(engine()) as session:
@@ -116,14 +118,14 @@ def accountability_units(as_of: datetime, actor: Actor, unit_id: int | None) -> 
         return summary(session, actor, end, unit_id), unit_table(session, actor, unit_id, end)
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)
 def accountability_items(as_of: datetime, actor: Actor, criteria: ItemFilter) -> list[ItemRow]:
     """The drill-down list of accountability items, at a given minute."""
     with read_session(engine()) as session:
         return list_items(session, actor, criteria, _minute_end(as_of))
 
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64)
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)
 def integrity(as_of: datetime, actor: Actor, unit_id: int | None) -> list[IntegrityFlag]:
     """The integrity monitor's flags for a unit in scope, at a given minute."""
     with read_session(engine()) as session:

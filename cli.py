@@ -108,7 +108,7 @@ def serve(
         demo(cases=DEFAULT_DEMO_CASES, seed=20261128, anchor=None, replace=False)
     engine.dispose()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "server.py"),
         "--server.port", str(port), "--server.address", address,
     ]
     console.print(f"反诈指挥台: http://{address}:{port}")

@@ -456,6 +456,7 @@ class LoginSession(SQLModel, table=True):
     __tablename__ = "login_session"
     __table_args__ = (
         UniqueConstraint("token_hash", name="uq_login_session_token_hash"),
+        Index("ix_login_session_handoff", "handoff_hash"),
         Index("ix_login_session_user", "user_id"),
     )
 
@@ -466,3 +467,6 @@ class LoginSession(SQLModel, table=True):
     last_seen_at: datetime = Field(**_utc())
     ended_at: datetime | None = Field(default=None, **_utc(nullable=True))
     client_addr: str | None = Field(default=None, max_length=64)
+    # A one-time code the signed-in page hands to the server, which answers with the HttpOnly cookie.
+    handoff_hash: str | None = Field(default=None, max_length=64)
+    handoff_expires_at: datetime | None = Field(default=None, **_utc(nullable=True))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import cached
-import web_session
+import login_gate
 from components.notice import show_notice
 from components.steps import run_step
 from services.access import api as access_api
@@ -20,7 +20,7 @@ from services.access.text import (
 from services.shared.config import load_settings
 
 ERRORS, NOTICE = "account_errors", "account_notice"
-actor = web_session.actor()
+actor = login_gate.actor()
 st.title(ACCOUNT_TITLE, anchor=False)
 if load_settings().auth_mode != "local":
     st.info(ACCOUNT_TRUSTED_HEADER)

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 import cached
-import web_session
+import login_gate
 from components import accountability_panels as view
 from components import url_state
 from components.notice import show_notice
@@ -49,7 +49,7 @@ from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
 
 NOTICE = "acc_notice"
 state = st.session_state
-actor = web_session.actor()
+actor = login_gate.actor()
 now = now_utc()
 st.title(ACC_TITLE, anchor=False)
 show_notice(NOTICE)
@@ -58,7 +58,7 @@ show_notice(NOTICE)
 chosen = url_state.scoped_unit(UNIT_PICKER, cached.unit_choices(actor), actor.unit_id, refusal=OUT_OF_SCOPE,
                                key=f"acc_unit_{url_state.get_int('unit') or actor.unit_id}")
 
-with web_session.refusals():
+with login_gate.refusals():
     figures, table = cached.accountability_units(cached.current_minute(), actor, chosen)
 view.summary_metrics(figures)
 
@@ -94,7 +94,7 @@ url_state.set_params(open="1" if open_only else None, overdue="1" if overdue_onl
 
 criteria = ItemFilter(unit_id=chosen, level=level, status=status, open_only=open_only, overdue_only=overdue_only,
                       flagged_only=flagged_only)
-with web_session.refusals():
+with login_gate.refusals():
     rows = cached.accountability_items(cached.current_minute(), actor, criteria)
 st.subheader(ACC_ITEMS_OF.format(unit=escape_markdown(table.unit.name), count=len(rows)), anchor=False)
 # A new filter is a new table: no row stays highlighted from the previous list.
@@ -178,7 +178,7 @@ def _attachment(info: AttachmentInfo) -> None:
         plain(f"{info.filename}（{view.file_size(info.size)} · {info.uploaded_by or ''}）")
         ready = state.get(f"acc_file_{info.id}")
         if ready is None and st.button(ACC_ATTACHMENT_PREPARE, key=f"acc_fetch_{info.id}"):
-            with web_session.refusals():
+            with login_gate.refusals():
                 fetched = api.attachment(cached.engine(), actor, info.id)
             state[f"acc_file_{info.id}"] = (fetched.content, fetched.content_type)
             st.rerun()
@@ -198,7 +198,7 @@ def _attachments(detail: ItemDetail) -> None:
 
 def _item(item_id: int) -> None:
     """The selected item: its facts, the 倒查, the forms open to the actor, attachments and history."""
-    with web_session.refusals():
+    with login_gate.refusals():
         detail = api.item_detail(cached.engine(), actor, item_id, now)
     if st.button(ACC_BACK_TO_LIST, icon=":material/arrow_back:", key="acc_back"):
         url_state.set_params(item=None)
@@ -222,6 +222,6 @@ else:
 if actor.can(Permission.SIGN_OFF):
     st.subheader(ACC_INTEGRITY_TITLE, anchor=False)
     st.caption(ACC_INTEGRITY_NOTE.format(min_cases=MIN_CASES))
-    with web_session.refusals():
+    with login_gate.refusals():
         flags = cached.integrity(cached.current_minute(), actor, chosen)
     view.integrity_table(flags)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import cached
-import web_session
+import login_gate
 from services import audit
 from services.audit import api
 from services.audit.text import (
@@ -24,7 +24,7 @@ from services.cases.text import CASES_DATE_ORDER, CASES_FILTER_ALL
 from services.shared.timeutil import day_start_utc, shanghai_today
 from vocabulary import AuditAction
 
-actor = web_session.actor()
+actor = login_gate.actor()
 st.title(AUDIT_TITLE, anchor=False)
 st.caption(AUDIT_RETENTION_NOTE)
 today = shanghai_today()
@@ -40,13 +40,13 @@ if first > last:
     st.stop()
 criteria = audit.AuditFilter(username, action, day_start_utc(first), day_start_utc(last + timedelta(days=1)))
 
-with web_session.refusals():
+with login_gate.refusals():
     found = api.search(cached.engine(), actor, criteria)
 st.caption(AUDIT_TOTAL.format(total=found.total, shown=len(found.rows)))
 st.dataframe(pd.DataFrame(found.rows, columns=audit.EXPORT_HEADERS), hide_index=True, width="stretch")
 
 if st.button(AUDIT_EXPORT_PREPARE, icon=":material/download:", key="audit_export"):
-    with web_session.refusals():
+    with login_gate.refusals():
         st.session_state["audit_csv"] = api.export_csv(cached.engine(), actor, criteria)
 if "audit_csv" in st.session_state:
     st.download_button(AUDIT_EXPORT_DOWNLOAD, st.session_state["audit_csv"], file_name=f"audit_{first}_{last}.csv",

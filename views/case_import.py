@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import cached
-import web_session
+import login_gate
 from components.plain import table
 from services.access.permissions import Permission
 from services.access.scope import require
@@ -43,9 +43,9 @@ TABLE_ROWS = 200  # up to this many bad rows are listed as a plain table
 DATUMS = {"wgs84": IMPORT_DATUM_WGS84, "gcj02": IMPORT_DATUM_GCJ02}
 state = st.session_state
 
-actor = web_session.actor()
+actor = login_gate.actor()
 st.title(IMPORT_TITLE, anchor=False)
-with web_session.refusals():
+with login_gate.refusals():
     require(actor, Permission.EDIT_CASES)
 
 st.markdown(IMPORT_INTRO)
@@ -76,7 +76,7 @@ if (earlier is None or earlier.errors) and st.button(IMPORT_START, type="primary
         label = IMPORT_READING if phase == "read" else IMPORT_WRITING
         bar.progress(min(done / max(total, 1), 1.0), text=f"{label} {done:,} / {total:,}")
 
-    with web_session.refusals():
+    with login_gate.refusals():
         state[run_key] = import_file(cached.engine(), actor, data, upload.name, datum, progress=_progress)
     bar.empty()
     cached.invalidate()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 import cached
-import web_session
+import login_gate
 from components import url_state
 from components.case_forms import case_edit_form, new_case_form, revisions_table
 from components.case_views import case_detail_panel, case_table
@@ -57,7 +57,7 @@ PAGE_SIZE = 50
 EDIT_NOTICE = "case_edit_notice"
 NEW_ERRORS = "case_new_errors"
 state = st.session_state
-actor = web_session.actor()
+actor = login_gate.actor()
 st.title(CASES_TITLE, anchor=False)
 
 today = shanghai_today()
@@ -96,7 +96,7 @@ criteria = CaseFilter(unit_id=chosen_unit, fraud_type=fraud_type, start=day_star
                       case_no=case_no.strip() or None, sort=sort)
 
 page_number = max(url_state.get_int("page") or 1, 1)
-with web_session.refusals():
+with login_gate.refusals():
     result = cases_api.page(cached.engine(), actor, criteria, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
 pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
 show_notice(EDIT_NOTICE)
@@ -132,7 +132,7 @@ def unmask_dialog(case_id: int) -> None:
 
 
 st.subheader(CASES_DETAIL, anchor=False)
-with web_session.refusals():
+with login_gate.refusals():
     detail, revisions = cases_api.detail(cached.engine(), actor, selected)
 case_detail_panel(detail)
 if actor.can(Permission.UNMASK) and st.button(UNMASK_BUTTON, icon=":material/visibility:", key="unmask_open"):

@@ -5,7 +5,7 @@ import re
 import streamlit as st
 
 import cached
-import web_session
+import login_gate
 from components import desk_form, url_state
 from components.desk_form import SubmitOutcome
 from components.desk_views import calls_table, counters_row, hot_leads_table, seen_lines
@@ -31,9 +31,9 @@ from services.desk.text import (
 from services.shared.errors import InvalidInput
 from services.shared.timeutil import SHANGHAI, now_utc
 
-actor = web_session.actor()
+actor = login_gate.actor()
 st.title(DESK_TITLE, anchor=False)
-with web_session.refusals():
+with login_gate.refusals():
     require(actor, Permission.VIEW_CALLS)
 state = st.session_state
 

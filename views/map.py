@@ -5,7 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 import cached
-import web_session
+import login_gate
 from components import url_state
 from components.case_map import jurisdiction_map, map_legend
 from components.copy_link import copy_link
@@ -47,9 +47,9 @@ from services.shared.timeutil import shanghai_today, to_shanghai
 from vocabulary import FraudType, MapMeasure, MapWindow
 
 state = st.session_state
-actor = web_session.actor()
+actor = login_gate.actor()
 st.title(MAP_TITLE, anchor=False)
-with web_session.refusals():
+with login_gate.refusals():
     require(actor, Permission.VIEW_CASES)
 
 choices = cached.unit_choices(actor)
@@ -110,7 +110,7 @@ except InvalidInput as invalid:
     st.stop()
 
 minute = cached.current_minute()
-with web_session.refusals():
+with login_gate.refusals():
     measures, marks = cached.map_layers(minute, actor, criteria)
 if not measures:
     st.info(MAP_NO_UNITS)
@@ -157,7 +157,7 @@ with detail_column:
     if selected[0] is None:
         st.caption(MAP_SELECT_HINT)
     else:
-        with web_session.refusals():
+        with login_gate.refusals():
             detail = cached.map_detail(minute, actor, selected[0], selected[1], criteria)
         jurisdiction_detail_panel(detail)
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import cached
-import web_session
+import login_gate
 from components import url_state
 from components.accountability_panels import summary_metrics
 from components.badges import demo_badge
@@ -23,8 +23,8 @@ from services.overview.text import (
 from services.shared.text import BRANCH_LABELS, UNIT_PICKER
 from services.shared.timeutil import to_shanghai
 
-actor = web_session.actor()
-with web_session.refusals():
+actor = login_gate.actor()
+with login_gate.refusals():
     overview = cached.overview(cached.current_minute(), actor, url_state.get_int("unit"))
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
@@ -49,7 +49,7 @@ st.caption(OVERVIEW_TABLE_CAPTION.format(
 ))
 
 st.subheader(ACC_TITLE, anchor=False)
-with web_session.refusals():
+with login_gate.refusals():
     accountability = cached.accountability_summary(cached.current_minute(), actor, overview.root_id)
 summary_metrics(accountability)
 if accountability.overdue_by_unit:

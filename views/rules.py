@@ -5,7 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 import cached
-import web_session
+import login_gate
 from components import url_state
 from components.accountability_panels import field_errors, rules_frame
 from components.notice import show_notice
@@ -49,13 +49,13 @@ from vocabulary import AccountabilityLevel
 
 ERRORS, NOTICE = "rules_errors", "rules_notice"
 state = st.session_state
-actor = web_session.actor()
+actor = login_gate.actor()
 today = shanghai_today()
 st.title(RULES_TITLE, anchor=False)
 st.caption(RULES_NOTE)
 show_notice(NOTICE)
 
-with web_session.refusals():
+with login_gate.refusals():
     page = api.rules_page(cached.engine(), actor, today)
 
 st.subheader(RULES_CURRENT.format(date=today.isoformat()), anchor=False)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import cached
-import web_session
+import login_gate
 from services.access.permissions import Permission
 from services.access.scope import require
 from services.case_import.text import IMPORT_DATUM, IMPORT_DATUM_HELP, IMPORT_TOO_LARGE
@@ -34,9 +34,9 @@ from vocabulary import Datum
 
 MAX_UPLOAD_MB = 50
 state = st.session_state
-actor = web_session.actor()
+actor = login_gate.actor()
 st.title(UNIT_IMPORT_TITLE, anchor=False)
-with web_session.refusals():
+with login_gate.refusals():
     require(actor, Permission.MANAGE_UNITS)
 st.markdown(UNIT_IMPORT_INTRO)
 
@@ -82,7 +82,7 @@ st.subheader(UNIT_IMPORT_PLAN_TITLE, anchor=False)
 st.dataframe(pd.DataFrame(plan.rows()), hide_index=True, width="stretch", key="units_plan")
 if st.button(UNIT_IMPORT_APPLY, type="primary", icon=":material/upload:", key="units_apply"):
     try:
-        with web_session.refusals():
+        with login_gate.refusals():
             result = units_api.apply_import(cached.engine(), actor, plan)
     except InvalidInput as invalid:
         st.error(str(invalid))

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import cached
-import web_session
+import login_gate
 from components.notice import show_notice
 from components.plain import escape_markdown
 from components.steps import run_step
@@ -40,10 +40,10 @@ from vocabulary import Role
 
 ERRORS, NOTICE = "users_errors", "users_flash"
 state = st.session_state
-actor = web_session.actor()
+actor = login_gate.actor()
 st.title(USERS_TITLE, anchor=False)
 show_notice(NOTICE)
-with web_session.refusals():
+with login_gate.refusals():
     users = access_api.users(cached.engine(), actor)
 
 

@@ -18,10 +18,15 @@ class Actor:
     unit_path: str
     unit_name: str
     client_addr: str | None = None
+    login_session_id: int | None = None  # the browser session acting; None for the CLI and trusted-header sign-in
 
     def can(self, permission: Permission) -> bool:
         """Whether this actor's role carries a permission."""
         return allowed(self.role, permission)
+
+    def scope(self) -> "Actor":
+        """The same role and unit with no person: what cached figures are keyed by (figures depend on scope only)."""
+        return Actor(0, "", "", self.role, self.unit_id, self.unit_path, self.unit_name)
 
     @property
     def role_label(self) -> str:

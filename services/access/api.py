@@ -1,6 +1,6 @@
 """Accounts and sign-in as pages use them: each call is one transaction of its own."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
@@ -17,6 +17,7 @@ from vocabulary import AuditAction, Role
 TRUSTED_HEADER_DETAIL = "统一认证"
 TRUSTED_HEADER_UNKNOWN_DETAIL = "统一认证用户未开通"
 IDLE_DETAIL = "超时自动退出"
+ENDED_DETAIL = "登录已失效"
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,27 @@ class UserRow:
 
 
 def sign_in(engine: Engine, username: str, password: str, client_addr: str | None) -> tuple[LoginResult, str | None]:
-    """Check a password; on success start a login session and return its token (all audited)."""
+    """Check a password; on success start a login session and return a one-time code for its cookie (audited)."""
     def _sign_in(session: Session) -> tuple[LoginResult, str | None]:
         result = auth.authenticate(session, username, password, client_addr)
-        return result, login_sessions.start(session, result.actor) if result.actor else None
+        if result.actor is None:
+            return result, None
+        token = login_sessions.start(session, result.actor)
+        session.flush()
+        session_id = login_sessions.session_id(session, token)
+        actor = replace(result.actor, login_session_id=session_id)
+        return replace(result, actor=actor), login_sessions.handoff(session, session_id)
     return writing(engine, _sign_in)
+
+
+def cookie_token(engine: Engine, code: str) -> str | None:
+    """The HttpOnly cookie's token for a page's one-time code, or None when the code is unknown, used or late."""
+    return writing(engine, login_sessions.redeem, code)
+
+
+def sign_out_cookie(engine: Engine, token: str | None) -> None:
+    """End the login session a cookie holds (the server clears the cookie in the same answer)."""
+    writing(engine, login_sessions.end, token)
 
 
 def sign_in_trusted(engine: Engine, username: str, client_addr: str | None) -> Actor | None:
@@ -63,16 +80,21 @@ def resume(engine: Engine, token: str, client_addr: str | None, idle: timedelta)
     return writing(engine, login_sessions.resume, token, client_addr, idle)
 
 
-def touch(engine: Engine, token: str, now: datetime) -> None:
+def ended_because(engine: Engine, actor: Actor) -> str | None:
+    """Why an open tab's sign-in no longer holds, or None while it does (a cheap read, asked every 30 s)."""
+    return reading(engine, login_sessions.ended_because, actor)
+
+
+def touch(engine: Engine, login_session_id: int, now: datetime) -> None:
     """Note that a login session is still in use."""
-    writing(engine, login_sessions.touch, token, now)
+    writing(engine, login_sessions.touch_id, login_session_id, now)
 
 
-def sign_out(engine: Engine, token: str | None, actor: Actor, idle: bool = False) -> None:
-    """End a login session (audited; idle: signed out by the idle timer)."""
+def sign_out(engine: Engine, actor: Actor, detail: str | None = None) -> None:
+    """End the actor's login session (audited, with why when it was not the user's own choice)."""
     def _sign_out(session: Session) -> None:
-        login_sessions.end(session, token)
-        audit.record(session, AuditAction.LOGOUT, actor, detail=IDLE_DETAIL if idle else None)
+        login_sessions.end_id(session, actor.login_session_id)
+        audit.record(session, AuditAction.LOGOUT, actor, detail=detail)
     writing(engine, _sign_out)
 
 
@@ -101,6 +123,11 @@ def reset_password(engine: Engine, actor: Actor, user_id: int, password: str) ->
 def set_active(engine: Engine, actor: Actor, user_id: int, active: bool) -> None:
     """Enable or disable an account the administrator manages."""
     writing(engine, auth.set_active, actor, user_id, active)
+
+
+def end_sessions(engine: Engine, actor: Actor, user_id: int) -> None:
+    """Sign a user out everywhere (their open tabs end at the next check)."""
+    writing(engine, auth.end_sessions, actor, user_id)
 
 
 def unlock(engine: Engine, actor: Actor, user_id: int) -> None:

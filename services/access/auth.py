@@ -205,12 +205,27 @@ def _managed_user(session: Session, actor: Actor | None, user_id: int) -> AppUse
     return user
 
 
+def _end_sessions(session: Session, user_id: int) -> None:
+    from services.access.login_sessions import end_all  # login_sessions builds on this module
+
+    end_all(session, user_id)
+
+
+def end_sessions(session: Session, actor: Actor | None, user_id: int) -> None:
+    """Sign a user out everywhere: every open tab ends at its next check (administrators)."""
+    user = _managed_user(session, actor, user_id)
+    _end_sessions(session, user.id)
+    audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id,
+                 detail="结束所有会话", username=None if actor else "fanzha-cli")
+
+
 def reset_password(session: Session, actor: Actor | None, user_id: int, password: str) -> None:
     """Set a new password for a user and lift any lock-out (administrators; see services/access/login_throttle.py)."""
     user = _managed_user(session, actor, user_id)
     if problems := password_problems(password, user.username):
         raise InvalidInput({"password": " ".join(problems)})
     user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
+    _end_sessions(session, user.id)
     audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id,
                  detail=AUDIT_DETAIL_PASSWORD_RESET, username=None if actor else "fanzha-cli")
 
@@ -221,6 +236,8 @@ def set_active(session: Session, actor: Actor | None, user_id: int, active: bool
     if actor is not None and user.id == actor.user_id:
         raise AccessDenied(ACCESS_DENIED)
     user.is_active = active
+    if not active:
+        _end_sessions(session, user.id)
     audit.record(session, AuditAction.UPDATE, actor, object_type="app_user", object_id=user.id,
                  detail="启用账号" if active else "停用账号", username=None if actor else "fanzha-cli")
 

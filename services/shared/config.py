@@ -27,6 +27,14 @@ class Settings:
     map_tile_url: str | None = None
     # Reverse proxies whose X-Forwarded-For is believed (FANZHA_TRUSTED_PROXIES); none by default.
     trusted_proxies: tuple[Network, ...] = ()
+    # Mark the session cookie Secure (only sent over HTTPS): on whenever users reach the app through TLS.
+    cookie_secure: bool = False
+    # How often an open tab re-checks that its sign-in still holds (FANZHA_SESSION_CHECK_SECONDS).
+    session_check_seconds: int = 30
+
+
+def _flag(name: str, default: str) -> bool:
+    return (_lookup(name) or default).strip().lower() not in {"0", "false", "no", "off"}
 
 
 def _secrets() -> dict:
@@ -55,7 +63,7 @@ def normalise_database_url(url: str) -> str:
 def load_settings() -> Settings:
     """Settings from FANZHA_* environment variables, then secrets.toml, then defaults."""
     url = _lookup("FANZHA_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
-    demo = (_lookup("FANZHA_DEMO") or "1").strip().lower() not in {"0", "false", "no", "off"}
+    demo = _flag("FANZHA_DEMO", "1")
     auth_mode = (_lookup("FANZHA_AUTH") or "local").strip().lower()
     if auth_mode not in AUTH_MODES:
         raise ValueError(f"FANZHA_AUTH must be one of {sorted(AUTH_MODES)}, not {auth_mode!r}")
@@ -64,4 +72,6 @@ def load_settings() -> Settings:
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError("FANZHA_MAP_TILE_URL must be a {z}/{x}/{y} tile URL template")
     proxies = parse_trusted_proxies(_lookup("FANZHA_TRUSTED_PROXIES"))
-    return Settings(normalise_database_url(url), demo, auth_mode, idle, tiles, proxies)
+    return Settings(normalise_database_url(url), demo, auth_mode, idle, tiles, proxies,
+                    cookie_secure=_flag("FANZHA_COOKIE_SECURE", "0"),
+                    session_check_seconds=int(_lookup("FANZHA_SESSION_CHECK_SECONDS") or 30))

@@ -19,6 +19,15 @@ def reading(engine: Engine, operation: Callable[Concatenate[Session, P], R], *ar
 
 
 def writing(engine: Engine, operation: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """`operation(session, …)` in one write transaction: all of it is saved, or none of it."""
+    """`operation(session, …)` in one write transaction: all of it is saved, or none of it.
+
+    A write on behalf of a signed-in actor (an Actor among the arguments) first checks, in the same transaction,
+    that the sign-in still holds: a disabled account or an ended session writes nothing.
+    """
+    from services.access.actor import Actor  # access builds on this module's callers, not the other way round
+    from services.access.login_sessions import require_live
+
     with write_session(engine) as session:
+        for actor in (a for a in args if isinstance(a, Actor)):
+            require_live(session, actor)
         return operation(session, *args, **kwargs)

@@ -40,7 +40,7 @@ def browser_context_args(browser_context_args):
 
 
 class LiveServer:
-    """A running `streamlit run app.py` and its log."""
+    """A running `streamlit run server.py` (the app with its cookie endpoint and security headers) and its log."""
 
     def __init__(self, database_url: str, log_path: Path, env: dict[str, str] | None = None,
                  args: list[str] | None = None) -> None:
@@ -49,7 +49,7 @@ class LiveServer:
         env = {**os.environ, "FANZHA_DATABASE_URL": database_url, **(env or {})}
         self.log = log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", *(args or [])],
             cwd=PROJECT_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
@@ -132,10 +132,8 @@ def login(page, username: str, password: str = DEMO_PASSWORD, succeeds: bool = T
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     if succeeds:
+        # The page is shown only once the server has set the HttpOnly session cookie.
         page.locator(".st-key-logout").wait_for()
-        # The session cookie is written by a script after the render; a reload before it
-        # lands would rightly ask for the password again.
-        page.wait_for_function("document.cookie.includes('fanzha_session=')")
     else:
         page.locator('[data-testid="stAlert"]').wait_for()
     wait_for_app(page)

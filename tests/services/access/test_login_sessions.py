@@ -90,3 +90,51 @@ def test_resume_is_audited_as_a_resumed_session_not_a_login(signed_in):
         assert connection.execute(text("SELECT COUNT(*) FROM audit_log WHERE action = 'login'")).scalar() == logins
     assert tuple(rows[0]) == ("session_resumed", "desk1", "10.0.0.2")
     assert AuditAction(AuditAction.SESSION_RESUMED).label == "恢复会话"
+
+
+def _signed_in_through_the_page(engine, name="desk1"):
+    from services.access import api as access_api
+
+    result, code = access_api.sign_in(engine, name, "Strong#Pass9", "10.0.0.1")
+    return result.actor, code
+
+
+def test_the_cookie_token_is_issued_once_for_a_fresh_code_only(signed_in):
+    from services.access import api as access_api
+
+    engine, _ = signed_in
+    actor, code = _signed_in_through_the_page(engine)
+    assert actor.login_session_id is not None
+    token = access_api.cookie_token(engine, code)
+    assert token and access_api.cookie_token(engine, code) is None  # a code works once
+    assert _resume(engine, token).user_id == actor.user_id
+    _, late = _signed_in_through_the_page(engine)
+    with write_session(engine) as session:
+        assert sessions.redeem(session, late, now=now_utc() + sessions.HANDOFF_VALID + timedelta(seconds=1)) is None
+    assert access_api.cookie_token(engine, "forged") is None
+
+
+@pytest.mark.parametrize("change", ["disable", "reset", "end_sessions", "shift_over"])
+def test_an_open_tab_learns_why_its_sign_in_ended_and_its_writes_are_refused(signed_in, change):
+    from services.access import api as access_api
+    from services.access.actor import AccessDenied
+
+    engine, _ = signed_in
+    actor, _ = _signed_in_through_the_page(engine)
+    assert access_api.ended_because(engine, actor) is None
+    with write_session(engine) as session:
+        if change == "disable":
+            auth.set_active(session, None, actor.user_id, False)
+        elif change == "reset":
+            auth.reset_password(session, None, actor.user_id, "Another#Pass7x")
+        elif change == "end_sessions":
+            auth.end_sessions(session, None, actor.user_id)
+    later = now_utc() + (sessions.MAX_SESSION_AGE + timedelta(minutes=1) if change == "shift_over" else timedelta())
+    with read_session(engine) as session:
+        reason = sessions.ended_because(session, actor, IDLE * 100, now=later)
+    assert reason == {"disable": "账号已停用，登录已结束。如有疑问请联系系统管理员。",
+                      "shift_over": "登录已超过有效期（一个班次 12 小时或长时间未操作），请重新登录。"}.get(
+        change, "您的登录已被结束（密码已重置或管理员已结束该账号的会话），请重新登录。")
+    if change != "shift_over":
+        with pytest.raises(AccessDenied, match="登录"):
+            access_api.change_own_password(engine, actor, "Strong#Pass9", "Newer#Pass8y", "Newer#Pass8y")

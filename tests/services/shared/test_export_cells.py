@@ -37,3 +37,13 @@ def test_no_text_cell_of_a_csv_starts_with_a_trigger(rows):
 def test_negative_number_stays_a_number():
     assert csv_bytes(["x"], [[-5, Decimal("-1.5"), ATTACK]]).decode("utf-8-sig").splitlines()[1] == \
         "-5,-1.5,'=cmd|' /C calc'!A0"
+
+
+def test_xlsx_export_has_the_filters_then_the_table_and_no_formula():
+    from services.shared.export_cells import read_back, xlsx_bytes
+
+    data = xlsx_bytes("案件", [("单位", "武安派出所"), ("接报日期", "2026-11-01 至 2026-11-30")],
+                      ["案件编号", "损失(万元)"], [["=HYPERLINK(\"http://x\")", 12.5], ["A1", 0]])
+    filters, table = read_back(data)
+    assert filters == [("单位", "武安派出所"), ("接报日期", "2026-11-01 至 2026-11-30")]
+    assert table == [("案件编号", "损失(万元)"), ("'=HYPERLINK(\"http://x\")", 12.5), ("A1", 0)]

@@ -22,6 +22,7 @@ from services.access.text import (
     USERS_DISPLAY_NAME,
     USERS_DONE,
     USERS_ENABLE,
+    USERS_END_SESSIONS,
     USERS_LAST_LOGIN,
     USERS_LOCKED,
     USERS_NEW,
@@ -83,6 +84,8 @@ if event.selection.rows:
         toggle = USERS_DISABLE if user.is_active else USERS_ENABLE
         if user.id != actor.user_id and st.button(toggle, key="users_toggle"):
             _run(toggle, lambda: access_api.set_active(cached.engine(), actor, user.id, not user.is_active))
+        if user.id != actor.user_id and st.button(USERS_END_SESSIONS, key="users_end_sessions"):
+            _run(USERS_END_SESSIONS, lambda: access_api.end_sessions(cached.engine(), actor, user.id))
 else:
     st.caption(USERS_SELECT_HINT)
 

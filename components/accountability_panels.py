@@ -12,9 +12,10 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from components.plain import escape_markdown, field, plain
+from services.accountability.export import ITEM_HEADER, item_cells
 from services.accountability.integrity import IntegrityFlag
 from services.accountability.prevention_review import PreventionReview
-from services.accountability.read import AccountabilitySummary, EventRow, ItemDetail, ItemRow, UnitTable
+from services.accountability.read import AccountabilitySummary, EventRow, ItemDetail, ItemRow, UnitTable, UnitTodo
 from services.accountability.rules import RuleVersionRow
 from services.accountability.text import (
     ACC_APPROVE,
@@ -42,6 +43,8 @@ from services.accountability.text import (
     ACC_FORM_DECISION_NOTE,
     ACC_FORM_EXPLANATION_HELP,
     ACC_FORM_FILES,
+    ACC_FORM_FILES_BROWSE,
+    ACC_FORM_FILES_DROP,
     ACC_FORM_FLAG,
     ACC_FORM_FLAG_REASON,
     ACC_FORM_PREVENTION_HELP,
@@ -62,15 +65,23 @@ from services.accountability.text import (
     ACC_PREVENTION_TITLE,
     ACC_RETURN,
     ACC_RULE_VERSION,
+    ACC_SUMMARY_AWAITING,
+    ACC_SUMMARY_AWAITING_HELP,
     ACC_SUMMARY_MONTH,
     ACC_SUMMARY_OPEN,
     ACC_SUMMARY_OVERDUE,
     ACC_SUMMARY_REVIEW,
+    ACC_SUMMARY_REVIEW_HELP,
+    ACC_TODO_HINT,
+    ACC_TODO_NONE,
+    ACC_TODO_OVERDUE,
+    ACC_TODO_SUMMARY,
+    ACC_TODO_TITLE,
     ACC_UNIT_COLUMNS,
     RULES_COLUMNS,
 )
-from services.shared.money import format_wan, wan_decimal
-from services.shared.text import NO, UNIT_WAN_YUAN, UNKNOWN, YES
+from services.shared.money import money_text, wan_decimal, wan_figure
+from services.shared.text import NO, UNKNOWN, YES
 from services.shared.timeutil import to_shanghai
 from vocabulary import (
     AccountabilityLevel,
@@ -120,11 +131,13 @@ def field_errors(errors: dict[str, str], *names: str) -> None:
 
 
 def summary_metrics(figures: AccountabilitySummary) -> None:
-    """Four headline numbers: open, overdue, awaiting review, raised this month."""
+    """Five headline numbers: open, overdue, explanations awaiting a leader's approval, downward revisions awaiting
+    review, raised this month."""
     with st.container(horizontal=True):
         st.metric(ACC_SUMMARY_OPEN, figures.open_total, border=True)
         st.metric(ACC_SUMMARY_OVERDUE, figures.overdue, border=True)
-        st.metric(ACC_SUMMARY_REVIEW, figures.needs_review, border=True)
+        st.metric(ACC_SUMMARY_AWAITING, figures.awaiting_approval, help=ACC_SUMMARY_AWAITING_HELP, border=True)
+        st.metric(ACC_SUMMARY_REVIEW, figures.needs_review, help=ACC_SUMMARY_REVIEW_HELP, border=True)
         st.metric(ACC_SUMMARY_MONTH, figures.raised_this_month,
                   delta=figures.raised_this_month - figures.raised_last_month, delta_color="inverse", border=True)
 
@@ -144,27 +157,46 @@ def unit_table(table: UnitTable, key: str, pick: Callable[[int], None]) -> None:
     frame = pd.DataFrame.from_records([{
         U["unit"]: r.name, U["open_l10w"]: r.open_by_level["l10w"], U["open_l50w"]: r.open_by_level["l50w"],
         U["open_l100w"]: r.open_by_level["l100w"], U["overdue"]: r.overdue, U["max_overdue"]: r.max_days_overdue,
-        U["needs_review"]: r.needs_review,
+        U["awaiting"]: r.awaiting_approval, U["needs_review"]: r.needs_review,
         U["median_close"]: "" if r.median_days_to_close is None else f"{r.median_days_to_close:g}",
         U["this_month"]: r.raised_this_month,
         U["last_month"]: r.raised_last_month,
     } for r in rows])
     styled = frame.style.map(_red_when_positive, subset=[U["overdue"], U["max_overdue"]])
-    st.dataframe(styled, hide_index=True, width="stretch", selection_mode="single-row", key=key,
+    # At 1366 px the unit name needs the room; the counts are narrow (their headers wrap-free at "small").
+    config = {U["unit"]: st.column_config.TextColumn(width="medium", pinned=True)}
+    config |= {U[name]: st.column_config.NumberColumn(width="small") for name in
+               ("open_l10w", "open_l50w", "open_l100w", "overdue", "this_month", "last_month")}
+    st.dataframe(styled, hide_index=True, width="stretch", selection_mode="single-row", key=key, column_config=config,
                  on_select=_on_pick(key, [r.unit_id for r in table.rows], pick))
 
 
 def item_table(rows: list[ItemRow], key: str, pick: Callable[[int], None]) -> None:
     """The item list, overdue in red; clicking a row calls pick(item_id)."""
-    frame = pd.DataFrame.from_records([{
-        I["id"]: r.id, I["case_no"]: r.case_no, I["unit"]: r.unit_name, I["loss"]: wan_decimal(r.loss_fen),
-        I["level"]: level_label(r.level), I["status"]: status_label(r.status), I["due"]: r.due_date.isoformat(),
-        I["overdue"]: r.days_overdue, I["flag"]: YES if r.needs_review else "",
-        I["raised"]: to_shanghai(r.raised_at).date().isoformat(),
-    } for r in rows])
+    # The same cells as the XLSX export, so the file holds exactly what the table shows.
+    frame = pd.DataFrame.from_records([dict(zip(ITEM_HEADER, item_cells(r), strict=True)) for r in rows],
+                                      columns=ITEM_HEADER)
     styled = frame.style.map(_red_when_positive, subset=[I["overdue"]]).format({I["loss"]: "{:.2f}"})
-    st.dataframe(styled, hide_index=True, width="stretch", selection_mode="single-row", key=key,
+    config = {I["id"]: st.column_config.NumberColumn(width="small", format="%d"),
+              I["unit"]: st.column_config.TextColumn(width="medium"),
+              I["overdue"]: st.column_config.NumberColumn(width="small")}
+    st.dataframe(styled, hide_index=True, width="stretch", selection_mode="single-row", key=key, column_config=config,
                  on_select=_on_pick(key, [r.id for r in rows], pick))
+
+
+def todo_block(todo: UnitTodo, key: str, pick: Callable[[int], None]) -> None:
+    """A clerk's own unit's open items: counts, overdue in red, and the items it must explain (click to open)."""
+    with st.container(border=True, key=f"{key}_box"):
+        st.subheader(ACC_TODO_TITLE, anchor=False)
+        st.markdown(escape_markdown(ACC_TODO_SUMMARY.format(unit=todo.unit_name, open=todo.open_total,
+                                                            actionable=todo.actionable, overdue=todo.overdue)))
+        if todo.overdue:
+            st.error(ACC_TODO_OVERDUE.format(overdue=todo.overdue), icon=":material/alarm:")
+        if not todo.rows:
+            st.caption(ACC_TODO_NONE)
+            return
+        item_table(todo.rows, key=key, pick=pick)
+        st.caption(ACC_TODO_HINT)
 
 
 def item_header(detail: ItemDetail) -> None:
@@ -174,7 +206,7 @@ def item_header(detail: ItemDetail) -> None:
     left, right = st.columns(2)
     with left:
         field(ACC_FIELD_UNIT, detail.unit_name)
-        st.markdown(f"{ACC_FIELD_LOSS}：{format_wan(case.loss_fen)} {UNIT_WAN_YUAN} · "
+        st.markdown(f"{ACC_FIELD_LOSS}：{money_text(case.loss_fen)} · "
                     f"{FraudType(FraudType(case.fraud_type)).label} · {_stamp(case.reported_at)}")
         escalated = f"（{ACC_FIELD_ESCALATED.format(level=level_label(item.escalated_from_level))}）" \
             if item.escalated_from_level else ""
@@ -241,12 +273,12 @@ def prevention_panel(review: PreventionReview) -> None:
         st.markdown(ACC_PREVENTION_REACHED.format(value=reached))
         st.markdown(ACC_PREVENTION_EARLIER.format(type=FraudType(FraudType(review.fraud_type)).label,
                                                     count=len(review.earlier_cases),
-                                                    loss=format_wan(review.earlier_loss_fen)))
+                                                    loss=money_text(review.earlier_loss_fen)))
         if review.earlier_cases:
             columns = ACC_PREVENTION_CASE_COLUMNS
             st.dataframe(pd.DataFrame.from_records([{
                 columns["case_no"]: c.case_no, columns["reported"]: to_shanghai(c.reported_at).date().isoformat(),
-                columns["loss"]: float(wan_decimal(c.loss_fen)),
+                columns["loss"]: float(wan_figure(c.loss_fen)),
             } for c in review.earlier_cases]), hide_index=True, width="stretch", key="acc_prevention_cases")
 
 
@@ -259,8 +291,23 @@ class ExplanationInput:
     files: list[UploadedFile]
 
 
+UPLOADER_KEY = "acc_uploader"
+
+
+def chinese_uploader(max_mb: int) -> None:
+    """Streamlit's uploader speaks English ("Upload", "10MB per file"): its texts replaced by Chinese, one limit."""
+    box = f".st-key-{UPLOADER_KEY} [data-testid='stFileUploaderDropzone']"
+    st.html(f"""<style>
+{box} [data-testid='stFileUploaderDropzoneInstructions'] * {{ font-size: 0 !important; }}
+{box} [data-testid='stFileUploaderDropzoneInstructions']::before {{
+  content: "{ACC_FORM_FILES_DROP}（每个不超过 {max_mb} MB）"; font-size: .875rem; }}
+{box} button [data-testid='stMarkdownContainer'] {{ display: none; }}
+{box} button::after {{ content: "{ACC_FORM_FILES_BROWSE}"; }}
+</style>""")
+
+
 def explanation_form(detail: ItemDetail, needs_prevention: bool, errors: dict[str, str], max_mb: int,
-                     key: str) -> ExplanationInput | None:
+                     key: str, max_files: int = 10) -> ExplanationInput | None:
     """Explanation text, the 倒查 text from 50万 up, and attachments."""
     item = detail.item
     with st.form(key, border=True):
@@ -273,7 +320,10 @@ def explanation_form(detail: ItemDetail, needs_prevention: bool, errors: dict[st
             review = st.text_area(ACC_FIELD_PREVENTION, item.prevention_review or "",
                                   help=ACC_FORM_PREVENTION_HELP, max_chars=5000, key=f"{key}_prevention")
             field_errors(errors, "prevention_review")
-        files = st.file_uploader(ACC_FORM_FILES.format(mb=max_mb), accept_multiple_files=True, key=f"{key}_files")
+        with st.container(key=UPLOADER_KEY):
+            chinese_uploader(max_mb)
+            files = st.file_uploader(ACC_FORM_FILES.format(count=max_files, mb=max_mb), accept_multiple_files=True,
+                                     max_upload_size=max_mb, key=f"{key}_files")
         field_errors(errors, "attachments", "status")
         if st.form_submit_button(ACC_FORM_SEND, type="primary"):
             return ExplanationInput(text, review, list(files or []))
@@ -355,3 +405,26 @@ def rules_frame(rules: list[RuleVersionRow], with_history: bool) -> pd.DataFrame
                        columns["created_at"]: _stamp(r.created_at), columns["reason"]: r.reason or ""}
         records.append(record)
     return pd.DataFrame.from_records(records)
+
+
+_SCROLL_JS = """
+export default function (component) {
+  const { data } = component;
+  // Once per opened item: a rerun of the same item (a form's refusal, a download) keeps the reader where they are.
+  if (!data || !data.target || window.__fanzhaScrolledTo === data.token) { return; }
+  window.__fanzhaScrolledTo = data.token;
+  let tries = 0;
+  const scroll = () => {
+    const target = document.querySelector(".st-key-" + data.target);
+    if (target) { target.scrollIntoView({ behavior: "smooth", block: "start" }); return; }
+    if (++tries < 40) { setTimeout(scroll, 50); }
+  };
+  scroll();
+}
+"""
+_scroll = st.components.v2.component("fanzha_scroll_to", js=_SCROLL_JS)
+
+
+def scroll_to(target_key: str, token: str | None, key: str) -> None:
+    """Scroll the page to the container keyed `target_key` once per `token` (None forgets, so reopening scrolls)."""
+    _scroll(data={"target": target_key if token else None, "token": token}, key=key)

@@ -4,45 +4,44 @@ import pandas as pd
 import streamlit as st
 
 from components.plain import field, plain, table
+from services.cases.export import CASE_HEADER, case_cells
 from services.cases.read import CaseDetail, CaseRow
 from services.cases.text import (
     COL_AGE,
     COL_CASE_NO,
-    COL_FRAUD_TYPE,
     COL_LOSS,
     COL_RECOVERED,
     COL_REPORTED_AT,
     COL_STATUS,
     COL_UNIT,
-    COL_VICTIM,
     FIELD_IDENTIFIERS,
     FIELD_LOCATION,
+    FIELD_LOSS,
     FIELD_OCCURRED_AT,
     FIELD_REACHED,
+    FIELD_RECOVERED,
     FIELD_SUMMARY,
     FIELD_VICTIM_PROFILE,
     UNLOCATED,
 )
-from services.shared.money import wan_decimal
+from services.shared.money import money_text
 from services.shared.text import NO, UNKNOWN, YES
 from services.shared.timeutil import to_shanghai
 
 
 def case_table(rows: list[CaseRow], key: str) -> int | None:
     """The case list; returns the id of the selected case, if any."""
-    frame = pd.DataFrame.from_records([
-        {
-            COL_CASE_NO: r.case_no, COL_UNIT: r.unit_name,
-            COL_REPORTED_AT: to_shanghai(r.reported_at).strftime("%Y-%m-%d %H:%M"),
-            COL_FRAUD_TYPE: r.fraud_type, COL_LOSS: wan_decimal(r.loss_fen),
-            COL_RECOVERED: wan_decimal(r.recovered_fen), COL_STATUS: r.status, COL_VICTIM: r.victim_name,
-            COL_AGE: r.victim_age,
-        }
-        for r in rows
-    ])
-    money = {c: st.column_config.NumberColumn(c, format="%.2f") for c in (COL_LOSS, COL_RECOVERED)}
+    # The same cells as the XLSX export, so the file holds exactly what the table shows.
+    frame = pd.DataFrame.from_records([dict(zip(CASE_HEADER, case_cells(r), strict=True)) for r in rows],
+                                      columns=CASE_HEADER)
+    config = {c: st.column_config.NumberColumn(c, format="%.2f", width="small") for c in (COL_LOSS, COL_RECOVERED)}
+    # At 1366 px: the unit's name and the case number get the room, the short columns stay narrow.
+    config |= {COL_CASE_NO: st.column_config.TextColumn(width="medium", pinned=True),
+               COL_UNIT: st.column_config.TextColumn(width="medium"),
+               COL_AGE: st.column_config.NumberColumn(width="small"),
+               COL_STATUS: st.column_config.TextColumn(width="small")}
     event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         column_config=money, key=key)
+                         column_config=config, key=key)
     selected = event.selection.rows
     return rows[selected[0]].id if selected else None
 
@@ -60,7 +59,7 @@ def case_detail_panel(detail: CaseDetail) -> None:
         field(COL_REPORTED_AT, f"{to_shanghai(case.reported_at):%Y-%m-%d %H:%M}")
         if case.occurred_at:
             field(FIELD_OCCURRED_AT, f"{to_shanghai(case.occurred_at):%Y-%m-%d %H:%M}")
-        plain(f"{COL_LOSS}：{wan_decimal(case.loss_fen)}　{COL_RECOVERED}：{wan_decimal(case.recovered_fen)}")
+        plain(f"{FIELD_LOSS}：{money_text(case.loss_fen)}　{FIELD_RECOVERED}：{money_text(case.recovered_fen)}")
         field(FIELD_LOCATION, f"{case.lon:.5f}, {case.lat:.5f}" if case.lon is not None else UNLOCATED)
     with right:
         field(FIELD_VICTIM_PROFILE, " / ".join(str(v) for v in (detail.victim_name, case.victim_age,

@@ -15,6 +15,7 @@ from components.steps import run_step
 from services.access.permissions import Permission
 from services.access.text import OUT_OF_SCOPE
 from services.accountability import api
+from services.accountability.export import EXPORT_LIMIT
 from services.accountability.integrity import MIN_CASES
 from services.accountability.read import AttachmentInfo, ItemDetail, ItemFilter
 from services.accountability.text import (
@@ -25,6 +26,9 @@ from services.accountability.text import (
     ACC_BACK_TO_LIST,
     ACC_DONE,
     ACC_EMPTY,
+    ACC_EXPORT,
+    ACC_EXPORT_FILE,
+    ACC_EXPORT_HELP,
     ACC_FILTER_ALL,
     ACC_FILTER_FLAGGED,
     ACC_FILTER_LEVEL,
@@ -36,18 +40,29 @@ from services.accountability.text import (
     ACC_INTEGRITY_TITLE,
     ACC_INVALID,
     ACC_ITEMS_OF,
+    ACC_ITEMS_PAGE,
     ACC_OVERDUE_NOTE,
+    ACC_PAGE,
     ACC_SELECT_ITEM_HINT,
     ACC_SELECT_UNIT_HINT,
     ACC_TITLE,
     ACC_UNIT_TABLE,
 )
-from services.accountability.workflow import ATTACHMENT_MAX_MB, Upload, needs_decision, needs_prevention_review
+from services.accountability.workflow import (
+    ATTACHMENT_MAX_MB,
+    MAX_ATTACHMENTS,
+    Upload,
+    needs_decision,
+    needs_prevention_review,
+)
 from services.shared.text import UNIT_PICKER
-from services.shared.timeutil import now_utc
+from services.shared.timeutil import now_utc, to_shanghai
 from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
 
 NOTICE = "acc_notice"
+ITEM_BOX = "acc_item_box"
+PAGE_SIZE = 50
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 state = st.session_state
 actor = login_gate.actor()
 now = now_utc()
@@ -57,6 +72,12 @@ show_notice(NOTICE)
 # Keyed by the unit in the link, so a drill-down from the table redraws the picker on the new unit.
 chosen = url_state.scoped_unit(UNIT_PICKER, cached.unit_choices(actor), actor.unit_id, refusal=OUT_OF_SCOPE,
                                key=f"acc_unit_{url_state.get_int('unit') or actor.unit_id}")
+
+# A clerk first sees what their own unit owes (and what is overdue), whatever unit the link names.
+if actor.can(Permission.EDIT_CASES) and not actor.can(Permission.SIGN_OFF):
+    with login_gate.refusals():
+        todo = api.unit_todo(cached.engine(), actor, now)
+    view.todo_block(todo, key="acc_todo", pick=lambda item_id: url_state.set_params(item=item_id))
 
 with login_gate.refusals():
     figures, table = cached.accountability_units(cached.current_minute(), actor, chosen)
@@ -69,7 +90,7 @@ st.caption(ACC_OVERDUE_NOTE)
 def _drill(unit_id: int) -> None:
     """Open a unit of the table: its items, none selected."""
     if unit_id != chosen:
-        url_state.set_params(unit=unit_id, item=None)
+        url_state.set_params(unit=unit_id, item=None, ipage=None)
 
 
 view.unit_table(table, key=f"acc_units_{chosen}", pick=_drill)
@@ -94,12 +115,35 @@ url_state.set_params(open="1" if open_only else None, overdue="1" if overdue_onl
 
 criteria = ItemFilter(unit_id=chosen, level=level, status=status, open_only=open_only, overdue_only=overdue_only,
                       flagged_only=flagged_only)
+FILTER_KEY = f"{chosen}_{level}_{status}_{open_only:d}{overdue_only:d}{flagged_only:d}"
+page_number = max(url_state.get_int("ipage") or 1, 1)
+if state.get("acc_filter_key", FILTER_KEY) != FILTER_KEY:  # a new filter starts on its first page
+    page_number = 1
+    url_state.set_params(ipage=None)
+state["acc_filter_key"] = FILTER_KEY
 with login_gate.refusals():
-    rows = cached.accountability_items(cached.current_minute(), actor, criteria)
-st.subheader(ACC_ITEMS_OF.format(unit=escape_markdown(table.unit.name), count=len(rows)), anchor=False)
-# A new filter is a new table: no row stays highlighted from the previous list.
-ITEMS_KEY = f"acc_items_{chosen}_{level}_{status}_{open_only:d}{overdue_only:d}{flagged_only:d}"
+    found = api.items(cached.engine(), actor, criteria, now, PAGE_SIZE, (page_number - 1) * PAGE_SIZE)
+    if not found.rows and found.total and page_number > 1:  # a page past the end (the filter shrank): the last one
+        page_number = (found.total + PAGE_SIZE - 1) // PAGE_SIZE
+        found = api.items(cached.engine(), actor, criteria, now, PAGE_SIZE, (page_number - 1) * PAGE_SIZE)
+rows = found.rows
+pages = max((found.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+st.subheader(ACC_ITEMS_OF.format(unit=escape_markdown(table.unit.name), count=found.total), anchor=False)
+# A new filter or page is a new table: no row stays highlighted from the previous list.
+ITEMS_KEY = f"acc_items_{FILTER_KEY}_{page_number}"
 if rows:
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(ACC_ITEMS_PAGE.format(page=page_number, pages=pages, size=PAGE_SIZE))
+        new_page = st.number_input(ACC_PAGE, 1, pages, page_number, key=f"acc_page_{FILTER_KEY}", width=140)
+        url_state.set_params(ipage=None if new_page == 1 else new_page)
+        # Every item of the filter, not just this page; the file is built (and audited) only when clicked.
+        engine = cached.engine()
+        st.download_button(ACC_EXPORT, lambda: api.export_items(engine, actor, criteria, now),
+                           file_name=ACC_EXPORT_FILE.format(unit=table.unit.name, stamp=f"{to_shanghai(now):%Y%m%d%H%M}"),
+                           mime=XLSX_MIME, icon=":material/download:", key="acc_export",
+                           help=ACC_EXPORT_HELP.format(limit=EXPORT_LIMIT), on_click="ignore")
+    if new_page != page_number:
+        st.rerun()
     view.item_table(rows, key=ITEMS_KEY, pick=lambda item_id: url_state.set_params(item=item_id))
 else:
     st.info(ACC_EMPTY)
@@ -127,7 +171,7 @@ def _explanation_form(detail: ItemDetail, errors: dict[str, str], prefix: str) -
     """The unit's explanation (and 倒查) with attachments."""
     item = detail.item
     typed = view.explanation_form(detail, needs_prevention_review(item.level), errors, ATTACHMENT_MAX_MB,
-                                  key=f"{prefix}explain")
+                                  key=f"{prefix}explain", max_files=MAX_ATTACHMENTS)
     if typed is not None:
         _run(item.id, ItemAction.SUBMITTED, lambda: api.submit_explanation(
             cached.engine(), actor, item.id, typed.explanation, typed.prevention_review, _uploads(typed.files)))
@@ -200,6 +244,8 @@ def _item(item_id: int) -> None:
     """The selected item: its facts, the 倒查, the forms open to the actor, attachments and history."""
     with login_gate.refusals():
         detail = api.item_detail(cached.engine(), actor, item_id, now)
+    # Opening an item (a click in a list, or a link with ?item=) brings its page into view.
+    view.scroll_to(ITEM_BOX, str(item_id), key="acc_scroll")
     if st.button(ACC_BACK_TO_LIST, icon=":material/arrow_back:", key="acc_back"):
         url_state.set_params(item=None)
         st.rerun()
@@ -214,10 +260,12 @@ def _item(item_id: int) -> None:
 
 selected = url_state.get_int("item")
 if selected is None:
+    view.scroll_to(ITEM_BOX, None, key="acc_scroll")
     if rows:
         st.caption(ACC_SELECT_ITEM_HINT)
 else:
-    _item(selected)
+    with st.container(key=ITEM_BOX):
+        _item(selected)
 
 if actor.can(Permission.SIGN_OFF):
     st.subheader(ACC_INTEGRITY_TITLE, anchor=False)

@@ -22,6 +22,7 @@ from services.access.text import (
     UNMASK_SHOWN,
 )
 from services.cases import api as cases_api
+from services.cases.export import EXPORT_LIMIT
 from services.cases.read import SORTS, CaseFilter
 from services.cases.text import (
     CASE_EDIT,
@@ -36,6 +37,10 @@ from services.cases.text import (
     CASES_DATE_ORDER,
     CASES_DETAIL,
     CASES_EMPTY,
+    CASES_EXPORT,
+    CASES_EXPORT_FILE,
+    CASES_EXPORT_HELP,
+    CASES_EXPORT_TOO_MANY,
     CASES_FILTER_ALL,
     CASES_FILTER_BAND,
     CASES_FILTER_CASE_NO,
@@ -54,6 +59,7 @@ from services.shared.timeutil import SHANGHAI, day_start_utc, now_utc, shanghai_
 from vocabulary import FraudType
 
 PAGE_SIZE = 50
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EDIT_NOTICE = "case_edit_notice"
 NEW_ERRORS = "case_new_errors"
 state = st.session_state
@@ -106,6 +112,14 @@ if result.rows:
         st.caption(CASES_TOTAL.format(total=result.total, page=min(page_number, pages), pages=pages))
         new_page = st.number_input(CASES_PAGE, 1, pages, min(page_number, pages), key="cases_page", width=140)
         url_state.set_params(page=None if new_page == 1 else new_page)
+        # Every case of the filter, not just this page; the file is built (and audited) only when clicked.
+        export_at, engine = now_utc(), cached.engine()
+        st.download_button(CASES_EXPORT, lambda: cases_api.export(engine, actor, criteria, export_at),
+                           file_name=CASES_EXPORT_FILE.format(stamp=f"{export_at.astimezone(SHANGHAI):%Y%m%d%H%M}"),
+                           mime=XLSX_MIME, icon=":material/download:", key="cases_export",
+                           help=CASES_EXPORT_HELP.format(limit=EXPORT_LIMIT), on_click="ignore")
+    if result.total > EXPORT_LIMIT:
+        st.caption(CASES_EXPORT_TOO_MANY.format(total=result.total, limit=EXPORT_LIMIT))
     picked = case_table(result.rows, key="cases_table")
     if picked is not None:
         url_state.set_params(case=picked)

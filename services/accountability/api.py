@@ -7,8 +7,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.access.actor import Actor
-from services.accountability import read, rules, workflow
-from services.accountability.read import ItemDetail
+from services.accountability import export, read, rules, workflow
+from services.accountability.read import ItemDetail, ItemFilter, ItemPage, UnitTodo
 from services.accountability.rules import RuleDraft, RuleVersionRow
 from services.accountability.workflow import Upload
 from services.shared.unit_of_work import reading, writing
@@ -31,6 +31,21 @@ class RulesPage:
     versions: list[RuleVersionRow]
     current: list[RuleVersionRow]
     editable: bool
+
+
+def items(engine: Engine, actor: Actor, criteria: ItemFilter, now: datetime, limit: int, offset: int) -> ItemPage:
+    """One page of the filtered item list in scope, and how many items match in all (paged in SQL)."""
+    return reading(engine, read.page_items, actor, criteria, now, limit, offset)
+
+
+def export_items(engine: Engine, actor: Actor, criteria: ItemFilter, now: datetime) -> bytes:
+    """The filtered item list (every page, up to export.EXPORT_LIMIT) as XLSX with its filters; audited."""
+    return writing(engine, export.export_items, actor, criteria, now)
+
+
+def unit_todo(engine: Engine, actor: Actor, now: datetime) -> UnitTodo:
+    """The actor's own unit's open items: how many, how many it must explain, how many are overdue."""
+    return reading(engine, read.unit_todo, actor, now)
 
 
 def item_detail(engine: Engine, actor: Actor, item_id: int, now: datetime) -> ItemDetail:

@@ -30,6 +30,7 @@ from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
 
 ACTIONABLE = frozenset({ItemStatus.PENDING.value, ItemStatus.RETURNED.value})
 LIST_LIMIT = 500
+PAGE_LIMIT = 10_000  # the most items one read returns (a page, or an export)
 # Asia/Shanghai has kept UTC+8 without daylight saving since 1991-09-14 17:00 UTC (tzdata): from then on SQL
 # takes Beijing dates with a fixed offset; older timestamps (none in practice) are converted in Python.
 FIXED_OFFSET_SINCE = datetime(1991, 9, 15, tzinfo=UTC)
@@ -64,6 +65,7 @@ class ItemRow:
     needs_review: bool
     raised_at: datetime
     closed_at: datetime | None
+    unit_label: str = ""  # the name with its district in front (长泰区 · 武安派出所)
 
 
 @dataclass(frozen=True)
@@ -116,17 +118,15 @@ def _list_key(row: ItemRow) -> tuple:
     return -row.days_overdue, row.status == ItemStatus.CLOSED.value, row.due_date, row.id
 
 
-def list_items(session: Session, actor: Actor, criteria: ItemFilter, now: datetime) -> list[ItemRow]:
-    """Items of a unit's subtree in scope: most overdue first, then by due date (at most LIST_LIMIT)."""
-    _require_reader(actor)
-    root = scoped_unit(session, actor, criteria.unit_id)
-    today = shanghai_today(now)
-    item = AccountabilityItem
+def _order(today: date) -> tuple:
     # The order of _list_key: overdue items by due date (most days first), then open before closed, by due date.
-    chosen = (select(item.id).where(*_conditions(root, today, criteria))
-              .order_by(case((_overdue(today), 0), else_=1), case((item.status == ItemStatus.CLOSED.value, 1), else_=0),
-                        item.due_date, item.id)
-              .limit(LIST_LIMIT))
+    item = AccountabilityItem
+    return (case((_overdue(today), 0), else_=1), case((item.status == ItemStatus.CLOSED.value, 1), else_=0),
+            item.due_date, item.id)
+
+
+def _rows(session: Session, chosen, today: date) -> list[ItemRow]:
+    item = AccountabilityItem
     statement = (
         select(item.id, item.case_id, FraudCase.case_no, item.unit_id, Unit.name, Unit.path, FraudCase.loss_fen,
                item.level, item.status, item.due_date, item.needs_review, item.raised_at, item.closed_at)
@@ -134,13 +134,66 @@ def list_items(session: Session, actor: Actor, criteria: ItemFilter, now: dateti
         .join(Unit, Unit.id == item.unit_id)
         .where(item.id.in_(chosen))
     )
+    found = session.execute(statement).all()
+    labels = unit_labels(session, {row[3] for row in found})
     rows = [
         ItemRow(i, case_id, case_no, unit_id, name, path, loss, level, status, due,
-                days_overdue(status, due, today), review, raised, closed)
-        for i, case_id, case_no, unit_id, name, path, loss, level, status, due, review, raised, closed
-        in session.execute(statement)
+                days_overdue(status, due, today), review, raised, closed, labels.get(unit_id, name))
+        for i, case_id, case_no, unit_id, name, path, loss, level, status, due, review, raised, closed in found
     ]
     return sorted(rows, key=_list_key)
+
+
+def list_items(session: Session, actor: Actor, criteria: ItemFilter, now: datetime) -> list[ItemRow]:
+    """Items of a unit's subtree in scope: most overdue first, then by due date (at most LIST_LIMIT)."""
+    return page_items(session, actor, criteria, now, LIST_LIMIT, 0).rows
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """One page of the item list and how many items match in all."""
+
+    total: int
+    rows: list[ItemRow]
+
+
+def page_items(session: Session, actor: Actor, criteria: ItemFilter, now: datetime, limit: int,
+               offset: int = 0) -> ItemPage:
+    """One page of the items of a unit's subtree in scope (most overdue first, then by due date), and the total."""
+    _require_reader(actor)
+    root = scoped_unit(session, actor, criteria.unit_id)
+    today = shanghai_today(now)
+    item = AccountabilityItem
+    conditions = _conditions(root, today, criteria)
+    total = session.execute(select(func.count()).select_from(item).where(*conditions)).scalar()
+    chosen = (select(item.id).where(*conditions).order_by(*_order(today))
+              .limit(max(min(limit, PAGE_LIMIT), 1)).offset(max(offset, 0)))
+    return ItemPage(int(total or 0), _rows(session, chosen, today))
+
+
+@dataclass(frozen=True)
+class UnitTodo:
+    """A unit's own open items as its clerk must see them: what it owes and what is already overdue."""
+
+    unit_name: str
+    open_total: int
+    actionable: int  # 待说明 or 退回: the unit owes the explanation
+    overdue: int
+    rows: list[ItemRow]  # the actionable items, most overdue first
+
+
+def unit_todo(session: Session, actor: Actor, now: datetime, limit: int = 50) -> UnitTodo:
+    """The actor's own unit's open items (not those of units below): counts, and the ones it must explain."""
+    _require_reader(actor)
+    today = shanghai_today(now)
+    item = AccountabilityItem
+    own = [item.unit_id == actor.unit_id, item.status != ItemStatus.CLOSED.value]
+    open_total, actionable, overdue = session.execute(
+        select(func.count(), _count(item.status.in_(sorted(ACTIONABLE))), _count(_overdue(today))).where(*own)).one()
+    chosen = (select(item.id).where(*own, item.status.in_(sorted(ACTIONABLE))).order_by(*_order(today))
+              .limit(limit))
+    return UnitTodo(actor.unit_name, int(open_total or 0), int(actionable or 0), int(overdue or 0),
+                    _rows(session, chosen, today))
 
 
 @dataclass(frozen=True)
@@ -156,6 +209,7 @@ class UnitRow:
     median_days_to_close: float | None
     raised_this_month: int
     raised_last_month: int
+    awaiting_approval: int = 0  # explanations submitted, waiting for a leader's approval
 
     @property
     def open_total(self) -> int:
@@ -170,6 +224,7 @@ class _Tally:
     overdue: int = 0
     earliest_overdue_due: date | None = None
     needs_review: int = 0
+    awaiting_approval: int = 0
     raised_this_month: int = 0
     raised_last_month: int = 0
     closed_this_month: int = 0
@@ -184,6 +239,7 @@ class _Tally:
         self.open_by_level.update(other.open_by_level)
         self.add_overdue(other.overdue, other.earliest_overdue_due)
         self.needs_review += other.needs_review
+        self.awaiting_approval += other.awaiting_approval
         self.raised_this_month += other.raised_this_month
         self.raised_last_month += other.raised_last_month
         self.closed_this_month += other.closed_this_month
@@ -230,6 +286,8 @@ def _open_counts(session: Session, root: Unit, units: dict[int, str], today: dat
         tally = tallies[unit_id]
         tally.open_by_level[level] += n
         tally.needs_review += review
+        if status == ItemStatus.SUBMITTED.value:
+            tally.awaiting_approval += n
         if status in ACTIONABLE and late:
             # Every item of the group due before today is overdue, so the group's earliest due date is the oldest.
             tally.add_overdue(late, earliest_due)
@@ -313,6 +371,7 @@ def _figures(unit_id: int, name: str, tally: _Tally, today: date) -> UnitRow:
         overdue=tally.overdue, max_days_overdue=(today - oldest).days if tally.overdue and oldest else 0,
         needs_review=tally.needs_review, median_days_to_close=median_of_counts(tally.close_days),
         raised_this_month=tally.raised_this_month, raised_last_month=tally.raised_last_month,
+        awaiting_approval=tally.awaiting_approval,
     )
 
 
@@ -361,6 +420,31 @@ def unit_table(session: Session, actor: Actor, unit_id: int | None, now: datetim
     return UnitTable(UnitRef(root.id, root.name), rows, _figures(root.id, TOTAL_ROW, _summed(tallies.values()), today))
 
 
+UNIT_NAME_SUFFIXES = ("公安分局", "公安局")
+UNIT_SEPARATOR = " · "
+
+
+def short_unit_name(name: str) -> str:
+    """A bureau's name without its 公安分局/公安局 ending (长泰区公安分局 → 长泰区)."""
+    for suffix in UNIT_NAME_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[:-len(suffix)]
+    return name
+
+
+def unit_labels(session: Session, unit_ids) -> dict[int, str]:
+    """Unit id → its name, with its district in front when it lies below one (长泰区 · 武安派出所)."""
+    ids = set(unit_ids)
+    if not ids:
+        return {}
+    parent = Unit.__table__.alias("parent")
+    rows = session.execute(select(Unit.id, Unit.name, parent.c.name, parent.c.parent_id)
+                           .outerjoin(parent, parent.c.id == Unit.parent_id).where(Unit.id.in_(ids))).all()
+    return {unit_id: name if parent_name is None or grandparent is None
+            else f"{short_unit_name(parent_name)}{UNIT_SEPARATOR}{name}"
+            for unit_id, name, parent_name, grandparent in rows}
+
+
 @dataclass(frozen=True)
 class AccountabilitySummary:
     """Compact figures for the wall display and the periodic report (no personal data)."""
@@ -375,6 +459,7 @@ class AccountabilitySummary:
     raised_last_month: int
     closed_this_month: int
     overdue_by_unit: list[tuple[str, int]] = field(default_factory=list)
+    awaiting_approval: int = 0  # explanations submitted, waiting for a leader's approval
 
 
 def summary(session: Session, actor: Actor, now: datetime, unit_id: int | None = None) -> AccountabilitySummary:
@@ -388,9 +473,9 @@ def summary(session: Session, actor: Actor, now: datetime, unit_id: int | None =
     total = _summed(tallies.values())
     figures = _figures(root.id, root.name, total, today)
     late = {owner: tally.overdue for owner, tally in tallies.items() if tally.overdue}
-    names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(late))).all()) if late else {}
+    names = unit_labels(session, late)
     overdue_units: Counter = Counter()
-    for owner, count in late.items():  # by name, as the wall shows them
+    for owner, count in late.items():  # by name with its district (two districts may each have a 城关派出所)
         overdue_units[names[owner]] += count
     return AccountabilitySummary(
         as_of=now, open_by_level=figures.open_by_level, open_total=figures.open_total, overdue=figures.overdue,
@@ -398,6 +483,7 @@ def summary(session: Session, actor: Actor, now: datetime, unit_id: int | None =
         raised_this_month=figures.raised_this_month, raised_last_month=figures.raised_last_month,
         closed_this_month=total.closed_this_month,
         overdue_by_unit=sorted(overdue_units.items(), key=lambda kv: (-kv[1], kv[0]))[:5],
+        awaiting_approval=total.awaiting_approval,
     )
 
 

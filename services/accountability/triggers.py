@@ -23,7 +23,7 @@ from services.accountability.text import (
     ACC_NOTE_UNIT_CHANGED,
 )
 from services.audit.text import CLI_USERNAME
-from services.shared.money import format_wan
+from services.shared.money import money_text
 from services.shared.timeutil import shanghai_today
 from vocabulary import AccountabilityLevel, AuditAction, ItemAction, ItemStatus
 
@@ -69,7 +69,7 @@ def _raise(session: Session, case: FraudCase, rule: AccountabilityRule, actor: A
                               due_date=_due(rule, now), status=ItemStatus.PENDING.value, raised_at=now)
     session.add(item)
     session.flush()
-    note = ACC_NOTE_RAISED.format(loss=format_wan(case.loss_fen), level=level_label(rule.level))
+    note = ACC_NOTE_RAISED.format(loss=money_text(case.loss_fen), level=level_label(rule.level))
     record_step(session, item, ItemAction.RAISED, actor, now, note=note, case_no=case.case_no)
 
 
@@ -81,7 +81,7 @@ def _escalate(session: Session, item: AccountabilityItem, case: FraudCase, rule:
     item.escalated_from_level = from_level
     item.status, item.closed_at, item.decision, item.decision_note = ItemStatus.PENDING.value, None, None, None
     note = ACC_NOTE_ESCALATED.format(
-        old=format_wan(previous_loss_fen or 0), new=format_wan(case.loss_fen),
+        old=money_text(previous_loss_fen or 0), new=money_text(case.loss_fen),
         from_level=level_label(from_level), to_level=level_label(rule.level))
     record_step(session, item, ItemAction.ESCALATED, actor, now, from_status=from_status, from_level=from_level,
                 note=note, case_no=case.case_no)
@@ -89,8 +89,8 @@ def _escalate(session: Session, item: AccountabilityItem, case: FraudCase, rule:
 
 def _flag(session: Session, item: AccountabilityItem, case: FraudCase, threshold_fen: int,
           previous_loss_fen: int, actor: Actor | None, now: datetime) -> None:
-    note = ACC_NOTE_FLAGGED.format(old=format_wan(previous_loss_fen), new=format_wan(case.loss_fen),
-                                     level=level_label(item.level), threshold=format_wan(threshold_fen))
+    note = ACC_NOTE_FLAGGED.format(old=money_text(previous_loss_fen), new=money_text(case.loss_fen),
+                                     level=level_label(item.level), threshold=money_text(threshold_fen))
     item.needs_review, item.needs_review_reason = True, note
     record_step(session, item, ItemAction.FLAGGED, actor, now, from_status=item.status, from_level=item.level,
                 note=note, case_no=case.case_no)
@@ -125,7 +125,7 @@ def _item_rows(cases: list, versions: list[AccountabilityRule], now: datetime, a
                                   required_action=rule.required_action, responsible=rule.responsible,
                                   due_date=_due(rule, moment), status=ItemStatus.PENDING.value, raised_at=moment)
         rows.append({**item.model_dump(exclude={"id"}), "_note": ACC_NOTE_RAISED.format(
-            loss=format_wan(loss_fen), level=level_label(rule.level))})
+            loss=money_text(loss_fen), level=level_label(rule.level))})
     return rows
 
 

@@ -1,9 +1,12 @@
 """The case register as pages use it: each call is one transaction of its own."""
 
+from datetime import datetime
+
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.access.actor import Actor
+from services.cases.export import export_cases
 from services.cases.read import (
     CaseDetail,
     CaseFilter,
@@ -29,6 +32,11 @@ from services.shared.unit_of_work import reading, writing
 def page(engine: Engine, actor: Actor, criteria: CaseFilter, limit: int, offset: int) -> CasePage:
     """One page of the filtered, masked case list in the actor's scope."""
     return reading(engine, list_cases, actor, criteria, limit=limit, offset=offset)
+
+
+def export(engine: Engine, actor: Actor, criteria: CaseFilter, now: datetime) -> bytes:
+    """Every case of the filter (not just the page; up to export.EXPORT_LIMIT) as XLSX, masked, filters first; audited."""
+    return writing(engine, export_cases, actor, criteria, now)
 
 
 def detail(engine: Engine, actor: Actor, case_id: int) -> tuple[CaseDetail, list[RevisionRow]]:

@@ -81,13 +81,18 @@ def _conditions(session: Session, actor: Actor, criteria: CaseFilter) -> list:
 
 def list_cases(session: Session, actor: Actor, criteria: CaseFilter, limit: int = 50, offset: int = 0) -> CasePage:
     """Cases in the actor's scope matching the filter, one page, masked."""
+    return matching_cases(session, actor, criteria, min(limit, MAX_PAGE_SIZE), offset)
+
+
+def matching_cases(session: Session, actor: Actor, criteria: CaseFilter, limit: int, offset: int = 0) -> CasePage:
+    """Cases in the actor's scope matching the filter, `limit` of them in the list's order, masked (pages, exports)."""
     require(actor, Permission.VIEW_CASES)
     conditions = _conditions(session, actor, criteria)
     total = session.execute(select(func.count()).select_from(FraudCase).where(*conditions)).scalar()
     statement = (
         select(FraudCase, Unit.name).join(Unit, Unit.id == FraudCase.unit_id).where(*conditions)
         .order_by(SORTS.get(criteria.sort, SORTS["reported_desc"]), FraudCase.id.desc())
-        .limit(min(limit, MAX_PAGE_SIZE)).offset(offset)
+        .limit(max(limit, 1)).offset(max(offset, 0))
     )
     rows = [
         CaseRow(c.id, c.case_no, unit_name, c.reported_at, FraudType(FraudType(c.fraud_type)).label, c.loss_fen,

@@ -93,7 +93,9 @@ def test_leader_sees_units_items_and_flags(site):
     run, _, units, items = site
     at = run("leader_d")
     assert at.title[0].value == "问责预警"
-    assert [m.value for m in at.metric][:3] == ["4", "1", "1"]  # open, overdue, awaiting review
+    # open, overdue, explanations awaiting approval, downward revisions awaiting review (issue 12: both, named)
+    assert [(m.label, m.value) for m in at.metric][:4] == [("未关闭事项", "4"), ("逾期事项", "1"), ("说明待领导审核", "0"),
+                                                           ("损失下调待复核", "1")]
     table = at.dataframe[0].value
     assert list(table["单位"]) == ["武安派出所", "岩溪派出所", "合计"]
     assert list(table["逾期(项)"]) == [1, 0, 1] and table["最长逾期(天)"][0] == 23

@@ -170,7 +170,7 @@ def test_summary_for_the_wall(world):
     assert figures.open_by_level == {"l10w": 1, "l50w": 1, "l100w": 1}
     assert (figures.open_total, figures.overdue, figures.needs_review) == (3, 1, 1)
     assert figures.max_days_overdue == 35 - 7
-    assert figures.overdue_by_unit == [("武安派出所", 1)]
+    assert figures.overdue_by_unit == [("长泰区 · 武安派出所", 1)]  # named with its district (issue 12)
     assert figures.raised_this_month == 2 and figures.raised_last_month == 1
 
 
@@ -307,9 +307,18 @@ def _all_rows(world, today: date) -> list[ItemRow]:
         found = session.execute(
             select(item, FraudCase.case_no, FraudCase.loss_fen, Unit.name, Unit.path)
             .join(FraudCase, FraudCase.id == item.case_id).join(Unit, Unit.id == item.unit_id)).all()
+        units = {u.id: u for u in session.execute(select(Unit)).scalars()}
+
+    def label(unit_id: int) -> str:  # the station with its district in front, 长泰区 · 武安派出所
+        unit = units[unit_id]
+        parent = units.get(unit.parent_id)
+        if parent is None or parent.parent_id is None:
+            return unit.name
+        return parent.name.removesuffix("公安分局").removesuffix("公安局") + " · " + unit.name
+
     return [ItemRow(i.id, i.case_id, case_no, i.unit_id, name, path, loss, i.level, i.status, i.due_date,
                     (today - i.due_date).days if i.status in ("pending", "returned") and i.due_date < today else 0,
-                    i.needs_review, i.raised_at, i.closed_at)
+                    i.needs_review, i.raised_at, i.closed_at, label(i.unit_id))
             for i, case_no, loss, name, path in found]
 
 
@@ -331,7 +340,8 @@ def _expected_figures(unit_id: int, name: str, rows: list[ItemRow], today: date)
         len(late), max(late, default=0), sum(r.needs_review for r in open_rows),
         statistics.median(spans) if spans else None,
         sum(_in_this_month(_beijing(r.raised_at), today) for r in rows),
-        sum(_in_last_month(_beijing(r.raised_at), today) for r in rows))
+        sum(_in_last_month(_beijing(r.raised_at), today) for r in rows),
+        sum(r.status == "submitted" for r in rows))
 
 
 def _expected_table(world, rows: list[ItemRow], root: Unit, today: date) -> list[UnitRow]:
@@ -357,7 +367,9 @@ def _check_summary(world, rows: list[ItemRow], actor: str, root: Unit, now: date
         expected.needs_review, expected.raised_this_month, expected.raised_last_month)
     assert figures.closed_this_month == sum(
         r.closed_at is not None and _in_this_month(_beijing(r.closed_at), today) for r in mine)
-    late_units = Counter(r.unit_name for r in mine if r.days_overdue > 0)
+    assert figures.awaiting_approval == expected.awaiting_approval == sum(
+        r.status == "submitted" for r in mine)
+    late_units = Counter(r.unit_label for r in mine if r.days_overdue > 0)
     assert figures.overdue_by_unit == sorted(late_units.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
 
 

@@ -33,17 +33,22 @@ from services.map.text import (
     MAP_LEGEND_MARKS_GRID,
     MAP_LEGEND_MARKS_POINTS,
     MAP_LEGEND_NO_DATA,
+    MAP_LEGEND_POINTS_BY_LOSS,
     MAP_LEGEND_RANGE,
+    MAP_LEGEND_SINGLE,
     MAP_LEGEND_UNLOCATED,
     MAP_TIP_CASES,
     MAP_TIP_CHANGE,
+    MAP_TIP_DAYS,
     MAP_TIP_LOSS,
     MAP_TIP_PER_10K,
     MAP_TIP_POPULATION_UNKNOWN,
     MAP_TIP_UNLOCATED,
 )
+from services.shared.loss_bands import LOSS_BANDS
 from services.shared.money import FEN_PER_WAN, format_wan
 from services.shared.text import SYNTHETIC_BOUNDARY_NOTE
+from services.shared.timeutil import Comparison
 from vocabulary import MapMeasure
 
 JURISDICTION_LAYER = "jurisdictions"
@@ -52,7 +57,10 @@ MARKS_LAYER = "cases"
 BASEMAP_SOURCE = "intranet-tiles"
 NO_BASEMAP = "__MAP_STYLE__"
 MAP_HEIGHT = 560
-ASSUMED_WIDTH = 640  # px, to fit the first view (the narrowest usual container); the chart stretches
+# px, to fit the first view: the map column at 1366x768 with the sidebar open is about 560 px wide; the chart
+# stretches, so a wider screen only shows more margin.
+ASSUMED_WIDTH = 520
+FIT_MARGIN = 0.35  # zoom levels of margin around the fitted box
 COORDINATE_PLACES = 5  # about one metre
 DISPLAY_TOLERANCE_M = 60
 RAMP = [[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]]
@@ -61,6 +69,11 @@ FILL_ALPHA = 170
 OUTLINE = [90, 90, 90, 200]
 SELECTED_OUTLINE = [20, 70, 170, 255]
 MARK_COLOUR = [30, 60, 140, 190]
+# Case points are classed by their loss (the case filters' bands), in blues so they read apart from the fill.
+POINT_BANDS = ("lt1w", "1w_10w", "10w_50w", "50w_100w", "ge100w")
+POINT_RAMP = [[158, 202, 225], [107, 174, 214], [49, 130, 189], [8, 81, 156], [37, 37, 110]]
+POINT_ALPHA = 220
+SINGLE_FILL = [255, 237, 160]  # one jurisdiction (a station's own map): no classes to compare it with
 
 
 class CompactDeck(pdk.Deck):
@@ -191,17 +204,27 @@ def fit_view(bounds: Bounds | None, width: int = ASSUMED_WIDTH,
     # deck.gl's world is 512 px wide at zoom 0.
     zoom = min(math.log2(width * 360 / (512 * lon_span)), math.log2(height * 2 * math.pi / (512 * y_span)))
     return pdk.ViewState(longitude=round((west + east) / 2, COORDINATE_PLACES),
-                         latitude=round((south + north) / 2, COORDINATE_PLACES), zoom=round(zoom - 0.15, 2))
+                         latitude=round((south + north) / 2, COORDINATE_PLACES), zoom=round(zoom - FIT_MARGIN, 2))
 
 
-def _change_text(measure: JurisdictionMeasure) -> str:
-    return MAP_TIP_CHANGE.format(cases=measure.cases_change.label, loss=measure.loss_change.label)
+def compared_days(compared: Comparison | None) -> str:
+    """（11-01–11-18 对比 10-01–10-18）: which days a 环比 compares, or nothing when unknown."""
+    if compared is None:
+        return ""
+    return MAP_TIP_DAYS.format(start=f"{compared.current.first_day:%m-%d}", end=f"{compared.current.last_day:%m-%d}",
+                               prev_start=f"{compared.previous.first_day:%m-%d}",
+                               prev_end=f"{compared.previous.last_day:%m-%d}")
 
 
-def jurisdiction_tip(m: JurisdictionMeasure) -> str:
-    """The tooltip of one jurisdiction, one fact per line."""
+def _change_text(measure: JurisdictionMeasure, compared: Comparison | None = None) -> str:
+    return MAP_TIP_CHANGE.format(cases=measure.cases_change.label, loss=measure.loss_change.label) + compared_days(
+        compared)
+
+
+def jurisdiction_tip(m: JurisdictionMeasure, compared: Comparison | None = None) -> str:
+    """The tooltip of one jurisdiction, one fact per line; the 环比 line says which days it compares."""
     lines = [m.name, f"{MAP_TIP_CASES.format(cases=m.cases)} · {MAP_TIP_LOSS.format(loss=format_wan(m.loss_fen))}",
-             _change_text(m),
+             _change_text(m, compared),
              MAP_TIP_PER_10K.format(value=m.per_10k) if m.per_10k is not None else MAP_TIP_POPULATION_UNKNOWN]
     if m.unlocated:
         lines.append(MAP_TIP_UNLOCATED.format(count=m.unlocated))
@@ -214,13 +237,30 @@ def jurisdiction_tip(m: JurisdictionMeasure) -> str:
 
 
 def _jurisdiction_features(measures: list[JurisdictionMeasure], scale: ColourScale,
-                           geometries: dict[int, dict]) -> list[dict]:
+                           geometries: dict[int, dict], compared: Comparison | None = None) -> list[dict]:
+    drawn = [m for m in measures if m.unit_id in geometries and not m.own_level]
     return [
         {"type": "Feature", "geometry": geometries[m.unit_id],
-         "properties": {"unit_id": m.unit_id, "name": m.name, "tip": jurisdiction_tip(m),
-                        "fill": scale.colour(m.value(scale.measure)) + [FILL_ALPHA]}}
-        for m in measures if m.unit_id in geometries and not m.own_level
+         "properties": {"unit_id": m.unit_id, "name": m.name, "tip": jurisdiction_tip(m, compared),
+                        "fill": (SINGLE_FILL if len(drawn) == 1 else scale.colour(m.value(scale.measure)))
+                        + [FILL_ALPHA]}}
+        for m in drawn
     ]
+
+
+def point_band(loss_fen: int) -> int:
+    """The loss class (index into POINT_BANDS) of one case."""
+    for index, key in enumerate(POINT_BANDS):
+        _, low, high = LOSS_BANDS[key]
+        if (low is None or loss_fen >= low) and (high is None or loss_fen < high):
+            return index
+    return len(POINT_BANDS) - 1
+
+
+def point_legend(marks: CaseMarks) -> list[tuple[list[int], str]]:
+    """(colour, loss band) of the classes the drawn points fall in, lowest first."""
+    present = {point_band(p.loss_fen) for p in marks.points}
+    return [(POINT_RAMP[i], LOSS_BANDS[key][0]) for i, key in enumerate(POINT_BANDS) if i in present]
 
 
 def _marks_layer(marks: CaseMarks) -> pdk.Layer | None:
@@ -238,8 +278,10 @@ def _marks_layer(marks: CaseMarks) -> pdk.Layer | None:
     if not marks.points:
         return None
     data = [{"p": [round(p.lon, COORDINATE_PLACES), round(p.lat, COORDINATE_PLACES)],
-             "r": round(40 + 30 * math.sqrt(p.loss_fen / FEN_PER_WAN), 1)} for p in marks.points]
-    return pdk.Layer("ScatterplotLayer", data=data, radius_min_pixels=2, radius_max_pixels=14, **common)
+             "r": round(40 + 30 * math.sqrt(p.loss_fen / FEN_PER_WAN), 1),
+             "c": POINT_RAMP[point_band(p.loss_fen)] + [POINT_ALPHA]} for p in marks.points]
+    return pdk.Layer("ScatterplotLayer", data=data, radius_min_pixels=2, radius_max_pixels=14,
+                     **{**common, "get_fill_color": "c"})
 
 
 def basemap_style(tile_url: str) -> dict:
@@ -249,12 +291,13 @@ def basemap_style(tile_url: str) -> dict:
 
 
 def build_deck(measures: list[JurisdictionMeasure], marks: CaseMarks | None, measure_kind: MapMeasure | str,
-               selected_unit_id: int | None = None, tile_url: str | None = None) -> CompactDeck:
+               selected_unit_id: int | None = None, tile_url: str | None = None,
+               compared: Comparison | None = None) -> CompactDeck:
     """The deck: base tiles only if configured, coloured jurisdictions, the selected outline, the marks."""
     scale = colour_scale([m.value(measure_kind) for m in measures if not m.own_level], measure_kind)
     shapes = {m.unit_id: display_geometry(m.boundary) for m in measures if m.boundary and not m.own_level}
     geometries = {unit_id: geometry for unit_id, (geometry, _) in shapes.items()}
-    layers = [pdk.Layer("GeoJsonLayer", id=JURISDICTION_LAYER, data=_jurisdiction_features(measures, scale, geometries),
+    layers = [pdk.Layer("GeoJsonLayer", id=JURISDICTION_LAYER, data=_jurisdiction_features(measures, scale, geometries, compared),
                         pickable=True, auto_highlight=True, filled=True, stroked=True, get_fill_color="properties.fill",
                         get_line_color=OUTLINE, line_width_min_pixels=1)]
     if selected_unit_id in geometries:
@@ -280,9 +323,10 @@ def _selected_unit(event) -> int | None:
 
 
 def jurisdiction_map(measures: list[JurisdictionMeasure], marks: CaseMarks | None, measure_kind: MapMeasure | str,
-                     selected_unit_id: int | None, tile_url: str | None, key: str) -> int | None:
+                     selected_unit_id: int | None, tile_url: str | None, key: str,
+                     compared: Comparison | None = None) -> int | None:
     """Draw the map; the unit id of the jurisdiction selected by a click, None when nothing is selected."""
-    deck = build_deck(measures, marks, measure_kind, selected_unit_id, tile_url)
+    deck = build_deck(measures, marks, measure_kind, selected_unit_id, tile_url, compared)
     event = st.pydeck_chart(deck, height=MAP_HEIGHT, on_select="rerun", selection_mode="single-object", key=key)
     return _selected_unit(event)
 
@@ -294,18 +338,30 @@ def _swatch(colour: list[int], label: str) -> str:
             f'background:rgb({r},{g},{b})"></span>{label}</span>')
 
 
+def fill_legend(measures: list[JurisdictionMeasure], measure: MapMeasure | str) -> list[tuple[list[int], str]]:
+    """(colour, label) of the fill: quantile classes, or for a single jurisdiction its name and value."""
+    measure = MapMeasure(measure)
+    drawn = [m for m in measures if not m.own_level and m.boundary is not None]
+    if len(drawn) == 1:
+        value = drawn[0].value(measure)
+        shown = MAP_LEGEND_NO_DATA if value is None else format_value(value, measure)
+        return [(SINGLE_FILL, MAP_LEGEND_SINGLE.format(value=shown))]
+    return legend_entries(colour_scale([m.value(measure) for m in measures if not m.own_level], measure))
+
+
 def map_legend(measures: list[JurisdictionMeasure], marks: CaseMarks | None, measure_kind: MapMeasure | str,
                key: str) -> None:
     """The legend under the map: the measure with its unit, the colour classes, what the marks mean, 未定位."""
     measure = MapMeasure(measure_kind)
-    scale = colour_scale([m.value(measure) for m in measures if not m.own_level], measure)
     with st.container(key=key):
         st.markdown(f"**{MapMeasure(measure).label}**")
-        st.markdown("".join(_swatch(c, label) for c, label in legend_entries(scale)), unsafe_allow_html=True)
+        st.markdown("".join(_swatch(c, label) for c, label in fill_legend(measures, measure)), unsafe_allow_html=True)
         if marks is not None:
             if marks.is_grid:
                 st.caption(MAP_LEGEND_MARKS_GRID.format(size=f"{marks.cell_metres:,.0f}"))
             elif marks.points:
                 st.caption(MAP_LEGEND_MARKS_POINTS)
+                st.markdown(f"{MAP_LEGEND_POINTS_BY_LOSS}　" + "".join(_swatch(c, label) for c, label in point_legend(marks)),
+                            unsafe_allow_html=True)
             if marks.unlocated:
                 st.caption(MAP_LEGEND_UNLOCATED.format(count=marks.unlocated))

@@ -22,7 +22,12 @@ export default function (component) {
   const input = parentElement.querySelector(".fanzha-link");
   const button = parentElement.querySelector(".fanzha-copy");
   const done = parentElement.querySelector(".fanzha-copied");
-  const refresh = () => { input.value = window.location.href; };
+  // The link always names the unit: the same link must show the same unit to everyone (or be refused).
+  const refresh = () => {
+    const url = new URL(window.location.href);
+    for (const [name, value] of Object.entries(data.params || {})) { url.searchParams.set(name, value); }
+    input.value = url.toString();
+  };
   refresh();
   const timer = setInterval(refresh, 500);
   button.onclick = async () => {
@@ -48,6 +53,10 @@ _component = st.components.v2.component(
 )
 
 
-def copy_link(key: str) -> None:
-    """Show the current address with a button that copies it."""
-    _component(data={"copied": COPY_LINK_DONE, "manual": COPY_LINK_MANUAL}, key=key)
+def copy_link(key: str, unit_id: int) -> None:
+    """Show the current address with a button that copies it; the link always carries the unit shown (`unit`).
+
+    Without it the link would mean "the opener's own unit": the city to a leader, a station to its clerk.
+    """
+    _component(data={"copied": COPY_LINK_DONE, "manual": COPY_LINK_MANUAL, "params": {"unit": str(unit_id)}},
+               key=key)

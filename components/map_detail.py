@@ -26,6 +26,10 @@ from services.shared.money import format_wan, wan_decimal
 from services.shared.timeutil import to_shanghai
 
 
+def _grid(frame: pd.DataFrame, key: str) -> None:
+    st.dataframe(frame, hide_index=True, width="stretch", key=key)
+
+
 def _trend(detail: JurisdictionDetail) -> None:
     st.markdown(f"**{MAP_DETAIL_TREND}**")
     frame = pd.DataFrame({MAP_COL_WEEK: [w.week_start.strftime("%m-%d") for w in detail.weeks],
@@ -52,23 +56,26 @@ def _largest(detail: JurisdictionDetail) -> None:
     if not detail.largest:
         st.caption(MAP_DETAIL_NONE)
         return
-    table(pd.DataFrame([
-        {COL_CASE_NO: c.case_no, COL_UNIT: c.unit_name,
+    # A grid, not st.table: in the narrow detail column st.table wrapped every cell one character per line;
+    # the grid keeps each value on one line (plain text, never Markdown) and scrolls sideways when it must.
+    one_unit = len({c.unit_name for c in detail.largest}) == 1
+    _grid(pd.DataFrame([
+        {COL_CASE_NO: c.case_no, **({} if one_unit else {COL_UNIT: c.unit_name}),
          COL_REPORTED_AT: f"{to_shanghai(c.reported_at):%Y-%m-%d}", COL_FRAUD_TYPE: c.fraud_type_label,
          MAP_COL_LOSS: f"{wan_decimal(c.loss_fen):,.2f}"}
         for c in detail.largest
-    ]))
+    ]), key="map_detail_largest")
 
 
 def _open_items(detail: JurisdictionDetail) -> None:
     counts = "，".join(f"{c.label} {c.count}" for c in detail.open_by_level if c.count)
     st.markdown(f"**{MAP_DETAIL_ACCOUNTABILITY}**：{detail.open_items_total}" + (f"（{counts}）" if counts else ""))
     if detail.open_items:
-        table(pd.DataFrame([
+        _grid(pd.DataFrame([
             {COL_CASE_NO: i.case_no, COL_UNIT: i.unit_name, MAP_COL_LEVEL: i.level_label,
              COL_STATUS: i.status_label, MAP_COL_DUE: i.due_date.isoformat()}
             for i in detail.open_items
-        ]))
+        ]), key="map_detail_open_items")
 
 
 def jurisdiction_detail_panel(detail: JurisdictionDetail) -> None:

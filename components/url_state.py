@@ -78,12 +78,13 @@ def scoped_unit(label: str, choices: list[tuple[int, str, int]], home_unit_id: i
                 param: str = "unit") -> int:
     """The unit named in the URL, picked from the user's scope; a unit outside it is refused and the page stops.
 
-    The user's own unit leaves the parameter out; any other unit is written into the link.
+    The chosen unit is always written into the link, the user's own unit too: a shared link names its unit,
+    so whoever opens it sees that unit or is refused, never a different picture of their own.
     """
     requested = get_int(param)
     if requested is not None and requested not in {unit_id for unit_id, _, _ in choices}:
         st.error(refusal, icon=":material/block:")
         st.stop()
     chosen = unit_picker(label, choices, requested or home_unit_id, key=key, param=param)
-    set_params(**{param: None if chosen == home_unit_id else chosen})
+    set_params(**{param: chosen})
     return chosen

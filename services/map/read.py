@@ -21,6 +21,15 @@ from services.map.text import (
     MAP_BAD_FRAUD_TYPE,
     MAP_BAD_LOSS_BAND,
     MAP_BAD_PERIOD,
+    MAP_COL_CASES,
+    MAP_COL_CASES_CHANGE,
+    MAP_COL_LOSS,
+    MAP_COL_LOSS_CHANGE,
+    MAP_COL_PER_10K,
+    MAP_COL_PREV_CASES,
+    MAP_COL_PREV_LOSS,
+    MAP_COL_UNIT,
+    MAP_COL_UNLOCATED,
     MAP_CUSTOM_RANGE_REQUIRED,
     MAP_CUSTOM_TOO_LONG,
     MAP_DEPTH_FALLBACK,
@@ -29,8 +38,9 @@ from services.map.text import (
 from services.overview.read import Change, change
 from services.overview.text import OWN_LEVEL
 from services.shared.errors import InvalidInput
+from services.shared.money import wan_decimal
 from services.shared.text import BRANCH_LABELS
-from services.shared.timeutil import day_start_utc, period_of_days, previous_month_same_period, shanghai_today
+from services.shared.timeutil import Comparison, comparison, day_start_utc, period_between, shanghai_today
 from services.units.tree import UnitTree, path_ids
 from vocabulary import AccountabilityLevel, FraudType, ItemStatus, MapMeasure, MapWindow
 
@@ -41,7 +51,6 @@ MAX_GRID_CELLS = 2_500
 TREND_WEEKS = 12
 LARGEST_CASES = 10
 OPEN_ITEMS_SHOWN = 50
-_WINDOW_DAYS = {MapWindow.TODAY: 1, MapWindow.DAYS_7: 7, MapWindow.DAYS_30: 30}
 
 
 class TimeWindow(NamedTuple):
@@ -52,31 +61,27 @@ class TimeWindow(NamedTuple):
     prev_start: datetime
     prev_end: datetime
 
+    @property
+    def compared(self) -> Comparison:
+        """The Beijing days of the window and of its comparison period."""
+        return Comparison(period_between(self.start, self.end), period_between(self.prev_start, self.prev_end))
+
 
 def time_window(kind: MapWindow | str, today: date, custom_from: date | None = None,
                 custom_to: date | None = None) -> TimeWindow:
     """The window of Beijing days a kind names (ending today), and the previous period it is compared with.
 
-    today / 7d / 30d: the last 1, 7 or 30 days including today, against the same number of days before;
-    month: this month to date, against the same days of last month; custom: custom_from..custom_to inclusive,
-    against the same number of days immediately before.
+    The periods are the shared ones of `services.shared.timeutil.comparison` (本月 is the 总览's month to date
+    against the same days of last month); custom windows are checked here first.
     """
     try:
         kind = MapWindow(kind)
     except ValueError:
         raise InvalidInput({"window": MAP_WINDOW_UNKNOWN}) from None
-    if kind == MapWindow.MONTH:
-        current = period_of_days(today.replace(day=1), today)
-        previous = previous_month_same_period(day_start_utc(today))
-        return TimeWindow(current.start, current.end, previous.start, previous.end)
     if kind == MapWindow.CUSTOM:
-        first, last = _custom_days(custom_from, custom_to)
-    else:
-        first, last = today - timedelta(days=_WINDOW_DAYS[kind] - 1), today
-    span = (last - first).days + 1
-    current = period_of_days(first, last)
-    previous = period_of_days(first - timedelta(days=span), first - timedelta(days=1))
-    return TimeWindow(current.start, current.end, previous.start, previous.end)
+        custom_from, custom_to = _custom_days(custom_from, custom_to)
+    compared = comparison(kind.value, today, custom_from, custom_to)
+    return TimeWindow(compared.start, compared.end, compared.prev_start, compared.prev_end)
 
 
 def _custom_days(custom_from: date | None, custom_to: date | None) -> tuple[date, date]:
@@ -635,3 +640,28 @@ def jurisdiction_detail(session: Session, actor: Actor, unit_id: int, f: MapFilt
         largest=_largest(session, f, units), open_items_total=total, open_by_level=by_level, open_items=items,
         interceptions=interceptions, intercepted_fen=intercepted,
     )
+
+
+# ---------------------------------------------------------------- depths and the unit table
+
+
+def depth_options(session: Session, actor: Actor, unit_id: int | None) -> list[int]:
+    """The depths that show something different for a unit: none for a station (it is its own jurisdiction),
+    1 for a unit whose children are leaves, 1 and 2 for a unit with grandchildren."""
+    require(actor, Permission.VIEW_CASES)
+    root = scoped_unit(session, actor, unit_id)
+    deepest = session.execute(select(func.max(Unit.level)).where(Unit.path.startswith(root.path))).scalar()
+    below = (deepest or root.level) - root.level
+    return [depth for depth in DEPTHS if depth <= below] if below >= 1 else []
+
+
+def unit_table_cells(measures: list[JurisdictionMeasure]) -> tuple[list[str], list[list]]:
+    """The map's unit table exactly as the page shows and exports it: one row per jurisdiction (本级 rows too).
+
+    Money in 万元 (Decimal, two places); changes as their labels; per 10,000 residents blank when unknown.
+    """
+    header = [MAP_COL_UNIT, MAP_COL_CASES, MAP_COL_PREV_CASES, MAP_COL_CASES_CHANGE, MAP_COL_LOSS, MAP_COL_PREV_LOSS,
+              MAP_COL_LOSS_CHANGE, MAP_COL_PER_10K, MAP_COL_UNLOCATED]
+    rows = [[m.name, m.cases, m.prev_cases, m.cases_change.label, wan_decimal(m.loss_fen), wan_decimal(m.prev_loss_fen),
+             m.loss_change.label, m.per_10k, m.unlocated] for m in measures]
+    return header, rows

@@ -11,8 +11,23 @@ from db import queries
 from services.access.actor import Actor
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
-from services.overview.text import CHANGE_NEW, OWN_LEVEL, TOTAL_ROW
-from services.shared.timeutil import Period, month_to_date, previous_month_same_period, today_period
+from services.overview.text import (
+    CHANGE_NEW,
+    COL_CALLS_MONTH,
+    COL_CASES_CHANGE,
+    COL_CASES_MONTH,
+    COL_CASES_PREV,
+    COL_DISSUADED_MONTH,
+    COL_LOSS_CHANGE,
+    COL_LOSS_MONTH,
+    COL_LOSS_PREV,
+    COL_RECOVERED_MONTH,
+    OWN_LEVEL,
+    TOTAL_ROW,
+)
+from services.shared.money import wan_decimal
+from services.shared.text import BRANCH_LABELS
+from services.shared.timeutil import Comparison, Period, month_comparison, shanghai_today, today_period
 from services.units.tree import UnitTree
 
 
@@ -81,6 +96,16 @@ class Overview:
     total: BranchRow
     is_demo: bool
 
+    @property
+    def compared(self) -> Comparison:
+        """This month to date and the same days of last month."""
+        return Comparison(self.month_period, self.previous_period)
+
+    @property
+    def branch_label(self) -> str:
+        """What the rows are called (分局/县局, 派出所)."""
+        return BRANCH_LABELS.get(self.root_level, BRANCH_LABELS[max(BRANCH_LABELS)])
+
 
 def _measures_by_branch(session: Session, tree: UnitTree, root_id: int, period: Period) -> dict[int, Measures]:
     cases = queries.case_totals_by_unit(session, period.start, period.end)
@@ -112,7 +137,8 @@ def build_overview(session: Session, moment: datetime, actor: Actor, unit_id: in
     require(actor, Permission.VIEW_OVERVIEW)
     root = scoped_unit(session, actor, unit_id)
     tree = UnitTree.of(queries.all_units(session))
-    month_period, previous_period = month_to_date(moment), previous_month_same_period(moment)
+    compared = month_comparison(shanghai_today(moment))  # the same definition as the map's 本月
+    month_period, previous_period = compared.current, compared.previous
     month = _measures_by_branch(session, tree, root.id, month_period)
     previous = _measures_by_branch(session, tree, root.id, previous_period)
     today = _measures_by_branch(session, tree, root.id, today_period(moment))
@@ -126,3 +152,24 @@ def build_overview(session: Session, moment: datetime, actor: Actor, unit_id: in
         month_period=month_period, previous_period=previous_period, rows=rows, total=total,
         is_demo=queries.setting(session, queries.DEMO_SETTING_KEY) is not None,
     )
+
+
+def branch_table_cells(rows: list[BranchRow], total: BranchRow, unit_column: str) -> tuple[list[str], list[list]]:
+    """Header and rows (branches, then the total) of the branch table as shown and exported.
+
+    Money in 万元 (Decimal, two places); changes as their labels (+20.9%, 新增, —).
+    """
+    header = [unit_column, COL_CASES_MONTH, COL_CASES_PREV, COL_CASES_CHANGE, COL_LOSS_MONTH, COL_LOSS_PREV,
+              COL_LOSS_CHANGE, COL_RECOVERED_MONTH, COL_CALLS_MONTH, COL_DISSUADED_MONTH]
+    cells = [
+        [row.name, row.month.cases, row.previous.cases, row.cases_change.label, wan_decimal(row.month.loss_fen),
+         wan_decimal(row.previous.loss_fen), row.loss_change.label, wan_decimal(row.month.recovered_fen),
+         row.month.calls, row.month.dissuaded]
+        for row in [*rows, total]
+    ]
+    return header, cells
+
+
+def branch_table(overview: Overview) -> tuple[list[str], list[list]]:
+    """The overview's branch table exactly as the page shows and exports it."""
+    return branch_table_cells(overview.rows, overview.total, overview.branch_label)

@@ -67,7 +67,7 @@ def test_a_shared_map_link_opens_the_same_view_within_scope(page, browser, live_
     _choose(page, "单位", "长泰区公安分局")
     expect(page.get_by_text("按派出所")).to_be_visible()  # 长泰's jurisdictions are its stations
     _choose(page, "诈骗类型", "刷单返利类")
-    assert _value(page, "时间范围") == "近30天"
+    assert _value(page, "时间范围") == "本月"  # the overview's period, so one 环比 per unit
     _choose(page, "查看辖区详情", "武安派出所")
     page.get_by_role("heading", name="武安派出所").wait_for()
     built = _view(page)
@@ -119,3 +119,70 @@ def test_clicking_a_jurisdiction_on_the_map_opens_its_detail(page, live_server, 
                 screenshot(page, "map-clicked")
                 return
     pytest.fail("no click on the map selected a jurisdiction")
+
+
+def test_a_station_clerk_sees_the_station_fitted_with_sensible_legend(browser, live_server, requests_seen):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.on("request", lambda request: requests_seen.urls.append(request.url))
+    page = context.new_page()
+    page.goto(f"{live_server.url}/map")
+    login(page, "clerk_wuan")
+    page.get_by_role("heading", name="武安派出所").wait_for()  # its own detail opens at once
+    chart = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    chart.wait_for()
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("显示层级").count() == 0 and page.get_by_text("按单位").count() == 0
+    expect(page.locator(".st-key-map_legend").get_by_text("本辖区：")).to_be_visible()
+    # The largest cases keep each value on one line: a grid, no cell wrapped a character per line.
+    assert page.locator("[data-testid='stTable']").count() == 0
+    # The polygon is fitted: its whole outline lies inside the canvas (sampled pixels of the fill colour).
+    box = chart.bounding_box()
+    image = chart.screenshot()
+    from io import BytesIO
+
+    from PIL import Image
+
+    pixels = Image.open(BytesIO(image)).convert("RGB")
+    width, height = pixels.size
+    fill = [(x, y) for x in range(0, width, 4) for y in range(0, height, 4)
+            if _near(pixels.getpixel((x, y)), (255, 237, 160))]
+    assert fill, "the station's polygon is not drawn"
+    xs, ys = [x for x, _ in fill], [y for _, y in fill]
+    assert min(xs) > 4 and max(xs) < width - 5 and min(ys) > 4 and max(ys) < height - 5, (box, min(xs), max(xs))
+    screenshot(page, "map-clerk-wuan-1366")
+    context.close()
+
+
+def _near(pixel, colour, tolerance: int = 40) -> bool:
+    """A fill pixel: the fill colour blended (alpha 170) over white is close to it."""
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
+
+
+def test_one_link_copied_by_the_leader_means_the_same_unit_to_everyone(page, browser, live_server, requests_seen):
+    page.goto(f"{live_server.url}/map")
+    login(page, "leader")
+    page.locator("[data-testid='stDeckGlJsonChart']").wait_for()
+    page.locator("[data-testid='stMetricValue']").first.wait_for()
+    page.get_by_role("button", name="复制链接").click()
+    page.get_by_text("已复制").wait_for()
+    link = page.locator(".fanzha-link").input_value()
+    assert "unit" in parse_qs(urlparse(link).query)  # the leader's own unit (the city) is in the link
+    figures = page.locator("[data-testid='stMetricValue']").all_inner_texts()[:3]
+
+    outcomes = {}
+    for username in ("leader", "changtai", "clerk_wuan"):
+        others = RequestLog()
+        context, opened = _fresh_page(browser, others)
+        opened.goto(link)
+        login(opened, username)
+        if username == "leader":
+            opened.locator("[data-testid='stMetricValue']").first.wait_for()
+            outcomes[username] = (_value(opened, "单位"),
+                                  opened.locator("[data-testid='stMetricValue']").all_inner_texts()[:3] == figures)
+        else:  # the city is outside their scope: refused, not their own district or station instead
+            opened.get_by_text("无权查看该单位的数据").wait_for()
+            outcomes[username] = ("refused", opened.locator("[data-testid='stMetricValue']").count())
+            screenshot(opened, f"map-city-link-{username}")
+        assert others.foreign() == []
+        context.close()
+    assert outcomes == {"leader": ("漳州市公安局", True), "changtai": ("refused", 0), "clerk_wuan": ("refused", 0)}

@@ -13,9 +13,10 @@ def _ids(url: str) -> dict[str, int]:
         return dict(connection.execute(text("SELECT code, id FROM unit")).all())
 
 
-def _expected_cases(url: str, district_code: str, fraud_type: str | None, days: int = 30) -> int:
+def _expected_cases(url: str, district_code: str, fraud_type: str | None) -> int:
+    """Cases of the default window, 本月: the 1st of this Beijing month to today."""
     today = shanghai_today()
-    bounds = {"s": day_start_utc(today - timedelta(days=days - 1)).strftime("%Y-%m-%d %H:%M:%S"),
+    bounds = {"s": day_start_utc(today.replace(day=1)).strftime("%Y-%m-%d %H:%M:%S"),
               "e": day_start_utc(today + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S"),
               "code": district_code, "type": fraud_type}
     with make_engine(url).connect() as connection:
@@ -52,7 +53,7 @@ def test_another_district_cannot_be_opened_by_editing_the_link(app_as, demo_db_u
     assert any("无权查看该单位的数据" in e.value for e in at.error)
     assert not at.metric
     at = app_as("changtai", "views/map.py", sel=str(ids["350602"]))  # a selection outside the map is ignored
-    assert not at.subheader
+    assert [h.value for h in at.subheader] == ["各辖区数据"]
 
 
 def test_a_bad_custom_window_is_refused_in_chinese(app_as):

@@ -28,6 +28,7 @@ from services.desk.text import (
     DESK_LOST,
     DESK_NARRATIVE,
     DESK_NARRATIVE_HELP,
+    DESK_NEXT_CALL,
     DESK_NO_JURISDICTION,
     DESK_OUTCOME,
     DESK_PENDING,
@@ -46,13 +47,16 @@ IDENTIFIER_BOX_LABELS = {"phones": DESK_PHONES, "accounts": DESK_ACCOUNTS, "urls
                          "qq": DESK_QQ, "wechat": DESK_WECHAT}
 IDENTIFIER_BOXES = {"phone": "phones", "bank_account": "accounts", "url": "urls", "app": "apps", "qq": "qq",
                     "wechat": "wechat"}
-DEFAULTS = {"call_type": CallType.REPORT, "caller_phone": "", "caller_gender": None, "caller_age": None,
+DEFAULTS = {"call_type": None, "caller_phone": "", "caller_gender": None, "caller_age": None,
             "caller_occupation": None, "caller_education": None, "caller_reached": None, "jurisdiction_unit_id": None,
             "fraud_type": None, "narrative": "", "lost": "", "pending": "", "phones": "", "accounts": "", "urls": "",
-            "apps": "", "qq": "", "wechat": "", "outcome": CallOutcome.LEAD_LOGGED, "follow_up": False,
+            "apps": "", "qq": "", "wechat": "", "outcome": None, "follow_up": False,
             "confirm_large": False}
 KEY_STATE = "desk_idempotency_key"
 ERRORS_STATE = "desk_errors"
+SAVED_STATE = "desk_saved"  # (idempotency key, kind, text, warnings) of the call this form saved
+SUBMIT_SHORTCUT = "Alt+S"
+NEXT_SHORTCUT = "Alt+N"
 state = st.session_state
 
 
@@ -82,6 +86,7 @@ def new_call(form_key: str | None, namespace: str, received_local: datetime) -> 
     st.query_params["form"] = form_key
     state[KEY_STATE] = f"{namespace}-{form_key}"
     state[ERRORS_STATE] = {}
+    state.pop(SAVED_STATE, None)
     return form_key
 
 
@@ -113,32 +118,29 @@ def _set(field_name: str, value) -> None:
     state[_key(field_name)] = value
 
 
-def _caller_rows(unit_names: dict[int, str]) -> None:
+def _caller_rows() -> None:
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.datetime_input(DESK_RECEIVED_AT, key=_key("received_at"), format="YYYY-MM-DD", step=60, width=220)
         st.segmented_control(DESK_CALL_TYPE, list(CallType), format_func=CallType.labels().get,
-                             key=_key("call_type"), required=True)
+                             key=_key("call_type"))
         st.text_input(DESK_CALLER_PHONE, key=_key("caller_phone"), max_chars=32)
-        st.selectbox(DESK_JURISDICTION, [None, *unit_names], key=_key("jurisdiction_unit_id"),
-                     format_func=lambda u: DESK_NO_JURISDICTION if u is None else unit_names[u],
-                     placeholder=DESK_NO_JURISDICTION)
-    for name in ("received_at", "caller_phone", "jurisdiction_unit_id"):
-        _error(name)
-    with st.container(horizontal=True, vertical_alignment="bottom"):
         st.segmented_control(DESK_CALLER_GENDER, list(Gender), format_func=Gender.labels().get,
                              key=_key("caller_gender"))
         st.number_input(DESK_CALLER_AGE, min_value=0, max_value=120, step=1, key=_key("caller_age"), width=120)
+    for name in ("call_type", "caller_phone", "caller_age"):
+        _error(name)
+    with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(DESK_CALLER_OCCUPATION, [None, *OCCUPATIONS], key=_key("caller_occupation"),
                      format_func=lambda v: UNKNOWN if v is None else v, placeholder=UNKNOWN)
         st.selectbox(DESK_CALLER_EDUCATION, [None, *EDUCATION_LEVELS], key=_key("caller_education"),
                      format_func=lambda v: UNKNOWN if v is None else v, placeholder=UNKNOWN)
         st.segmented_control(DESK_CALLER_REACHED, [True, False], key=_key("caller_reached"),
                              format_func=lambda v: YES if v else NO)
-    _error("caller_age")
 
 
 def _story(entered: set[tuple[str, str]]) -> None:
-    st.text_area(DESK_NARRATIVE, key=_key("narrative"), height=140, help=DESK_NARRATIVE_HELP, max_chars=4000)
+    # The hint is a placeholder, not a help icon: an icon would be one more Tab stop before the story.
+    st.text_area(DESK_NARRATIVE, key=_key("narrative"), height=140, placeholder=DESK_NARRATIVE_HELP,
+                 max_chars=4000)
     _error("narrative")
     assist_panel(assist(state.get(_key("narrative")) or ""), accept_type=lambda t: _set("fraud_type", t),
                  add_identifier=lambda kind, value: _append(IDENTIFIER_BOXES[kind], value),
@@ -164,30 +166,62 @@ def _identifier_boxes() -> None:
                 _error(name)
 
 
+def _saved_panel(saved: tuple[str, str, str, list[str]], received_fallback: datetime, namespace: str) -> None:
+    """What this form saved, and the one way on: the next call (a resubmit would name the same call)."""
+    _, kind, text, warnings = saved
+    getattr(st, kind)(text)
+    for warning in warnings:
+        st.warning(warning)
+    st.button(DESK_NEXT_CALL, type="primary", key="desk_next", icon=":material/add_call:",
+              shortcut=NEXT_SHORTCUT, on_click=new_call, args=(None, namespace, received_fallback))
+
+
+def saved() -> bool:
+    """Whether the form on screen has been saved (it then shows only its confirmation until the next call)."""
+    return (saved_ := state.get(SAVED_STATE)) is not None and saved_[0] == state.get(KEY_STATE)
+
+
 def call_form(unit_choices: list[tuple[int, str, int]], received_fallback: datetime,
               seen_of: Callable[[list[tuple[str, str]]], list[SeenBefore]],
               on_submit: Callable[[CallDraft], SubmitOutcome], namespace: str) -> None:
-    """The form; 保存登记 hands the typed CallDraft to `on_submit`, whose outcome is shown on the next run."""
+    """The form; 保存登记 hands the typed CallDraft to `on_submit` once per form, however often it is pressed.
+
+    After a save the form shows that call's confirmation and 下一个来电; its key is renewed only then, so a
+    second Enter or a double click that arrives before the page is redrawn names the same saved call.
+    """
+    if saved():
+        _saved_panel(state[SAVED_STATE], received_fallback, namespace)
+        return
     units = unit_choices
     unit_names = {unit_id: "\u3000" * (level - units[0][2]) + name for unit_id, name, level in units}
     current = draft(received_fallback)
-    _caller_rows(unit_names)
+    _caller_rows()
     _story(set(entered_identifiers(current)))
     _identifier_boxes()
     if identifiers := entered_identifiers(draft(received_fallback)):
         seen_lines(seen_of(identifiers))
 
     def _submitted() -> None:
+        if saved():  # a second press of the same form: it was saved once already
+            return
         outcome = on_submit(draft(received_fallback))
-        state["desk_flash"] = (outcome.kind, outcome.text)
-        state["desk_warnings"] = list(outcome.warnings)
-        if outcome.errors is not None:
-            state[ERRORS_STATE] = outcome.errors
+        state[ERRORS_STATE] = outcome.errors or {}
         if outcome.new_call:
-            new_call(None, namespace, received_fallback)
+            state[SAVED_STATE] = (state[KEY_STATE], outcome.kind, outcome.text, list(outcome.warnings))
+        else:
+            state["desk_flash"] = (outcome.kind, outcome.text)
+            state["desk_warnings"] = list(outcome.warnings)
 
     with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.selectbox(DESK_JURISDICTION, [None, *unit_names], key=_key("jurisdiction_unit_id"),
+                     format_func=lambda u: DESK_NO_JURISDICTION if u is None else unit_names[u],
+                     placeholder=DESK_NO_JURISDICTION)
         st.segmented_control(DESK_OUTCOME, list(CallOutcome), format_func=CallOutcome.labels().get,
-                             key=_key("outcome"), required=True)
+                             key=_key("outcome"))
         st.checkbox(DESK_FOLLOW_UP, key=_key("follow_up"))
-        st.button(DESK_SUBMIT, type="primary", on_click=_submitted, key="desk_submit", icon=":material/save:")
+        # Received time is filled in when the form opens; it comes last so the Tab order reaches it only if needed.
+        st.datetime_input(DESK_RECEIVED_AT, key=_key("received_at"), format="YYYY-MM-DD", step=60, width=220)
+        st.button(DESK_SUBMIT, type="primary", on_click=_submitted, key="desk_submit", icon=":material/save:",
+                  shortcut=SUBMIT_SHORTCUT)
+    for name in ("jurisdiction_unit_id", "outcome", "received_at"):
+        _error(name)

@@ -63,10 +63,10 @@ def assist_panel(help_: Assist, accept_type: Callable, add_identifier: Callable,
             best = help_.types[0]
             with st.container(horizontal=True, vertical_alignment="center"):
                 st.markdown(DESK_SUGGEST_TYPE.format(label=best.label, cues="、".join(best.cues)))
-                if chosen_type != best.fraud_type:
-                    st.button(DESK_ACCEPT, key="assist_type", on_click=accept_type, args=(best.fraud_type,))
-                else:
-                    st.caption(DESK_ADDED)
+                # Once used, the same button says so and stays where it was, so keyboard focus is not lost.
+                done = chosen_type == best.fraud_type
+                st.button(DESK_ADDED if done else DESK_ACCEPT, key="assist_type", on_click=accept_type,
+                          args=(best.fraud_type,), type="tertiary" if done else "secondary")
             for other in help_.types[1:3]:
                 st.caption(DESK_SUGGEST_TYPE.format(label=other.label, cues="、".join(other.cues)))
         if help_.identifiers or help_.amounts:
@@ -75,10 +75,9 @@ def assist_panel(help_: Assist, accept_type: Callable, add_identifier: Callable,
             with st.container(horizontal=True, vertical_alignment="center"):
                 note = f"（{found.note}）" if found.note else ""
                 plain(f"{found.kind_label}：{found.value}{note}")
-                if (found.kind, found.value) in entered:
-                    st.caption(DESK_ADDED)
-                else:
-                    st.button(DESK_ADD, key=f"assist_id_{i}", on_click=add_identifier, args=(found.kind, found.entry))
+                done = (found.kind, found.value) in entered
+                st.button(DESK_ADDED if done else DESK_ADD, key=f"assist_id_{i}", on_click=add_identifier,
+                          args=(found.kind, found.entry), type="tertiary" if done else "secondary")
         for i, amount in enumerate(help_.amounts):
             with st.container(horizontal=True, vertical_alignment="center"):
                 plain(f"{amount.raw} → {format_wan(amount.fen)} 万元")

@@ -12,7 +12,6 @@ from components.desk_views import calls_table, counters_row, hot_leads_table, se
 from components.notice import set_notice, show_notice
 from services.access.permissions import Permission
 from services.access.scope import require
-from services.access.text import ACCESS_DENIED
 from services.desk import api as desk_api
 from services.desk.calls import CallDraft
 from services.desk.text import (
@@ -90,17 +89,18 @@ def _search_tab() -> None:
 
 if actor.can(Permission.LOG_CALLS) and not desk_form.started():
     _start_form()
-tabs = st.tabs([DESK_TAB_FORM, DESK_TAB_TODAY, DESK_TAB_SEARCH, DESK_TAB_HOT])
-with tabs[0]:
-    if actor.can(Permission.LOG_CALLS):
+# A role that may not log calls (局领导, 指挥中心) opens on what it may do: no refusal tab first.
+logs_calls = actor.can(Permission.LOG_CALLS)
+tabs = st.tabs([DESK_TAB_FORM, DESK_TAB_TODAY, DESK_TAB_SEARCH, DESK_TAB_HOT] if logs_calls else
+               [DESK_TAB_TODAY, DESK_TAB_SEARCH, DESK_TAB_HOT])
+if logs_calls:
+    with tabs[0]:
         _call_tab()
-    else:
-        st.info(ACCESS_DENIED)
-with tabs[1]:
+with tabs[-3]:
     total, per_officer, calls = desk_api.today(cached.engine(), actor)
     counters_row(total, per_officer)
     calls_table(calls)
-with tabs[2]:
+with tabs[-2]:
     _search_tab()
-with tabs[3]:
+with tabs[-1]:
     hot_leads_table(desk_api.hot_leads(cached.engine(), actor))

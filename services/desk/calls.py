@@ -1,7 +1,7 @@
 """The 110 expert desk: validate and save a call exactly once, convert it to a case, count the shift."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, case, func, select
@@ -27,9 +27,11 @@ from services.desk.text import (
     V_AMOUNT_FORMAT,
     V_AMOUNT_HUGE,
     V_AMOUNT_NEGATIVE,
+    V_CALL_TYPE_REQUIRED,
     V_FUTURE_TIME,
     V_PHONE,
     V_QQ,
+    V_STORY_OR_OUTCOME,
     V_TO_CASE_NEEDS_JURISDICTION,
     V_TOO_LONG,
     V_TOO_OLD,
@@ -53,8 +55,8 @@ class CallDraft:
 
     idempotency_key: str
     received_at: datetime
-    call_type: CallType
-    outcome: CallOutcome
+    call_type: CallType | None
+    outcome: CallOutcome | None
     caller_phone: str = ""
     caller_gender: str | None = None
     caller_age: int | None = None
@@ -172,11 +174,18 @@ def validate(draft: CallDraft, now: datetime | None = None) -> CleanCall:
     for name, fen in (("lost", lost), ("pending", pending)):
         if fen >= HUGE_AMOUNT_FEN and not draft.confirm_large and name not in errors:
             errors[name] = V_AMOUNT_HUGE
+    # A caller's number alone is not a call log: its type, and what was said or what came of it.
+    if draft.call_type is None:
+        errors["call_type"] = V_CALL_TYPE_REQUIRED
+    if draft.outcome is None and not draft.narrative.strip():
+        errors["narrative"] = errors["outcome"] = V_STORY_OR_OUTCOME
     if draft.outcome is CallOutcome.TO_CASE and draft.jurisdiction_unit_id is None:
         errors["jurisdiction_unit_id"] = V_TO_CASE_NEEDS_JURISDICTION
     identifiers = _identifiers(draft, errors, warnings)
     if errors:
         raise InvalidInput(errors)
+    if draft.outcome is None:  # a story without a chosen outcome is logged as a lead, as before
+        draft = replace(draft, outcome=CallOutcome.LEAD_LOGGED)
     return CleanCall(draft, caller, lost, pending, identifiers, warnings)
 
 

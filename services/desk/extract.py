@@ -64,11 +64,26 @@ UNEVEN_GROUPS_COST = 0.5  # "18 6222020000000007" is less likely one account tha
 CARD_LENGTHS = range(16, 20)
 ACCOUNT_LENGTHS = range(12, 31)
 PHONE_LENGTHS = range(7, 16)
+# Apps fraudsters have callers install (meetings with screen sharing, remote control), named without quotes.
+KNOWN_APPS = ("腾讯会议", "钉钉", "飞书", "Zoom", "ZOOM", "zoom", "向日葵", "ToDesk", "todesk", "TeamViewer",
+              "瞩目", "小鱼易连", "云闪付", "易信", "蝙蝠", "Skype", "skype", "Telegram", "telegram", "纸飞机")
+# Words that say what kind of app it is, or whose it is, but do not name one: "会议软件" is not an app called 会议.
+GENERIC_APP_WORDS = frozenset((
+    "会议", "视频", "视频会议", "语音", "聊天", "通讯", "社交", "交友", "直播", "游戏", "购物", "办公", "屏幕", "共享",
+    "屏幕共享", "共享屏幕", "远程", "远程控制", "远程协助", "控制", "协助", "安全防护", "防护", "杀毒", "防骗",
+    "反诈", "贷款", "网贷", "借贷", "借款", "小额贷款", "刷单", "兼职", "返利", "投资", "理财", "炒股", "股票",
+    "证券", "基金", "期货", "外汇", "博彩", "彩票", "虚拟货币", "数字货币", "区块链", "金融", "支付", "银行",
+    "客服", "官方", "正规", "指定", "专用", "内部", "新", "新的", "其他", "别的", "相关", "手机", "我们", "他们",
+    "你们", "我", "他", "她", "对方", "人家", "自己", "一个", "一款", "个", "款", "这个", "那个", "这款", "那款",
+    "某", "某个", "一下", "什么", "某某", "陌生", "第三方", "加密", "下载", "安装", "注册", "的",
+))
+_GENERIC_LONGEST = max(map(len, GENERIC_APP_WORDS))
 APP_PATTERNS = (
     re.compile(rf"(?:下载|安装|注册|{_APP_WORD}){_FILLER}\s*{_QUOTED}"),
     re.compile(rf"{_QUOTED}\s*(?:这个|这款)?\s*(?:{_APP_WORD}|平台)"),
-    re.compile(rf"(?:下载|安装|注册){_FILLER}(?P<value>[\u4e00-\u9fffA-Za-z0-9]{{2,12}}?)的?{_APP_WORD}"),
 )
+UNQUOTED_APP = re.compile(rf"(?:下载|安装|注册){_FILLER}(?P<value>[\u4e00-\u9fffA-Za-z0-9]{{2,12}}?)的?{_APP_WORD}")
+KNOWN_APP = re.compile("(?<![A-Za-z0-9])(?P<value>" + "|".join(map(re.escape, KNOWN_APPS)) + ")(?![A-Za-z0-9])")
 AMOUNT_CUES = re.compile(
     r"(?P<lost>被骗|骗走|骗了|损失|转了|已转|汇了|已汇|付了|交了|充了|充值了|转账了|打了|转过去)"
     r"|(?P<pending>准备|要转|还要|将要|打算|想转|正要|马上要|要交|要付|需要交|需要转|需交|需转|让我转|让我交|让我再)"
@@ -192,6 +207,28 @@ def _reader_of(kind: IdentifierKind) -> Read:
     return lambda reader, match: reader.add(kind, *_value_span(match))
 
 
+def generic_app_name(name: str) -> bool:
+    """Whether a would-be app name is only generic words ("会议", "官方贷款", "我们指定的") and names no app."""
+    reachable = [True] + [False] * len(name)  # reachable[i]: name[:i] splits into generic words
+    for i in range(len(name)):
+        if reachable[i]:
+            for j in range(i + 1, min(len(name), i + _GENERIC_LONGEST) + 1):
+                reachable[j] = reachable[j] or name[i:j] in GENERIC_APP_WORDS
+    return reachable[len(name)]
+
+
+def _read_unquoted_app(reader: _Reader, match: re.Match[str]) -> int | None:
+    """A proper name before APP/软件 ("安全会议APP"); a known app's name is kept, generic words are not."""
+    start, end = _value_span(match)
+    value = match["value"]
+    for known in KNOWN_APP.finditer(value):  # "下载了腾讯会议软件" is 腾讯会议 even with words around it
+        return reader.add(IdentifierKind.APP, start + known.start(), start + known.end())
+    cut = value.rfind("的") + 1  # "他们指定的安全会议": the name is after the last 的
+    if generic_app_name(value[cut:]):
+        return None
+    return reader.add(IdentifierKind.APP, start + cut, end)
+
+
 def _read_url(reader: _Reader, match: re.Match[str]) -> int | None:
     raw = match[0].rstrip(TRAILING_PUNCT)
     return reader.add(IdentifierKind.URL, match.start(), match.start() + len(raw))
@@ -276,6 +313,8 @@ READERS: tuple[tuple[re.Pattern[str], Read], ...] = (
     (PREFIXED_PHONE, _read_prefixed_phone),
     (DIGIT_CHAIN, _read_digit_chain),
     *((pattern, _reader_of(IdentifierKind.APP)) for pattern in APP_PATTERNS),
+    (UNQUOTED_APP, _read_unquoted_app),
+    (KNOWN_APP, _reader_of(IdentifierKind.APP)),
 )
 
 

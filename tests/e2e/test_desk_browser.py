@@ -34,6 +34,8 @@ def test_officer_logs_a_report_call_that_becomes_a_case(page, live_server, demo_
     page.goto(f"{live_server.url}/desk")
     login(page, "desk")
     page.get_by_role("heading", name="专家席来电登记").wait_for()
+    page.get_by_role("radio", name="报警").click()
+    _settle(page)
     story = f"对方自称公安局民警，说我涉嫌洗钱，让我把钱转到安全账户{CARD}，对方电话{phone}，我被骗了12万元"
     page.get_by_role("textbox", name="案情简述").fill(story)
     page.get_by_role("textbox", name="案情简述").press("Control+Enter")
@@ -70,3 +72,49 @@ def test_officer_logs_a_report_call_that_becomes_a_case(page, live_server, demo_
     page.get_by_role("tab", name="热点线索").wait_for()
     page.get_by_text(phone).first.wait_for()
     screenshot(page, "desk_hot_leads")
+
+
+def _calls_under(url: str, form_key: str) -> list[int]:
+    with make_engine(url).connect() as connection:
+        return list(connection.execute(text("SELECT id FROM desk_call WHERE idempotency_key LIKE :k"),
+                                       {"k": f"%-{form_key}"}).scalars())
+
+
+def _fill_a_consultation(page) -> str:
+    """A filled form (咨询, 咨询答复); returns its key from the address bar."""
+    page.get_by_role("radio", name="咨询").first.click()
+    _settle(page)
+    page.get_by_role("radio", name="咨询答复").click()
+    _settle(page)
+    page.get_by_role("textbox", name="来电号码").fill("13912345670")
+    page.get_by_role("textbox", name="来电号码").press("Enter")
+    _settle(page)
+    return page.url.split("form=")[1].split("&")[0]
+
+
+@pytest.mark.parametrize("how", ["double_enter", "double_click"])
+def test_a_filled_form_saves_one_call_however_often_it_is_sent(page, live_server, demo_db_url, requests_seen, how):
+    page.goto(f"{live_server.url}/desk")
+    login(page, "desk")
+    form_key = _fill_a_consultation(page)
+    submit = page.get_by_role("button", name="保存登记")
+    if how == "double_enter":
+        submit.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(150)
+        page.keyboard.press("Enter")
+    else:
+        submit.dblclick()
+    page.get_by_role("button", name="下一个来电").wait_for()
+    _settle(page)
+    page.wait_for_timeout(500)
+    saved = _calls_under(demo_db_url, form_key)
+    assert len(saved) == 1, saved
+    expect(page.get_by_text(f"编号 {saved[0]}")).to_be_visible()
+    # Reloading the page re-opens the same form: it names the saved call and saves nothing more.
+    page.reload()
+    wait_for_app(page)
+    page.get_by_text(f"该登记已保存过（编号 {saved[0]}），未重复保存。").wait_for()
+    assert _calls_under(demo_db_url, form_key) == saved
+    page.get_by_role("button", name="保存登记").wait_for()  # and a fresh form for the next call
+    assert form_key not in page.url

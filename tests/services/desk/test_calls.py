@@ -236,3 +236,15 @@ def test_leads_cross_sibling_districts_but_their_loss_stays_in_scope(engine):
     assert all([(lead.value, lead.reports) for lead in found_leads] == [("13800002222", 3)]
                for found_leads in leads.values())
     assert not any("受害人叙述" in repr(value) for value in (*seen.values(), *found, *leads["leader1"]))
+
+
+def test_a_caller_number_alone_is_refused_at_its_fields():
+    with pytest.raises(InvalidInput) as refused:
+        validate(draft(caller_phone="13912345678", call_type=None, outcome=None))
+    assert set(refused.value.errors) == {"call_type", "narrative", "outcome"}
+
+
+def test_a_story_without_a_chosen_outcome_is_logged_as_a_lead():
+    clean = validate(draft(outcome=None, narrative="对方冒充客服，要我下载会议软件"))
+    assert clean.draft.outcome is CallOutcome.LEAD_LOGGED
+    assert validate(draft(outcome=CallOutcome.DISSUADED)).draft.outcome is CallOutcome.DISSUADED

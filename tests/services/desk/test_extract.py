@@ -262,3 +262,33 @@ def test_several_identifiers_in_one_story_are_all_found(items, separator):
     text = "来电人称" + separator.join(written for _, _, written in items) + "。"
     found = sorted((f.kind.value, f.value_norm) for f in extract(text).identifiers)
     assert found == sorted((kind, value) for kind, value, _ in items)
+
+
+GENERIC_APP_PHRASES = ["会议", "我们", "官方", "贷款", "刷单", "一个", "一款", "安全防护", "屏幕共享", "指定", "视频会议",
+                       "官方贷款", "他们指定的会议", "我们的刷单"]
+
+
+@pytest.mark.parametrize("text", ["让我下载会议软件，说要开个会", "下载了一个屏幕共享APP", "让我安装安全防护软件",
+                                  "叫我下载他们指定的会议软件", "注册了官方贷款APP"])
+def test_generic_words_before_app_are_not_app_names(text):
+    assert extract(text).apps == []
+
+
+@given(verb=st.sampled_from(["下载", "安装", "注册", "下载了", "让我下载"]),
+       filler=st.sampled_from(["", "一个", "一款", "了一个"]),
+       generic=st.lists(st.sampled_from(GENERIC_APP_PHRASES), min_size=1, max_size=3).map("".join),
+       app_word=st.sampled_from(["APP", "app", "软件", "客户端"]))
+def test_no_run_of_generic_words_is_an_app(verb, filler, generic, app_word):
+    assert extract(f"对方{verb}{filler}{generic}{app_word}").apps == []
+
+
+@given(name=st.sampled_from(["安全会议", "星链投资", "众赢金融", "腾讯会议", "向日葵"]),
+       verb=st.sampled_from(["下载", "安装了", "让我下载一个"]), app_word=st.sampled_from(["APP", "软件"]))
+def test_proper_and_known_names_before_app_are_kept(name, verb, app_word):
+    assert _values(extract(f"{verb}{name}{app_word}"), IdentifierKind.APP) == [name]
+
+
+@pytest.mark.parametrize("text, app", [("用腾讯会议共享屏幕给他看", "腾讯会议"), ("装了ToDesk让对方操作", "ToDesk"),
+                                       ("下载了腾讯会议软件", "腾讯会议")])
+def test_known_apps_are_named_without_quotes(text, app):
+    assert _values(extract(text), IdentifierKind.APP) == [app]

@@ -78,6 +78,7 @@ from services.accountability.text import (
     ACC_TODO_SUMMARY,
     ACC_TODO_TITLE,
     ACC_UNIT_COLUMNS,
+    ACC_UNIT_HELP,
     RULES_COLUMNS,
 )
 from services.shared.money import money_text, wan_decimal, wan_figure
@@ -163,10 +164,12 @@ def unit_table(table: UnitTable, key: str, pick: Callable[[int], None]) -> None:
         U["last_month"]: r.raised_last_month,
     } for r in rows])
     styled = frame.style.map(_red_when_positive, subset=[U["overdue"], U["max_overdue"]])
-    # At 1366 px the unit name needs the room; the counts are narrow (their headers wrap-free at "small").
-    config = {U["unit"]: st.column_config.TextColumn(width="medium", pinned=True)}
-    config |= {U[name]: st.column_config.NumberColumn(width="small") for name in
-               ("open_l10w", "open_l50w", "open_l100w", "overdue", "this_month", "last_month")}
+    # Fits a 1366 px laptop with the sidebar open: short headers (explained on hover), fixed widths.
+    config = {U["unit"]: st.column_config.TextColumn(width=170, pinned=True)}
+    config |= {U[name]: st.column_config.NumberColumn(width=width, help=ACC_UNIT_HELP[name]) for name, width in (
+        ("open_l10w", 58), ("open_l50w", 58), ("open_l100w", 64), ("overdue", 50), ("max_overdue", 72),
+        ("awaiting", 86), ("needs_review", 86), ("this_month", 72), ("last_month", 72))}
+    config[U["median_close"]] = st.column_config.TextColumn(width=72, help=ACC_UNIT_HELP["median_close"])
     st.dataframe(styled, hide_index=True, width="stretch", selection_mode="single-row", key=key, column_config=config,
                  on_select=_on_pick(key, [r.unit_id for r in table.rows], pick))
 
@@ -177,9 +180,9 @@ def item_table(rows: list[ItemRow], key: str, pick: Callable[[int], None]) -> No
     frame = pd.DataFrame.from_records([dict(zip(ITEM_HEADER, item_cells(r), strict=True)) for r in rows],
                                       columns=ITEM_HEADER)
     styled = frame.style.map(_red_when_positive, subset=[I["overdue"]]).format({I["loss"]: "{:.2f}"})
-    config = {I["id"]: st.column_config.NumberColumn(width="small", format="%d"),
-              I["unit"]: st.column_config.TextColumn(width="medium"),
-              I["overdue"]: st.column_config.NumberColumn(width="small")}
+    widths = {"id": 56, "case_no": 158, "unit": 150, "loss": 72, "level": 92, "status": 86, "due": 92, "overdue": 72,
+              "flag": 86}
+    config = {I[name]: st.column_config.Column(width=width) for name, width in widths.items()}
     st.dataframe(styled, hide_index=True, width="stretch", selection_mode="single-row", key=key, column_config=config,
                  on_select=_on_pick(key, [r.id for r in rows], pick))
 

@@ -9,11 +9,13 @@ from services.cases.read import CaseDetail, CaseRow
 from services.cases.text import (
     COL_AGE,
     COL_CASE_NO,
+    COL_FRAUD_TYPE,
     COL_LOSS,
     COL_RECOVERED,
     COL_REPORTED_AT,
     COL_STATUS,
     COL_UNIT,
+    COL_VICTIM,
     FIELD_IDENTIFIERS,
     FIELD_LOCATION,
     FIELD_LOSS,
@@ -34,12 +36,11 @@ def case_table(rows: list[CaseRow], key: str) -> int | None:
     # The same cells as the XLSX export, so the file holds exactly what the table shows.
     frame = pd.DataFrame.from_records([dict(zip(CASE_HEADER, case_cells(r), strict=True)) for r in rows],
                                       columns=CASE_HEADER)
-    config = {c: st.column_config.NumberColumn(c, format="%.2f", width="small") for c in (COL_LOSS, COL_RECOVERED)}
-    # At 1366 px: the unit's name and the case number get the room, the short columns stay narrow.
-    config |= {COL_CASE_NO: st.column_config.TextColumn(width="medium", pinned=True),
-               COL_UNIT: st.column_config.TextColumn(width="medium"),
-               COL_AGE: st.column_config.NumberColumn(width="small"),
-               COL_STATUS: st.column_config.TextColumn(width="small")}
+    # Fits a 1366 px laptop with the sidebar open: fixed widths, the case number pinned.
+    widths = {COL_CASE_NO: 158, COL_UNIT: 104, COL_REPORTED_AT: 120, COL_FRAUD_TYPE: 166, COL_LOSS: 74,
+              COL_RECOVERED: 74, COL_STATUS: 60, COL_VICTIM: 56, COL_AGE: 40}
+    config = {c: st.column_config.Column(width=w, pinned=c == COL_CASE_NO) for c, w in widths.items()}
+    config |= {c: st.column_config.NumberColumn(format="%.2f", width=widths[c]) for c in (COL_LOSS, COL_RECOVERED)}
     event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          column_config=config, key=key)
     selected = event.selection.rows

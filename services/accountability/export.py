@@ -37,7 +37,7 @@ def item_cells(row: ItemRow) -> list[object]:
     """One item as the list shows it, in the order of ITEM_HEADER (the loss in 万元, never rounded up to a threshold)."""
     return [row.id, row.case_no, row.unit_label or row.unit_name, wan_figure(row.loss_fen),
             AccountabilityLevel(row.level).label, ItemStatus(row.status).label, row.due_date.isoformat(),
-            row.days_overdue, YES if row.needs_review else "", to_shanghai(row.raised_at).date().isoformat()]
+            row.days_overdue, YES if row.needs_review else ""]
 
 
 def filter_rows(session: Session, actor: Actor, criteria: ItemFilter) -> list[tuple[str, str]]:

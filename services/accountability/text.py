@@ -38,14 +38,19 @@ INTEGRITY_RETYPED_DETAIL = "{count} 起案件由电信网络诈骗类型改为�
 ACC_TITLE = "问责预警"
 ACC_UNIT_TABLE = "各单位问责事项"
 ACC_UNIT_COLUMNS = {
-    "unit": "单位", "open_l10w": "未关闭·10万+", "open_l50w": "未关闭·50万+", "open_l100w": "未关闭·100万+",
-    "overdue": "逾期(项)", "max_overdue": "最长逾期(天)", "awaiting": "说明待审核", "needs_review": "下调待复核",
-    "median_close": "关闭用时中位数(天)",
-    "this_month": "本月新增", "last_month": "上月同期",
+    "unit": "单位", "open_l10w": "10万+", "open_l50w": "50万+", "open_l100w": "100万+",
+    "overdue": "逾期", "max_overdue": "最长逾期", "awaiting": "说明待审核", "needs_review": "下调待复核",
+    "median_close": "关闭用时", "this_month": "本月新增", "last_month": "上月同期",
+}
+ACC_UNIT_HELP = {
+    "open_l10w": "未关闭的“10万元以上”事项（项）", "open_l50w": "未关闭的“50万元以上”事项（项）",
+    "open_l100w": "未关闭的“100万元以上”事项（项）", "overdue": "逾期事项（项）", "max_overdue": "最长逾期天数",
+    "awaiting": "单位已提交说明、等待领导审核的事项（项）", "needs_review": "损失下调到门槛以下、等待领导复核的事项（项）",
+    "median_close": "关闭用时中位数（天）", "this_month": "本月新增事项（项）", "last_month": "上月同期新增事项（项）",
 }
 ACC_ITEM_COLUMNS = {
-    "id": "编号", "case_no": "案件编号", "unit": "单位", "loss": "损失(万元)", "level": "级别", "status": "状态",
-    "due": "期限", "overdue": "逾期(天)", "flag": "下调待复核", "raised": "触发日期",
+    "id": "编号", "case_no": "案件编号", "unit": "单位", "loss": "损失万元", "level": "级别", "status": "状态",
+    "due": "期限", "overdue": "逾期天数", "flag": "下调待复核",
 }
 ACC_FILTER_LEVEL = "级别"
 ACC_FILTER_STATUS = "状态"

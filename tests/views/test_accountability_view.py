@@ -98,10 +98,10 @@ def test_leader_sees_units_items_and_flags(site):
                                                            ("损失下调待复核", "1")]
     table = at.dataframe[0].value
     assert list(table["单位"]) == ["武安派出所", "岩溪派出所", "合计"]
-    assert list(table["逾期(项)"]) == [1, 0, 1] and table["最长逾期(天)"][0] == 23
-    assert list(table["关闭用时中位数(天)"]) == ["", "", ""]  # nothing closed yet
+    assert list(table["逾期"]) == [1, 0, 1] and table["最长逾期"][0] == 23
+    assert list(table["关闭用时"]) == ["", "", ""]  # nothing closed yet
     listed = at.dataframe[1].value
-    assert listed["编号"][0] == items["overdue"] and listed["逾期(天)"][0] == 23
+    assert listed["编号"][0] == items["overdue"] and listed["逾期天数"][0] == 23
     assert any("数据真实性监测" in h.value for h in at.subheader)
     assert any("损失下调跨过门槛" in m.value for m in at.markdown)
 

@@ -13,10 +13,7 @@ from services.access.scope import visible_units
 from services.accountability.integrity import IntegrityFlag, integrity_flags
 from services.accountability.read import (
     AccountabilitySummary,
-    ItemFilter,
-    ItemRow,
     UnitTable,
-    list_items,
     summary,
     unit_table,
 )
@@ -116,13 +113,6 @@ def accountability_units(as_of: datetime, actor: Actor, unit_id: int | None) -> 
     with read_session(engine()) as session:
         end = _minute_end(as_of)
         return summary(session, actor, end, unit_id), unit_table(session, actor, unit_id, end)
-
-
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)
-def accountability_items(as_of: datetime, actor: Actor, criteria: ItemFilter) -> list[ItemRow]:
-    """The drill-down list of accountability items, at a given minute."""
-    with read_session(engine()) as session:
-        return list_items(session, actor, criteria, _minute_end(as_of))
 
 
 @st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)

@@ -5,12 +5,14 @@ import streamlit as st
 import cached
 import login_gate
 from components import url_state
-from components.accountability_panels import summary_metrics
+from components.accountability_panels import summary_metrics, todo_block
 from components.badges import demo_badge
 from components.copy_link import copy_link
 from components.metrics import measure_cards
 from components.plain import escape_markdown
 from components.tables import branch_table
+from services.access.permissions import Permission
+from services.accountability import api as accountability_api
 from services.accountability.text import ACC_TITLE
 from services.overview import api as overview_api
 from services.overview.text import (
@@ -25,7 +27,7 @@ from services.overview.text import (
     OVERVIEW_TODAY,
 )
 from services.shared.text import COPY_LINK_HELP, UNIT_PICKER
-from services.shared.timeutil import to_shanghai
+from services.shared.timeutil import now_utc, to_shanghai
 
 actor = login_gate.actor()
 minute = cached.current_minute()
@@ -41,6 +43,14 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     if len(choices) > 1:
         url_state.unit_picker(UNIT_PICKER, choices, overview.root_id, key="overview_unit")
 st.caption(DATA_AS_OF.format(time=to_shanghai(overview.as_of).strftime("%Y-%m-%d %H:%M")))
+
+# A clerk is told first what their own unit owes, and what is overdue.
+if actor.can(Permission.EDIT_CASES) and not actor.can(Permission.SIGN_OFF):
+    with login_gate.refusals():
+        todo = accountability_api.unit_todo(cached.engine(), actor, now_utc())
+    todo_block(todo, key="overview_todo", pick=lambda item_id: st.session_state.update(overview_todo_item=item_id))
+    if (opened := st.session_state.pop("overview_todo_item", None)) is not None:
+        st.switch_page("views/accountability.py", query_params={"item": opened})
 
 st.subheader(OVERVIEW_TODAY, anchor=False)
 measure_cards(overview.today, key="today_measures")

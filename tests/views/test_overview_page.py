@@ -87,3 +87,12 @@ def test_overview_shows_the_open_accountability_items_of_the_scope(app_as, demo_
     at = app_as("changtai", "views/overview.py")
     shown = {m.label: m.value for m in at.metric}
     assert shown[ACC_SUMMARY_OPEN] == str(expected)
+
+
+def test_a_clerk_is_told_first_what_the_unit_owes_a_leader_is_not(app_as):
+    clerk = app_as("clerk_wuan", "views/overview.py")
+    headings = [s.value for s in clerk.subheader]
+    assert headings[0] == "本单位待办" and headings.index("本单位待办") < headings.index("今日")
+    assert any("武安派出所：未关闭问责事项" in m.value for m in clerk.markdown)
+    leader = app_as("leader", "views/overview.py")
+    assert "本单位待办" not in [s.value for s in leader.subheader]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 import login_gate
+from components.accessibility import chinese_labels
 from services.access.permissions import Permission
 from services.access.text import ACCOUNT_TITLE, USERS_TITLE
 from services.accountability.text import ACC_TITLE, RULES_TITLE
@@ -54,6 +55,7 @@ def _home() -> None:
     """The bare address: app.py sends the user on to their first view."""
 
 
+chinese_labels()
 with login_gate.database_errors():
     actor = login_gate.current_actor()
     # Every view is registered under its own path, so the address a user opened (or was sent)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from components.desk_views import assist_panel, seen_lines
+from components.desk_panels import assist_panel, seen_lines
 from services.desk.assist import assist
 from services.desk.calls import CallDraft, entered_identifiers
 from services.desk.identifier_store import SeenBefore

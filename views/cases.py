@@ -8,7 +8,7 @@ import cached
 import login_gate
 from components import url_state
 from components.case_forms import case_edit_form, new_case_form, revisions_table
-from components.case_views import case_detail_panel, case_table
+from components.case_panels import case_detail_panel, case_table
 from components.notice import show_notice
 from components.steps import run_step
 from services.access.actor import AccessDenied

@@ -8,7 +8,7 @@ import cached
 import login_gate
 from components import desk_form, url_state
 from components.desk_form import SubmitOutcome
-from components.desk_views import calls_table, counters_row, hot_leads_table, seen_lines
+from components.desk_panels import calls_table, counters_row, hot_leads_table, seen_lines
 from components.notice import set_notice, show_notice
 from services.access.permissions import Permission
 from services.access.scope import require

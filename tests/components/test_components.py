@@ -40,7 +40,7 @@ def test_branch_table_has_chinese_headers_changes_and_total():
 
 
 def _seen_app():
-    from components.desk_views import seen_lines
+    from components.desk_panels import seen_lines
     from services.desk.identifier_store import SeenBefore
 
     seen_lines([SeenBefore("phone", "13800002222", 1, 2, None, None, ["S1派出所", "S2派出所"], 500_000, 1),
@@ -58,7 +58,7 @@ def test_seen_lines_show_the_loss_in_scope_and_count_the_other_units_cases():
 def _case_panel_app():
     from datetime import UTC, datetime
 
-    from components.case_views import case_detail_panel
+    from components.case_panels import case_detail_panel
     from services.cases.read import CaseDetail, CaseRecord
 
     at = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)

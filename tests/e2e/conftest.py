@@ -128,8 +128,8 @@ DEMO_PASSWORD = "Fanzha@Demo1"
 def login(page, username: str, password: str = DEMO_PASSWORD, succeeds: bool = True) -> None:
     """Fill the login form on the current page; wait for the signed-in view (or the refusal)."""
     wait_for_app(page)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
     page.get_by_role("button", name="登录").click()
     if succeeds:
         # The page is shown only once the server has set the HttpOnly session cookie.

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from db.engine import make_engine, write_session
@@ -123,3 +124,19 @@ def test_a_narrative_is_plain_masked_text_and_fetches_nothing(page, live_server,
             connection.execute(text("UPDATE fraud_case SET summary = :s, victim_name = :v WHERE id = :id"),
                                {"s": before, "v": victim, "id": case_id})
         engine.dispose()
+
+
+def test_screen_readers_hear_chinese(page, live_server, requests_seen):
+    page.goto(live_server.url)
+    wait_for_app(page)
+    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    reveal = page.locator("[data-testid='stTextInputRootElement'] button").first
+    expect(reveal).to_have_attribute("aria-label", "显示密码")
+    reveal.click()
+    expect(reveal).to_have_attribute("aria-label", "隐藏密码")
+    login(page, "clerk_wuan")
+    page.goto(f"{live_server.url}/case_import")
+    wait_for_app(page)
+    page.locator("[aria-label$=' 的说明']").first.wait_for()
+    assert page.locator("[aria-label^='Help for']").count() == 0
+    assert page.locator("[aria-label='Show password'], [aria-label='Hide password']").count() == 0

@@ -55,6 +55,7 @@ class UnitKind(LabelledEnum):
     STATION = 'station', '派出所'
     TEAM = 'team', '大队'
     COMMAND_CENTER = 'command_center', '指挥中心'
+    PARTNER = 'partner', '协作单位'  # a non-police unit taking part in a campaign (村居委会、学校、银行网点、营业厅)
 
 
 class CaseStatus(LabelledEnum):
@@ -154,6 +155,68 @@ class ActivityChannel(LabelledEnum):
     PUSH = 'push', '微信/短信推送'
     HOME_VISIT = 'home_visit', '入户走访'
     PLEDGE = 'pledge', '签名承诺'
+
+
+class TargetKind(LabelledEnum):
+    """How a campaign target is measured."""
+
+    COUNT = 'count', '次数/数量'
+    COVERAGE = 'coverage', '覆盖率'
+    SURVEY = 'survey', '调查知晓率'
+    TASK = 'task', '限时任务'
+    OUTCOME = 'outcome', '成效（案件数据）'
+
+
+class TargetPeriod(LabelledEnum):
+    """The period a count target is set for, per unit."""
+
+    MONTH = 'month', '每月'
+    WEEK = 'week', '每周'
+    CAMPAIGN = 'campaign', '活动期内'
+
+
+class CountMeasure(LabelledEnum):
+    """What a count or coverage target adds up over the activities."""
+
+    ACTIVITIES = 'activities', '活动次数'
+    PEOPLE = 'people', '受众人数'
+    HOUSEHOLDS = 'households', '覆盖户数'
+    PIECES = 'pieces', '发放/张贴数量'
+
+
+class OutcomeMeasure(LabelledEnum):
+    """What an outcome target compares with the same period of the previous year (from the case table)."""
+
+    INCIDENTS = 'incidents', '发案数'
+    LOSS = 'loss', '损失金额'
+
+
+class Audience(LabelledEnum):
+    """Who a propaganda activity was aimed at."""
+
+    ELDERLY = 'elderly', '老年人'
+    STUDENT = 'student', '学生'
+    FINANCE_STAFF = 'finance_staff', '财会人员'
+    EMPLOYEE = 'employee', '企业员工'
+    MIGRANT_WORKER = 'migrant_worker', '外出务工人员'
+    OTHER = 'other', '其他'
+
+
+class Light(LabelledEnum):
+    """The traffic light of a target for a unit."""
+
+    GREEN = 'green', '达标/进度正常'
+    AMBER = 'amber', '稍有落后'
+    RED = 'red', '落后'
+    GREY = 'grey', '暂无数据'
+
+
+class TaskState(LabelledEnum):
+    """Where a one-off (deadline) task stands for a unit."""
+
+    DONE = 'done', '已完成'
+    DUE = 'due', '未到期'
+    OVERDUE = 'overdue', '已逾期'
 
 
 class AccountabilityLevel(LabelledEnum):

@@ -245,7 +245,7 @@ class Campaign(SQLModel, table=True):
 
 
 class CampaignUnit(SQLModel, table=True):
-    """A unit taking part in a campaign."""
+    """A unit taking part in a campaign: a police unit, or a partner (村居委会、学校、银行网点…) that only logs activities."""
 
     __tablename__ = "campaign_unit"
 
@@ -253,13 +253,19 @@ class CampaignUnit(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
     )
     unit_id: int = Field(sa_column=Column(Integer, ForeignKey("unit.id"), primary_key=True))
+    partner: bool = Field(default=False, sa_column_kwargs={"server_default": sql_false()})
+    liaison_name: str | None = Field(default=None, max_length=32)  # 联络员
+    liaison_phone: str | None = Field(default=None, max_length=20)
 
 
 class CampaignTarget(SQLModel, table=True):
-    """A measurable target of a campaign (e.g. 警情数下降35%, 知晓率≥90%)."""
+    """A measurable target of a campaign (e.g. 警情数下降35%, 知晓率≥90%) and how it is measured."""
 
     __tablename__ = "campaign_target"
-    __table_args__ = (UniqueConstraint("campaign_id", "metric", name="uq_campaign_target_metric"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "metric", name="uq_campaign_target_metric"),
+        CheckConstraint("min_sample IS NULL OR min_sample > 0", name="ck_campaign_target_min_sample"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(sa_column=_fk("campaign.id", nullable=False, ondelete="CASCADE"))
@@ -267,6 +273,67 @@ class CampaignTarget(SQLModel, table=True):
     description: str = Field(max_length=200)
     target_value: float
     unit_of_measure: str = Field(max_length=16)
+    # count / coverage / survey / task / outcome (vocabulary.TargetKind)
+    kind: str = Field(default="count", max_length=16, sa_column_kwargs={"server_default": "count"})
+    period: str | None = Field(default=None, max_length=16)  # count targets: month / week / campaign
+    measure: str | None = Field(default=None, max_length=16)  # count/coverage: CountMeasure; outcome: OutcomeMeasure
+    outreach: str | None = Field(default=None, max_length=16)  # the place an activity must have to count (进校园…)
+    channel: str | None = Field(default=None, max_length=16)  # the channel an activity must have to count
+    applies_to_unit_id: int | None = Field(default=None, sa_column=_fk("unit.id"))  # NULL: every police unit
+    due_date: date | None = None  # deadline tasks
+    min_sample: int | None = None  # surveys: the sample size the rate needs
+
+
+class CampaignBase(SQLModel, table=True):
+    """A base a unit declares for a coverage target (e.g. households in its area); the latest counts."""
+
+    __tablename__ = "campaign_base"
+    __table_args__ = (
+        Index("ix_campaign_base_target_unit", "target_id", "unit_id", "declared_at"),
+        CheckConstraint("base_value > 0", name="ck_campaign_base_value"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(sa_column=_fk("campaign_target.id", nullable=False, ondelete="CASCADE"))
+    unit_id: int = Field(sa_column=_fk("unit.id", nullable=False))
+    base_value: int
+    declared_at: datetime = Field(**_utc())
+    declared_by: str | None = Field(default=None, max_length=64)
+
+
+class CampaignSurvey(SQLModel, table=True):
+    """A survey a unit ran for a survey target: how many asked, how many said yes."""
+
+    __tablename__ = "campaign_survey"
+    __table_args__ = (
+        Index("ix_campaign_survey_target_unit", "target_id", "unit_id"),
+        CheckConstraint("sample_size > 0 AND yes_count >= 0 AND yes_count <= sample_size",
+                        name="ck_campaign_survey_counts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(sa_column=_fk("campaign_target.id", nullable=False, ondelete="CASCADE"))
+    unit_id: int = Field(sa_column=_fk("unit.id", nullable=False))
+    survey_date: date
+    sample_size: int
+    yes_count: int
+    entered_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(**_utc())
+
+
+class CampaignTaskDone(SQLModel, table=True):
+    """A unit's completion of a deadline task, with its evidence."""
+
+    __tablename__ = "campaign_task_done"
+    __table_args__ = (UniqueConstraint("target_id", "unit_id", name="uq_campaign_task_done_target_unit"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(sa_column=_fk("campaign_target.id", nullable=False, ondelete="CASCADE"))
+    unit_id: int = Field(sa_column=_fk("unit.id", nullable=False))
+    done_on: date
+    evidence_note: str = Field(sa_type=Text)
+    entered_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(**_utc())
 
 
 class Activity(SQLModel, table=True):
@@ -277,6 +344,7 @@ class Activity(SQLModel, table=True):
         Index("ix_activity_unit_date", "unit_id", "activity_date"),
         Index("ix_activity_campaign", "campaign_id"),
         CheckConstraint("pieces >= 0 AND people_reached >= 0 AND households >= 0", name="ck_activity_counts"),
+        CheckConstraint("officers >= 0", name="ck_activity_officers"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -288,11 +356,36 @@ class Activity(SQLModel, table=True):
     pieces: int = 0
     people_reached: int = 0
     households: int = 0
-    place: str | None = Field(default=None, max_length=100)
+    place: str | None = Field(default=None, max_length=100)  # the place's name (e.g. 武安中心小学)
     description: str | None = Field(default=None, sa_type=Text)
     evidence_note: str | None = Field(default=None, max_length=255)
     created_by: int | None = Field(default=None, sa_column=_fk("app_user.id"))
     created_at: datetime = Field(**_utc())
+    audience: str | None = Field(default=None, max_length=16)  # vocabulary.Audience
+    officers: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # 警力人次
+
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+class ActivityPhoto(SQLModel, table=True):
+    """A photo kept as evidence of an activity (image types only), with its thumbnail, in the database."""
+
+    __tablename__ = "activity_photo"
+    __table_args__ = (
+        Index("ix_activity_photo_activity", "activity_id"),
+        CheckConstraint(f"size BETWEEN 1 AND {PHOTO_MAX_BYTES}", name="ck_activity_photo_size"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(sa_column=_fk("activity.id", nullable=False, ondelete="CASCADE"))
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size: int
+    content: bytes = Field(sa_type=LargeBinary)
+    thumbnail: bytes | None = Field(default=None, sa_type=LargeBinary)
+    uploaded_by: str | None = Field(default=None, max_length=64)
+    at: datetime = Field(**_utc())
 
 
 class AccountabilityRule(SQLModel, table=True):

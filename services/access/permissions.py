@@ -21,6 +21,9 @@ class Permission(StrEnum):
     MANAGE_RULES = "manage_rules"
     VIEW_AUDIT = "view_audit"
     EXPORT = "export"
+    VIEW_CAMPAIGNS = "view_campaigns"
+    MANAGE_CAMPAIGNS = "manage_campaigns"
+    LOG_ACTIVITIES = "log_activities"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -30,15 +33,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # 局领导: everything in their unit's subtree, sign-offs.
     Role.LEADER: frozenset({Permission.VIEW_OVERVIEW, Permission.VIEW_CASES, Permission.EDIT_CASES,
                             Permission.VIEW_CALLS, Permission.UNMASK, Permission.SIGN_OFF, Permission.VIEW_WALL,
-                            Permission.EXPORT}),
+                            Permission.EXPORT, Permission.VIEW_CAMPAIGNS, Permission.MANAGE_CAMPAIGNS,
+                            Permission.LOG_ACTIVITIES}),
     # 指挥中心: read everything in the subtree, the wall display.
     Role.COMMAND: frozenset({Permission.VIEW_OVERVIEW, Permission.VIEW_CASES, Permission.VIEW_CALLS,
-                             Permission.UNMASK, Permission.VIEW_WALL, Permission.EXPORT}),
+                             Permission.UNMASK, Permission.VIEW_WALL, Permission.EXPORT, Permission.VIEW_CAMPAIGNS}),
     # 专家席民警: log and read calls, read cases.
     Role.DESK: frozenset({Permission.VIEW_OVERVIEW, Permission.VIEW_CASES, Permission.LOG_CALLS,
                           Permission.VIEW_CALLS, Permission.UNMASK}),
     # 单位填报员: their own unit's activities, cases and accountability explanations.
-    Role.CLERK: frozenset({Permission.VIEW_OVERVIEW, Permission.VIEW_CASES, Permission.EDIT_CASES}),
+    Role.CLERK: frozenset({Permission.VIEW_OVERVIEW, Permission.VIEW_CASES, Permission.EDIT_CASES,
+                           Permission.VIEW_CAMPAIGNS, Permission.LOG_ACTIVITIES}),
     # 大屏: read-only, always masked.
     Role.WALL: frozenset({Permission.VIEW_OVERVIEW, Permission.VIEW_WALL}),
 }

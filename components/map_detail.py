@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.plain import escape_markdown, table
+from components.plain import escape_markdown
 from services.cases.text import COL_CASE_NO, COL_FRAUD_TYPE, COL_REPORTED_AT, COL_STATUS, COL_UNIT
 from services.map.read import JurisdictionDetail
 from services.map.text import (
@@ -44,11 +44,11 @@ def _types(detail: JurisdictionDetail) -> None:
         st.caption(MAP_DETAIL_NONE)
         return
     total = max(detail.cases, 1)
-    table(pd.DataFrame([
+    _grid(pd.DataFrame([
         {COL_FRAUD_TYPE: t.label, MAP_COL_CASES: t.cases, MAP_COL_SHARE: f"{t.cases * 100 / total:.1f}%",
          MAP_COL_LOSS: f"{wan_decimal(t.loss_fen):,.2f}"}
         for t in detail.types
-    ]))
+    ]), key="map_detail_types")
 
 
 def _largest(detail: JurisdictionDetail) -> None:

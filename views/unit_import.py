@@ -5,6 +5,7 @@ import streamlit as st
 
 import cached
 import login_gate
+from components.plain import table
 from services.access.permissions import Permission
 from services.access.scope import require
 from services.case_import.text import IMPORT_DATUM, IMPORT_DATUM_HELP, IMPORT_TOO_LARGE
@@ -33,6 +34,7 @@ from services.units.text import (
 from vocabulary import Datum
 
 MAX_UPLOAD_MB = 50
+TABLE_ROWS = 200  # up to this many problems are listed as a plain table
 state = st.session_state
 actor = login_gate.actor()
 st.title(UNIT_IMPORT_TITLE, anchor=False)
@@ -76,7 +78,11 @@ plan = units_api.plan_import(cached.engine(), upload.getvalue(), options)
 if plan.problems:
     st.error(UNIT_IMPORT_HAS_PROBLEMS.format(count=len(plan.problems)), icon=":material/error:")
     st.subheader(UNIT_IMPORT_PROBLEMS_TITLE, anchor=False)
-    st.dataframe(pd.DataFrame(plan.problem_rows()), hide_index=True, width="stretch", key="units_problems")
+    problems = pd.DataFrame(plan.problem_rows())
+    if len(problems) <= TABLE_ROWS:
+        table(problems)  # selectable text, every cell escaped
+    else:
+        st.dataframe(problems, hide_index=True, width="stretch", key="units_problems")
     st.stop()
 st.subheader(UNIT_IMPORT_PLAN_TITLE, anchor=False)
 st.dataframe(pd.DataFrame(plan.rows()), hide_index=True, width="stretch", key="units_plan")

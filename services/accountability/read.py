@@ -26,7 +26,7 @@ from services.accountability.workflow import available_steps, load_item, needs_p
 from services.overview.text import OWN_LEVEL, TOTAL_ROW
 from services.shared.timeutil import Period, month_to_date, previous_month_same_period, shanghai_today
 from services.units.tree import path_ids
-from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
+from vocabulary import AccountabilityLevel, ItemAction, ItemStatus, UnitKind
 
 ACTIONABLE = frozenset({ItemStatus.PENDING.value, ItemStatus.RETURNED.value})
 LIST_LIMIT = 500
@@ -406,7 +406,8 @@ def unit_table(session: Session, actor: Actor, unit_id: int | None, now: datetim
     _open_counts(session, root, units, today, tallies)
     _monthly_counts(session, root, units, now, tallies)
     _close_days(session, root, units, tallies)
-    children = session.execute(select(Unit).options(defer(Unit.boundary_geojson)).where(Unit.parent_id == root.id)
+    children = session.execute(select(Unit).options(defer(Unit.boundary_geojson))
+                               .where(Unit.parent_id == root.id, Unit.kind != UnitKind.PARTNER)
                                .order_by(Unit.sort_order, Unit.code)).scalars().all()
     by_branch: defaultdict[int, _Tally] = defaultdict(_Tally)
     for owner, tally in tallies.items():

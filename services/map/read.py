@@ -42,7 +42,7 @@ from services.shared.money import wan_decimal
 from services.shared.text import BRANCH_LABELS
 from services.shared.timeutil import Comparison, comparison, day_start_utc, period_between, shanghai_today
 from services.units.tree import UnitTree, path_ids
-from vocabulary import AccountabilityLevel, FraudType, ItemStatus, MapMeasure, MapWindow
+from vocabulary import AccountabilityLevel, FraudType, ItemStatus, MapMeasure, MapWindow, UnitKind
 
 MAX_CUSTOM_DAYS = 366
 DEPTHS = (1, 2)
@@ -650,7 +650,8 @@ def depth_options(session: Session, actor: Actor, unit_id: int | None) -> list[i
     1 for a unit whose children are leaves, 1 and 2 for a unit with grandchildren."""
     require(actor, Permission.VIEW_CASES)
     root = scoped_unit(session, actor, unit_id)
-    deepest = session.execute(select(func.max(Unit.level)).where(Unit.path.startswith(root.path))).scalar()
+    deepest = session.execute(select(func.max(Unit.level)).where(Unit.path.startswith(root.path),
+                                                                 Unit.kind != UnitKind.PARTNER)).scalar()
     below = (deepest or root.level) - root.level
     return [depth for depth in DEPTHS if depth <= below] if below >= 1 else []
 

@@ -16,6 +16,11 @@ def path_ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
+def is_jurisdiction(unit: Unit) -> bool:
+    """Police units have jurisdictions, cases and figures; a campaign partner (学校、村委会…) only logs activities."""
+    return unit.kind != UnitKind.PARTNER
+
+
 @dataclass(frozen=True)
 class UnitTree:
     """All units, indexed for scope and roll-up questions."""
@@ -31,8 +36,8 @@ class UnitTree:
         return self.ordered(u for u in self.units.values() if u.parent_id is None)
 
     def children(self, unit_id: int) -> list[Unit]:
-        """Direct children of a unit, in display order."""
-        return self.ordered(u for u in self.units.values() if u.parent_id == unit_id)
+        """Direct children of a unit that are jurisdictions, in display order (campaign partners are not)."""
+        return self.ordered(u for u in self.units.values() if u.parent_id == unit_id and is_jurisdiction(u))
 
     def in_subtree(self, unit_id: int, root_id: int) -> bool:
         """Whether unit_id is root_id or below it."""

@@ -27,7 +27,9 @@ def _choose(page, label: str, typed: str) -> None:
 
 
 def _value(page, label: str) -> str:
-    return page.get_by_role("combobox", name=label).input_value().strip("\u3000 ")
+    box = page.get_by_role("combobox", name=label)
+    expect(box).to_have_count(1)  # a picker keyed by the selection is redrawn: wait until the old one is gone
+    return box.input_value().strip("\u3000 ")
 
 
 def _view(page) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """Jurisdiction import in a real Chromium: a file with a broken polygon is refused per feature; the real file plans."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_units_import_reports_bad_geometry_then_plans_the_real_file(page, live_s
     assert page.get_by_role("button", name="确认导入").count() == 0
     screenshot(page, "unit-import-problems")
 
-    page.get_by_role("button", name="Remove").first.click()  # the uploaded file's remove control
+    page.get_by_role("button", name=re.compile("^(移除|Remove)")).first.click()  # the uploaded file's remove control
     _settle(page)
     _upload(page, "zhangzhou.geojson", ZHANGZHOU.read_bytes())
     page.get_by_role("heading", name="导入计划").wait_for()

@@ -10,6 +10,7 @@ from services.access.permissions import Permission
 from services.access.text import ACCOUNT_TITLE, USERS_TITLE
 from services.accountability.text import ACC_TITLE, RULES_TITLE
 from services.audit.text import AUDIT_TITLE
+from services.campaigns.text import CAMPAIGNS_TITLE
 from services.case_import.text import IMPORT_TITLE
 from services.cases.text import CASES_TITLE
 from services.desk.text import DESK_TITLE
@@ -39,6 +40,7 @@ VIEWS = (
     View("views/desk.py", DESK_TITLE, ":material/support_agent:", "desk", NAV_GROUP_VIEWS, Permission.VIEW_CALLS),
     View("views/cases.py", CASES_TITLE, ":material/folder_open:", "cases", NAV_GROUP_VIEWS, Permission.VIEW_CASES),
     View("views/map.py", MAP_TITLE, ":material/map:", "map", NAV_GROUP_VIEWS, Permission.VIEW_CASES),
+    View("views/campaigns.py", CAMPAIGNS_TITLE, ":material/campaign:", "campaigns", NAV_GROUP_VIEWS, Permission.VIEW_CAMPAIGNS),
     View("views/accountability.py", ACC_TITLE, ":material/gavel:", "accountability", NAV_GROUP_VIEWS, Permission.VIEW_CASES),
     View("views/case_import.py", IMPORT_TITLE, ":material/upload_file:", "case_import", NAV_GROUP_VIEWS, Permission.EDIT_CASES),
     View("views/unit_import.py", UNIT_IMPORT_TITLE, ":material/add_location_alt:", "unit_import", NAV_GROUP_ADMIN, Permission.MANAGE_UNITS),

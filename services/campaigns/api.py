@@ -5,7 +5,8 @@ from datetime import date
 from sqlalchemy import Engine
 
 from services.access.actor import Actor
-from services.campaigns import entries, progress as progress_model, read
+from services.campaigns import entries, read
+from services.campaigns import progress as progress_model
 from services.campaigns.entries import ActivityDraft, CampaignDraft
 from services.campaigns.photos import Upload
 from services.campaigns.progress import Progress, Series

@@ -27,8 +27,17 @@ from services.campaigns import text as t
 from services.campaigns.photos import Upload, check_photos
 from services.shared.errors import InvalidInput
 from services.shared.timeutil import now_utc, shanghai_today
-from vocabulary import ActivityChannel, Audience, AuditAction, CountMeasure, OutcomeMeasure, Outreach, TargetKind, \
-    TargetPeriod, UnitKind
+from vocabulary import (
+    ActivityChannel,
+    Audience,
+    AuditAction,
+    CountMeasure,
+    OutcomeMeasure,
+    Outreach,
+    TargetKind,
+    TargetPeriod,
+    UnitKind,
+)
 
 COUNT_LIMIT = 1_000_000
 TEXT_LIMIT = 2000

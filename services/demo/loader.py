@@ -335,16 +335,85 @@ def _campaign_periods(anchor: datetime) -> list[tuple[str, str, date, date]]:
     ]
 
 
+# (metric, description, target value, unit of measure, kind, period, measure, outreach, channel, due (month, day))
 CAMPAIGN_TARGETS = (
-    ("incident_drop_pct", "警情数同比下降", 35, "%"),
-    ("letter_awareness_pct", "公开信知晓率", 90, "%"),
-    ("leaflet_coverage_pct", "宣传折页/海报覆盖率", 40, "%"),
-    ("events_per_unit_month", "每单位每月集中宣传活动", 1, "次"),
+    ("incident_drop_pct", "警情数同比下降", 35, "%", "outcome", None, "incidents", None, None, None),
+    ("loss_drop_pct", "损失金额同比下降", 20, "%", "outcome", None, "loss", None, None, None),
+    ("letter_awareness_pct", "公开信知晓率", 90, "%", "survey", None, None, None, None, None),
+    ("leaflet_coverage_pct", "宣传折页/海报覆盖率", 40, "%", "coverage", None, "households", None, None, None),
+    ("events_per_unit_month", "每单位每月集中宣传活动", 1, "次", "count", "month", "activities", None, None, None),
+    ("school_events_month", "每月进校园宣传", 1, "次", "count", "month", "activities", "school", None, None),
+    ("wechat_posts_month", "每月微信群/短信推送反诈信息", 1, "次", "count", "month", "activities", None, "push", None),
+    ("finance_training", "企业财会人员培训全覆盖（签订告知书）", 1, "项", "task", None, None, None, None, (11, 30)),
 )
+SURVEY_MIN_SAMPLE = 200
+PARTNER_ACTIVITIES = 12  # per partner unit in the running campaign
+PLACE_SUFFIX = {
+    "school": "中心小学", "community": "社区", "factory": "工业园区", "residential": "花园小区", "mall": "商业广场",
+    "hospital": "卫生院", "enterprise": "企业园区", "village": "村", "agency": "镇政府", "bank": "农商银行网点",
+    "telecom_hall": "移动营业厅",
+}
+AUDIENCE_BY_OUTREACH = {"school": "student", "factory": "employee", "enterprise": "finance_staff",
+                        "village": "elderly", "community": "elderly", "residential": "elderly", "bank": "other"}
+TASK_EVIDENCE = "已对辖区企业财会人员集中培训，签订告知书，照片及签到表存档。"
 
 
-def _write_campaigns(connection, spec, root_id: int, unit_ids: list[int], stations, rng, progress) -> int:
+def _short(name: str) -> str:
+    return name.removesuffix("派出所").removesuffix("公安分局").removesuffix("公安局")
+
+
+def _liaison(rng) -> tuple[str, str]:
+    name = gen.SURNAMES[int(rng.integers(0, len(gen.SURNAMES)))] + gen.GIVEN[int(rng.integers(0, len(gen.GIVEN)))]
+    return name, f"1{int(rng.choice([35, 37, 38, 39, 58, 59, 88]))}{int(rng.integers(0, 10**8)):08d}"
+
+
+def _target_rows(campaign_id: int, start: date, end: date) -> list[dict]:
+    rows = []
+    for metric, description, value, uom, kind, period, measure, outreach, channel, due in CAMPAIGN_TARGETS:
+        due_date = None
+        if due is not None:
+            due_date = min(max(date(end.year, *due), start), end) if start.month <= due[0] <= end.month else end
+        rows.append({"campaign_id": campaign_id, "metric": metric, "description": description, "target_value": value,
+                     "unit_of_measure": uom, "kind": kind, "period": period, "measure": measure, "outreach": outreach,
+                     "channel": channel, "due_date": due_date,
+                     "min_sample": SURVEY_MIN_SAMPLE if kind == "survey" else None})
+    return rows
+
+
+def _write_progress_entries(connection, campaign_id: int, start: date, end: date, unit_ids: list[int], today: date,
+                            rng) -> None:
+    """Declared bases, surveys and task completions of a campaign that has begun."""
+    targets = dict(connection.execute(select(models.CampaignTarget.metric, models.CampaignTarget.id)
+                                      .where(models.CampaignTarget.campaign_id == campaign_id)).all())
+    last = min(today, end)
+    span = (last - start).days + 1
+    declared = datetime.combine(start, datetime.min.time(), SHANGHAI).astimezone(UTC) + timedelta(days=2, hours=2)
+    bases, surveys, tasks = [], [], []
+    task = targets["finance_training"]
+    due = connection.execute(select(models.CampaignTarget.due_date).where(models.CampaignTarget.id == task)).scalar()
+    for unit_id in unit_ids:
+        bases.append({"target_id": targets["leaflet_coverage_pct"], "unit_id": unit_id,
+                      "base_value": int(rng.integers(800, 6000)), "declared_at": declared, "declared_by": "演示数据"})
+        for _ in range(int(rng.integers(0, 3))):
+            sample = int(rng.integers(60, 160))
+            surveys.append({"target_id": targets["letter_awareness_pct"], "unit_id": unit_id,
+                            "survey_date": start + timedelta(days=int(rng.integers(0, span))), "sample_size": sample,
+                            "yes_count": int(round(sample * rng.uniform(0.78, 0.98))), "entered_by": "演示数据",
+                            "created_at": declared})
+        if rng.random() < 0.6 and span > 1:
+            done_on = min(start + timedelta(days=int(rng.integers(0, span))), due)
+            tasks.append({"target_id": task, "unit_id": unit_id, "done_on": done_on, "evidence_note": TASK_EVIDENCE,
+                          "entered_by": "演示数据", "created_at": declared})
+    for table, rows in ((models.CampaignBase, bases), (models.CampaignSurvey, surveys), (models.CampaignTaskDone, tasks)):
+        if rows:
+            connection.execute(table.__table__.insert(), rows)
+
+
+def _write_campaigns(connection, spec, root_id: int, unit_ids: list[int], stations, rng, progress,
+                     partners: list[tuple[int, int, str]] = ()) -> int:
     created = timestamp_texts(np.array([_utc64(spec.anchor)]), connection.dialect.name)[0]
+    today = spec.anchor.astimezone(SHANGHAI).date()
+    extra = np.random.default_rng(spec.seed + 13)  # the campaign details: the other demo records stay as they were
     campaigns = []
     for name, theme, start, end in _campaign_periods(spec.anchor):
         campaign_id = connection.execute(
@@ -353,11 +422,17 @@ def _write_campaigns(connection, spec, root_id: int, unit_ids: list[int], statio
                 created_at=spec.anchor,
             )
         ).inserted_primary_key[0]
-        connection.execute(models.CampaignUnit.__table__.insert(), [{"campaign_id": campaign_id, "unit_id": u} for u in unit_ids])
-        connection.execute(models.CampaignTarget.__table__.insert(), [
-            {"campaign_id": campaign_id, "metric": m, "description": d, "target_value": v, "unit_of_measure": u}
-            for m, d, v, u in CAMPAIGN_TARGETS
+        liaisons = [_liaison(extra) for _ in range(len(unit_ids) + len(partners))]
+        connection.execute(models.CampaignUnit.__table__.insert(), [
+            {"campaign_id": campaign_id, "unit_id": u, "partner": False, "liaison_name": n, "liaison_phone": p}
+            for u, (n, p) in zip(unit_ids, liaisons, strict=False)
+        ] + [
+            {"campaign_id": campaign_id, "unit_id": u, "partner": True, "liaison_name": n, "liaison_phone": p}
+            for (u, _, _), (n, p) in zip(partners, liaisons[len(unit_ids):], strict=True)
         ])
+        connection.execute(models.CampaignTarget.__table__.insert(), _target_rows(campaign_id, start, end))
+        if start <= today:
+            _write_progress_entries(connection, campaign_id, start, end, unit_ids, today, extra)
         campaigns.append((campaign_id, start, end))
     n = len(stations) * gen.MONTHS_OF_HISTORY * gen.ACTIVITIES_PER_STATION_MONTH
     dates = gen.activity_dates(gen.history_start(spec.anchor), spec.anchor, n, rng)
@@ -366,14 +441,42 @@ def _write_campaigns(connection, spec, root_id: int, unit_ids: list[int], statio
         campaign_of[(dates >= np.datetime64(start)) & (dates <= np.datetime64(end))] = campaign_id
     detail = gen.activity_rows_spec(n, rng)
     station_index = rng.integers(0, len(stations), n)
-    rows = zip(
-        campaign_of.tolist(), [stations[i].unit_id for i in station_index.tolist()], np.datetime_as_string(dates, unit="D").tolist(),
-        detail["outreach"].tolist(), detail["channel"].tolist(), detail["pieces"].tolist(),
-        detail["people"].tolist(), detail["households"].tolist(), [created] * n, strict=True,
-    )
-    progress.stage("宣传活动", n)
+    unit_of = [stations[i].unit_id for i in station_index.tolist()]
+    names = [_short(stations[i].name) for i in station_index.tolist()]
+    outreach, channel = detail["outreach"].tolist(), detail["channel"].tolist()
+    people, pieces, households = detail["people"].tolist(), detail["pieces"].tolist(), detail["households"].tolist()
+    day_texts = np.datetime_as_string(dates, unit="D").tolist()
+    campaign_list = campaign_of.tolist()
+    # Partner units log their own activities in the running campaign: at their own place, few officers.
+    running = next(((c, s, e) for c, s, e in campaigns if s <= today <= e), None)
+    if running is not None:
+        campaign_id, start, _ = running
+        for unit_id, _, name in partners:
+            for _ in range(PARTNER_ACTIVITIES):
+                day = start + timedelta(days=int(extra.integers(0, (today - start).days + 1)))
+                kind = next((o for o, suffix in PLACE_SUFFIX.items() if name.endswith(suffix)), "village")
+                campaign_list.append(campaign_id)
+                unit_of.append(unit_id)
+                names.append(name)
+                day_texts.append(day.isoformat())
+                outreach.append(kind)
+                channel.append(str(extra.choice(["banner", "poster", "leaflet", "push", "lecture"])))
+                reached = int(extra.integers(20, 300))
+                people.append(reached)
+                pieces.append(int(reached * extra.uniform(0.5, 1.5)))
+                households.append(int(reached * extra.uniform(0.2, 0.6)))
+    total = len(unit_of)
+    audience = [AUDIENCE_BY_OUTREACH.get(o) or str(extra.choice(["elderly", "employee", "migrant_worker", "other"]))
+                for o in outreach]
+    officers = extra.integers(1, 8, total).tolist()
+    for i in range(n, total):
+        officers[i] = int(extra.integers(0, 2))  # partner staff, at most one officer
+    places = [name if i >= n else f"{name}{PLACE_SUFFIX.get(o, '')}" for i, (name, o) in enumerate(zip(names, outreach))]
+    rows = zip(campaign_list, unit_of, day_texts, outreach, channel, pieces, people, households, audience, officers,
+               places, [created] * total, strict=True)
+    progress.stage("宣传活动", total)
     columns = ("campaign_id", "unit_id", "activity_date", "outreach", "channel", "pieces", "people_reached",
-               "households", "created_at")
+               "households", "audience", "officers", "place", "created_at")
     return bulk_insert(connection, models.Activity.__table__, columns, rows, progress.advance)
 
 
@@ -411,7 +514,8 @@ def load_demo(engine: Engine, spec: gen.DemoSpec, progress: ProgressSink | None 
         identifier_count, bank_ids = _write_identifiers(connection, cases, calls, rng, progress)
         interceptions = _write_interceptions(connection, spec, stations, bank_ids, rng, progress)
         participants = [ids[u.code] for u in walk(root) if u.kind in (UnitKind.DISTRICT_BUREAU, UnitKind.STATION)]
-        activities = _write_campaigns(connection, spec, ids[root.code], participants, stations, rng, progress)
+        partners = [(ids[u.code], ids[u.parent_code], u.name) for u in walk(root) if u.kind is UnitKind.PARTNER]
+        activities = _write_campaigns(connection, spec, ids[root.code], participants, stations, rng, progress, partners)
         summary = DemoSummary(len(ids), spec.cases, len(calls.ids), identifier_count, interceptions, activities,
                               (now_utc() - started).total_seconds())
         with Session(bind=connection) as session:

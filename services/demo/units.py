@@ -132,8 +132,24 @@ def build_demo_units(seed: int = 0) -> DemoUnit:
             population=DISTRICT_POPULATION_ESTIMATE.get(props["adcode"]), sort_order=order,
         )
         district.children = _stations_of(district, townships, seed + order)
+        if district.code == PARTNER_DISTRICT:
+            for station in district.children:
+                station.children = _partners_of(station)
         city.children.append(district)
     return city
+
+
+PARTNER_DISTRICT = "350605"  # 长泰 (the demo clerks' district): its stations have campaign partner units
+PARTNER_KINDS = ("村委会", "中心小学", "农商银行网点", "移动营业厅")
+
+
+def _partners_of(station: DemoUnit) -> list[DemoUnit]:
+    """Non-police units taking part in campaigns under a station (村委会、学校、银行网点、营业厅), by its code."""
+    stem = station.name.removesuffix("派出所")
+    count = 2 + int(station.code[-1]) % 3
+    return [DemoUnit(code=f"{station.code}P{i + 1}", name=f"{stem}{kind}", full_name=f"{stem}{kind}",
+                     kind=UnitKind.PARTNER, level=4, parent_code=station.code, division_code=None, sort_order=50 + i)
+            for i, kind in enumerate(PARTNER_KINDS[:count])]
 
 
 def walk(unit: DemoUnit) -> list[DemoUnit]:

@@ -1,0 +1,82 @@
+"""专项行动 page: who sees it, the matrix with lights and pacing, filters in the URL within scope, the activity form."""
+
+import io
+
+import pytest
+from PIL import Image
+from sqlalchemy import text
+
+from db.engine import make_engine
+
+PAGE = "views/campaigns.py"
+REFUSED = "无权执行此操作"
+OUT_OF_SCOPE = "无权查看该单位的数据"
+
+
+def _errors(at) -> str:
+    return " ".join(e.value for e in at.error)
+
+
+def _ids(url: str, sql: str) -> dict:
+    with make_engine(url).connect() as connection:
+        return dict(connection.execute(text(sql)).all())
+
+
+@pytest.mark.parametrize("username", ["leader", "changtai", "command", "clerk_wuan", "clerk_yanxi"])
+def test_leaders_command_and_clerks_see_the_matrix(app_as, username):
+    at = app_as(username, PAGE)
+    assert REFUSED not in _errors(at) and at.title[0].value == "专项行动"
+    matrix = at.dataframe[0].value
+    assert list(matrix.columns[:3]) == ["单位", "联络员", "联系电话"]
+    cells = " ".join(str(v) for v in matrix.iloc[:, 3:].to_numpy().ravel())
+    assert any(f"{light}｜" in cells for light in "绿黄红灰") and ("预计" in cells or "知晓率" in cells)
+
+
+@pytest.mark.parametrize("username", ["admin", "desk", "wall"])
+def test_other_roles_are_refused(app_as, username):
+    at = app_as(username, PAGE)
+    assert REFUSED in _errors(at) and not at.dataframe
+
+
+def test_clerk_sees_own_station_with_masked_liaison_and_leader_sees_the_number(app_as):
+    clerk = app_as("clerk_wuan", PAGE).dataframe[0].value
+    assert list(clerk["单位"]) == ["武安派出所"] and "****" in clerk["联系电话"][0]
+    leader = app_as("changtai", PAGE).dataframe[0].value
+    assert len(leader) > 1 and all("*" not in p for p in leader["联系电话"])
+
+
+def test_unit_filter_in_the_url_follows_scope(app_as, demo_db_url):
+    units = _ids(demo_db_url, "SELECT code, id FROM unit")
+    at = app_as("changtai", PAGE, unit=str(units["350605100"]))
+    assert list(at.dataframe[0].value["单位"]) == ["武安派出所"]
+    at = app_as("clerk_yanxi", PAGE, unit=str(units["350605100"]))
+    assert OUT_OF_SCOPE in _errors(at) and not at.dataframe
+
+
+def test_behind_only_filter_keeps_units_with_amber_or_red(app_as):
+    at = app_as("changtai", PAGE, show="behind")
+    matrix = at.dataframe[0].value
+    for _, row in matrix.iterrows():
+        assert any(str(v).startswith(("红｜", "黄｜")) for v in row.iloc[3:])
+
+
+def test_campaign_in_the_url_selects_it_and_a_foreign_one_is_refused(app_as, demo_db_url):
+    campaigns = _ids(demo_db_url, "SELECT start_date, id FROM campaign ORDER BY start_date")
+    spring = list(campaigns.values())[0]
+    at = app_as("leader", PAGE, campaign=str(spring))
+    assert at.selectbox(key="camp_pick").value == spring and "4月" not in _errors(at)
+    assert any("-04-01" in c.value for c in at.caption)
+    at = app_as("leader", PAGE, campaign="99999")
+    assert "专项行动不存在" in _errors(at) and not at.dataframe
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (0, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_form_refuses_a_missing_place_in_chinese_under_the_field(app_as):
+    at = app_as("clerk_wuan", PAGE)
+    at.button(key="FormSubmitter:camp_form-保存活动").click().run()
+    assert "请填写场所名称" in _errors(at)

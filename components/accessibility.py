@@ -1,4 +1,4 @@
-"""Chinese for screen readers: the page language and Streamlit's own English control labels (no i18n in Streamlit).
+"""Keyboard and screen-reader help: the page language, Streamlit's English control labels in Chinese, focus kept.
 
 A script-only component mounted once per page run watches the page and relabels Streamlit's controls, so a
 screen reader reads "显示密码" rather than "Show password", and pronounces the page as Chinese.
@@ -24,6 +24,37 @@ PATTERNS = [["^Help for (.+)$", "$1 的说明"], ["^Remove (.+)$", "移除 $1"],
             ["^Upload (.+)$", "上传 $1"]]
 
 _JS = """
+// A rerun may replace the element that had the focus (Streamlit redraws a widget); the page would drop the focus
+// to the top. Remember what had it, and when that element is gone, focus its redrawn twin (same key, same label).
+function identity(element) {
+  const keyed = element.closest("[class*='st-key-']");
+  const key = keyed ? [...keyed.classList].find((c) => c.startsWith("st-key-")) : null;
+  return { key, label: element.getAttribute("aria-label"), tag: element.tagName, text: (element.innerText || "").trim() };
+}
+function twin(doc, who) {
+  const scope = who.key ? doc.querySelector("." + CSS.escape(who.key)) : doc;
+  if (!scope) return null;
+  const candidates = [...scope.querySelectorAll(who.tag)];
+  const same = candidates.find((c) => c.getAttribute("aria-label") === who.label &&
+                                      (who.label || c.innerText.trim() === who.text));
+  return same || (who.key && candidates.length === 1 ? candidates[0] : null);  // a keyed widget whose text changed
+}
+function keepFocus(doc) {
+  if (window.__fanzhaFocus) return;
+  window.__fanzhaFocus = { last: null, who: null };
+  doc.addEventListener("focusin", (event) => {
+    window.__fanzhaFocus.last = event.target;
+    window.__fanzhaFocus.who = identity(event.target);
+  });
+  new MutationObserver(() => {
+    const state = window.__fanzhaFocus;
+    if (!state.last || state.last.isConnected) return;
+    if (doc.activeElement && doc.activeElement !== doc.body) return;
+    const again = twin(doc, state.who);
+    if (again) { state.last = again; again.focus({ preventScroll: true }); }
+  }).observe(doc.body, { subtree: true, childList: true });
+}
+
 export default function (component) {
   const labels = component.data.labels, patterns = component.data.patterns.map(([p, r]) => [new RegExp(p), r]);
   const doc = document;
@@ -42,6 +73,7 @@ export default function (component) {
     }
   };
   relabel(doc);
+  keepFocus(doc);
   if (!window.__fanzhaRelabel) {
     let pending = false;  // at most one pass per frame, however busy the page is
     window.__fanzhaRelabel = new MutationObserver(() => {

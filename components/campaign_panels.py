@@ -255,3 +255,48 @@ def entry_forms(bases: dict[int, str], surveys: dict[int, str], tasks: dict[int,
                 if st.form_submit_button(label):
                     sent = EntryInput(form, target_id, unit_id, values)
     return sent
+
+
+def report_board(board, period_text: str, when) -> None:
+    """Who reported the latest due period, who is late, and the 联络员 to call."""
+    from services.campaigns.calendar import ReportStatus
+
+    st.caption(period_text)
+    late = [r for r in board.rows if r.status in (ReportStatus.MISSING, ReportStatus.LATE, ReportStatus.DUE_TODAY)]
+    missing = [r for r in board.rows if r.status is ReportStatus.MISSING]
+    if missing:
+        st.warning(t.REP_LATE_CALL.format(count=len(missing)), icon=":material/call:")
+    rows = sorted(board.rows, key=lambda r: r not in late)
+    with st.container(key="camp_reports"):
+        st.dataframe(pd.DataFrame([{
+            t.REP_COL_UNIT: r.unit_name, t.REP_COL_STATUS: r.status.label,
+            t.REP_COL_SUBMITTED: when(r.submitted_at) if r.submitted_at else "",
+            t.REP_COL_MISSED: r.missed_in_a_row, t.REP_COL_LIAISON: r.liaison_name or "",
+            t.REP_COL_PHONE: r.liaison_phone or "",
+        } for r in rows]), hide_index=True, width="stretch")
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    unit_id: int
+    methods: str
+    channels: str
+    process: str
+    scope: str
+    next_steps: str
+
+
+def report_form(owed: dict[int, str], errors: dict[str, str], key: str) -> ReportInput | None:
+    """The unit's report: 方式、渠道、过程、范围 in its own words and 下步工作打算; figures are added when submitted."""
+    with st.form(key, border=True):
+        st.markdown(f"**{t.REP_FORM}**")
+        unit_id = st.selectbox(t.REP_FORM_UNIT, list(owed), format_func=owed.get, key=f"{key}_unit")
+        field_errors(errors, "unit", "form")
+        values = {}
+        for name, label in (("methods", t.REP_METHODS), ("channels", t.REP_CHANNELS), ("process", t.REP_PROCESS),
+                            ("scope", t.REP_SCOPE), ("next_steps", t.REP_NEXT)):
+            values[name] = st.text_area(label, max_chars=2000, height=80, key=f"{key}_{name}")
+            field_errors(errors, name)
+        if st.form_submit_button(t.REP_SUBMIT, type="primary"):
+            return ReportInput(unit_id, **values)
+    return None

@@ -365,6 +365,25 @@ class Activity(SQLModel, table=True):
     officers: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # 警力人次
 
 
+class CampaignReport(SQLModel, table=True):
+    """A unit's progress report for one reporting period (10th/25th), frozen as a JSON snapshot when submitted."""
+
+    __tablename__ = "campaign_report"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "unit_id", "period_number", name="uq_campaign_report_period"),
+        CheckConstraint("period_number >= 1", name="ck_campaign_report_period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(sa_column=_fk("campaign.id", nullable=False, ondelete="CASCADE"))
+    unit_id: int = Field(sa_column=_fk("unit.id", nullable=False))
+    period_number: int
+    due_date: date
+    submitted_at: datetime = Field(**_utc())
+    submitted_by: str | None = Field(default=None, max_length=64)
+    snapshot: str = Field(sa_type=Text)  # report_model.UnitReport.to_json(), never recomputed
+
+
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 

@@ -14,7 +14,8 @@ from services.campaigns import api
 from services.campaigns import text as t
 from services.campaigns.entries import ActivityDraft
 from services.campaigns.photos import MAX_PHOTOS, PHOTO_MAX_MB, UPLOAD_EXTENSIONS, Upload
-from services.shared.timeutil import shanghai_today
+from services.campaigns.reports import period_label
+from services.shared.timeutil import now_utc, shanghai_today, to_shanghai
 from vocabulary import TargetKind
 
 NOTICE = "camp_notice"
@@ -22,6 +23,8 @@ FORM = "camp_form"
 ERRORS = "camp_errors"
 ENTRY_ERRORS = "camp_entry_errors"
 BEHIND = "behind"
+REPORT_FORM = "camp_report"
+REPORT_ERRORS = "camp_report_errors"
 state = st.session_state
 actor = login_gate.actor()
 engine = cached.engine()
@@ -100,3 +103,38 @@ if actor.can(Permission.LOG_ACTIVITIES):
 
 with login_gate.refusals():
     view.recent(api.recent_activities(engine, actor, campaign_id))
+
+# 进展报送: who reported the latest due period, who is late (with the 联络员 to call), the unit's form, downloads.
+st.subheader(t.REP_TITLE, anchor=False)
+with login_gate.refusals():
+    board = api.report_board(engine, actor, campaign_id, now_utc())
+if board.period is None:
+    st.caption(t.REP_NONE)
+else:
+    view.report_board(board, period_label(board.period), lambda moment: f"{to_shanghai(moment):%Y-%m-%d %H:%M}")
+if actor.can(Permission.LOG_ACTIVITIES) and board.owed:
+    owed = {unit_id: f"{units.get(unit_id, '')} · {period_label(period)}" for unit_id, period in board.owed.items()}
+    typed_report = view.report_form(owed, state.get(REPORT_ERRORS, {}), key=REPORT_FORM)
+    if typed_report is not None:
+        label = owed[typed_report.unit_id]
+        run_step(lambda: api.submit_report(engine, actor, campaign_id, typed_report.unit_id, typed_report.methods,
+                                           typed_report.channels, typed_report.process, typed_report.scope,
+                                           typed_report.next_steps),
+                 notice_key=NOTICE, errors_key=REPORT_ERRORS, invalid_text=lambda count: t.ACT_INVALID.format(count=count),
+                 done=lambda _: ("success", t.REP_SUBMITTED.format(period=label)), clear_prefixes=(REPORT_FORM,))
+if board.submitted:
+    names = dict(board.submitted)
+    report_id = st.selectbox(t.REP_DOWNLOAD_PICK, list(names), format_func=names.get, key="camp_report_pick")
+    ready = state.get(f"camp_report_file_{report_id}")
+    if ready is None and st.button(t.REP_PREPARE, key=f"camp_report_prepare_{report_id}"):
+        with login_gate.refusals():
+            state[f"camp_report_file_{report_id}"] = (api.report_file(engine, actor, report_id, "docx"),
+                                                      api.report_file(engine, actor, report_id, "xlsx"))
+        st.rerun()
+    if ready is not None:
+        (docx_name, docx), (xlsx_name, xlsx) = ready
+        with st.container(horizontal=True):
+            st.download_button(t.REP_DOCX, docx, file_name=docx_name, key=f"camp_docx_{report_id}",
+                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            st.download_button(t.REP_XLSX, xlsx, file_name=xlsx_name, key=f"camp_xlsx_{report_id}",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,16 +1,17 @@
 """专项行动 as pages use it: each call is one transaction of its own and returns plain read models."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 
 from services.access.actor import Actor
-from services.campaigns import entries, read
+from services.campaigns import entries, read, reports
 from services.campaigns import progress as progress_model
 from services.campaigns.entries import ActivityDraft, CampaignDraft
 from services.campaigns.photos import Upload
 from services.campaigns.progress import Progress, Series
 from services.campaigns.read import ActivityRow
+from services.campaigns.reports import ReportBoard
 from services.shared.unit_of_work import reading, writing
 
 
@@ -61,3 +62,20 @@ def complete_task(engine: Engine, actor: Actor, campaign_id: int, target_id: int
                   evidence_note: str) -> int:
     """Report a deadline task done with its evidence note."""
     return writing(engine, entries.complete_task, actor, campaign_id, target_id, unit_id, done_on, evidence_note)
+
+
+def report_board(engine: Engine, actor: Actor, campaign_id: int, now: datetime) -> ReportBoard:
+    """Who reported the latest due period and who is late (with the 联络员 to call), and what each unit owes."""
+    return reading(engine, reports.board, actor, campaign_id, now)
+
+
+def submit_report(engine: Engine, actor: Actor, campaign_id: int, unit_id: int, methods: str, channels: str,
+                  process: str, scope: str, next_steps: str) -> int:
+    """Submit the period the unit owes, frozen as a snapshot."""
+    return writing(engine, reports.submit_report, actor, campaign_id, unit_id, methods, channels, process, scope,
+                   next_steps)
+
+
+def report_file(engine: Engine, actor: Actor, report_id: int, fmt: str) -> tuple[str, bytes]:
+    """A frozen report as DOCX or XLSX (audited download)."""
+    return writing(engine, reports.report_file, actor, report_id, fmt)

@@ -55,7 +55,7 @@ class DemoSummary:
 BUSINESS_TABLES = (
     models.IdentifierLink, models.Interception, models.AccountabilityAttachment, models.AccountabilityEvent,
     models.AccountabilityItem, models.CaseRevision, models.DeskCall,
-    models.Identifier, models.ActivityPhoto, models.Activity, models.CampaignBase, models.CampaignSurvey,
+    models.Identifier, models.CampaignReport, models.ActivityPhoto, models.Activity, models.CampaignBase, models.CampaignSurvey,
     models.CampaignTaskDone, models.CampaignTarget, models.CampaignUnit, models.Campaign,
     models.FraudCase,
 )

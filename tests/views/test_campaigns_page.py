@@ -80,3 +80,18 @@ def test_form_refuses_a_missing_place_in_chinese_under_the_field(app_as):
     at = app_as("clerk_wuan", PAGE)
     at.button(key="FormSubmitter:camp_form-保存活动").click().run()
     assert "请填写场所名称" in _errors(at)
+
+
+def test_reports_list_who_is_late_with_the_liaison_and_a_clerk_can_submit(app_as):
+    at = app_as("changtai", PAGE)
+    assert any(s.value == "进展报送（每月10日、25日）" for s in at.subheader)
+    board = next(d.value for d in at.dataframe if "报送情况" in d.value.columns)
+    assert set(board["报送情况"]) <= {"按时报送", "逾期报送", "逾期未报", "今日应报", "未到报送日"}
+    assert "联络员" in board.columns and any("逾期未报" in w.value for w in at.warning)
+    clerk = app_as("clerk_wuan", PAGE)
+    for name, value in (("methods", "集中宣传"), ("channels", "横幅、折页"), ("process", "进校园讲座"),
+                        ("scope", "辖区学校")):
+        clerk.text_area(key=f"camp_report_{name}").input(value)
+    clerk.button(key="FormSubmitter:camp_report-提交报送").click().run()
+    assert not clerk.exception and any("已提交" in s.value for s in clerk.success)
+    assert clerk.button(key=next(b.key for b in clerk.button if b.key and b.key.startswith("camp_report_prepare_")))

@@ -67,6 +67,21 @@ def upgrade() -> None:
     with op.batch_alter_table('campaign_survey', schema=None) as batch_op:
         batch_op.create_index('ix_campaign_survey_target_unit', ['target_id', 'unit_id'], unique=False)
 
+    op.create_table('campaign_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('period_number', sa.Integer(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('submitted_at', db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('snapshot', sa.Text(), nullable=False),
+    sa.CheckConstraint('period_number >= 1', name='ck_campaign_report_period'),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('campaign_id', 'unit_id', 'period_number', name='uq_campaign_report_period')
+    )
     op.create_table('campaign_task_done',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=False),
@@ -128,6 +143,7 @@ def downgrade() -> None:
         batch_op.drop_column('audience')
 
     op.drop_table('campaign_task_done')
+    op.drop_table('campaign_report')
     with op.batch_alter_table('campaign_survey', schema=None) as batch_op:
         batch_op.drop_index('ix_campaign_survey_target_unit')
 

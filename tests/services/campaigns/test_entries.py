@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from campaign_world import NOW, START, END, build_world, png
+from campaign_world import END, NOW, START, build_world, png
 from sqlalchemy import func, select
 
 from db.engine import read_session, write_session

@@ -2,7 +2,7 @@
 
 import io
 import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from campaign_world import NOW, build_world

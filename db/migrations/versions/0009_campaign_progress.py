@@ -5,11 +5,11 @@ Revises: 0008
 Create Date: 2026-11-30 06:21:39.053256
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import db.types
+from alembic import op
 
+import db.types
 
 revision = '0009'
 down_revision = '0008'

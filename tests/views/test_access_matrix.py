@@ -17,6 +17,7 @@ VIEWS = {
     "views/accountability.py": {"leader", "changtai", "command", "desk", "clerk_wuan", "clerk_yanxi"},
     "views/unit_import.py": {"admin"},
     "views/audit.py": {"admin"},
+    "views/campaigns.py": {"leader", "changtai", "command", "clerk_wuan", "clerk_yanxi"},
     "views/account.py": set(ROLES),
 }
 REFUSED = "无权执行此操作"

@@ -54,6 +54,10 @@ def unit_picker(label: str, choices: list[tuple[int, str, int]], current: int, k
         set_params(**{param: st.session_state[key]})
 
     index = ids.index(current) if current in ids else 0
+    # The link is the truth: a picker drawn earlier in this browser session (another link, a run that raced the
+    # sign-in) follows the unit the address names; a pick by hand reaches the address first, through _sync.
+    if key in st.session_state and current in ids and st.session_state[key] != current:
+        st.session_state[key] = current
     return st.selectbox(label, ids, index=index, format_func=names.get, key=key, on_change=_sync)
 
 

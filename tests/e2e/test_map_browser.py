@@ -27,9 +27,18 @@ def _choose(page, label: str, typed: str) -> None:
 
 
 def _value(page, label: str) -> str:
+    # A picker keyed by the selection is redrawn on every new selection; while a run is under way the old one
+    # still shows. Read the value once a single picker stands.
     box = page.get_by_role("combobox", name=label)
-    expect(box).to_have_count(1)  # a picker keyed by the selection is redrawn: wait until the old one is gone
-    return box.input_value().strip("\u3000 ")
+    for _ in range(50):
+        boxes = box.all()
+        if len(boxes) == 1:
+            try:
+                return boxes[0].input_value(timeout=1_000).strip("\u3000 ")
+            except Exception:  # noqa: BLE001 - redrawn between the count and the read: look again
+                pass
+        page.wait_for_timeout(200)
+    raise AssertionError(f"{label}: more than one picker for 10 s")
 
 
 def _view(page) -> dict[str, str]:

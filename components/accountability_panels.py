@@ -333,18 +333,24 @@ def explanation_form(detail: ItemDetail, needs_prevention: bool, errors: dict[st
     return None
 
 
+def _note_and_choice(title: str, note_label: str, yes: str, no: str, note_field: str, errors: dict[str, str],
+                     key: str) -> tuple[bool, str] | None:
+    """A note and two buttons; returns (the first button pressed?, note) when one was pressed."""
+    with st.form(key, border=True):
+        st.markdown(f"**{title}**")
+        note = st.text_area(note_label, max_chars=5000, key=f"{key}_{note_field}")
+        field_errors(errors, note_field, "status")
+        with st.container(horizontal=True):
+            first = st.form_submit_button(yes, type="primary")
+            second = st.form_submit_button(no)
+    if first or second:
+        return first, note
+    return None
+
+
 def review_form(errors: dict[str, str], key: str) -> tuple[bool, str] | None:
     """Approve or return with a note; returns (approve, note) when a button was pressed."""
-    with st.form(key, border=True):
-        st.markdown(f"**{ACC_FORM_REVIEW}**")
-        note = st.text_area(ACC_FORM_REVIEW_NOTE, max_chars=5000, key=f"{key}_note")
-        field_errors(errors, "note", "status")
-        with st.container(horizontal=True):
-            approve = st.form_submit_button(ACC_APPROVE, type="primary")
-            send_back = st.form_submit_button(ACC_RETURN)
-    if approve or send_back:
-        return approve, note
-    return None
+    return _note_and_choice(ACC_FORM_REVIEW, ACC_FORM_REVIEW_NOTE, ACC_APPROVE, ACC_RETURN, "note", errors, key)
 
 
 def close_form(needs_decision: bool, errors: dict[str, str], key: str) -> tuple[Decision | None, str] | None:
@@ -366,16 +372,7 @@ def close_form(needs_decision: bool, errors: dict[str, str], key: str) -> tuple[
 
 def flag_form(errors: dict[str, str], key: str) -> tuple[bool, str] | None:
     """Settle a downward-revision flag; returns (keep, reason) when a button was pressed."""
-    with st.form(key, border=True):
-        st.markdown(f"**{ACC_FORM_FLAG}**")
-        reason = st.text_area(ACC_FORM_FLAG_REASON, max_chars=5000, key=f"{key}_reason")
-        field_errors(errors, "reason", "status")
-        with st.container(horizontal=True):
-            keep = st.form_submit_button(ACC_FLAG_KEEP, type="primary")
-            close = st.form_submit_button(ACC_FLAG_CLOSE)
-    if keep or close:
-        return keep, reason
-    return None
+    return _note_and_choice(ACC_FORM_FLAG, ACC_FORM_FLAG_REASON, ACC_FLAG_KEEP, ACC_FLAG_CLOSE, "reason", errors, key)
 
 
 def _case_links(case_ids: tuple[int, ...], limit: int = 20) -> str:

@@ -1,6 +1,6 @@
 """The one module that owns Streamlit caching: the database engine and cached read models."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -17,6 +17,8 @@ from services.accountability.read import (
     summary,
     unit_table,
 )
+from services.campaigns import api as campaigns_api
+from services.campaigns.progress import Progress, Series
 from services.map.read import (
     CaseMarks,
     JurisdictionDetail,
@@ -26,9 +28,14 @@ from services.map.read import (
     jurisdiction_detail,
     jurisdiction_measures,
 )
+from services.overview import board as overview_board
 from services.overview.read import Overview, build_overview
 from services.shared.config import load_settings
-from services.shared.timeutil import now_utc
+from services.shared.timeutil import Span, now_utc
+from services.strike import api as strike_api
+from services.units.tree import jurisdiction_choices
+from services.wall.read import Board, board, campaign_standing
+from services.wall.standing import Standing
 
 REFRESH_SECONDS = 60
 # Figures depend on the role and the unit of whoever asks, never on the person: one cache entry per scope.
@@ -60,11 +67,19 @@ def overview(as_of: datetime, actor: Actor, unit_id: int | None = None) -> Overv
         return build_overview(session, as_of, actor, unit_id)
 
 
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)
+def overview_view(as_of: datetime, actor: Actor, unit_id: int | None, span: Span
+                  ) -> tuple[overview_board.Headline, overview_board.Branches, list[overview_board.TypeRow], overview_board.Trend]:
+    """The leaders' 总览 for a span at a given minute: headline, branches, fraud types, trend (one transaction)."""
+    with read_session(engine()) as session:
+        return overview_board.view(session, actor, as_of, unit_id, span)
+
+
 @st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, hash_funcs=BY_SCOPE)
 def unit_choices(actor: Actor) -> list[tuple[int, str, int]]:
-    """(id, name, level) of every unit in the actor's scope, for pickers."""
+    """(id, name, level) of every police unit in the actor's scope, for pickers (campaign partners are no jurisdictions)."""
     with read_session(engine()) as session:
-        return [(u.id, u.name, u.level) for u in visible_units(session, actor)]
+        return jurisdiction_choices(session, actor)
 
 
 @st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
@@ -120,3 +135,56 @@ def integrity(as_of: datetime, actor: Actor, unit_id: int | None) -> list[Integr
     """The integrity monitor's flags for a unit in scope, at a given minute."""
     with read_session(engine()) as session:
         return integrity_flags(session, actor, unit_id, _minute_end(as_of))
+
+
+# ---------------------------------------------------------------- the wall display (issue 14)
+WALL_TTL_SECONDS = 20  # shorter than the wall's refresh, so every refresh shows figures at most this old
+
+
+@st.cache_data(ttl=WALL_TTL_SECONDS, show_spinner=False, max_entries=32, hash_funcs=BY_SCOPE)
+def wall_board(period: datetime, actor: Actor, unit_id: int | None) -> Board:
+    """The wall's figures of a unit in scope, keyed by (scope, unit, refresh period): walls of one unit share them."""
+    with read_session(engine()) as session:
+        return board(session, actor, period, unit_id)
+
+
+WALL_STANDING_SECONDS = 300  # the campaign ranking on the wall: this month's standing moves slowly
+
+
+@st.cache_data(ttl=WALL_STANDING_SECONDS, show_spinner=False, max_entries=32, hash_funcs=BY_SCOPE)
+def wall_standing(period: datetime, actor: Actor, unit_id: int | None) -> Standing | None:
+    """The running campaign's ranking on the wall, keyed by (scope, unit, five-minute period)."""
+    with read_session(engine()) as session:
+        return campaign_standing(session, actor, period, unit_id)
+
+
+# ---------------------------------------------------------------- 专项行动 · 行动进度
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)
+def campaign_progress(as_of: datetime, actor: Actor, campaign_id: int, today: date) -> Progress:
+    """A campaign's matrix, coverage and charts within the actor's scope at a given minute (scope checked by the service)."""
+    return campaigns_api.progress(engine(), actor, campaign_id, today)
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)
+def campaign_cumulative(as_of: datetime, actor: Actor, campaign_id: int, target_id: int, unit_id: int | None,
+                        today: date) -> Series | None:
+    """A target's cumulative line against the ideal at a given minute (scope checked by the service)."""
+    return campaigns_api.cumulative(engine(), actor, campaign_id, target_id, unit_id, today)
+
+
+def campaign_entry_saved() -> None:
+    """Forget the cached campaign figures after a unit logged an activity, base, survey or task: 行动进度 counts it now."""
+    campaign_progress.clear()
+    campaign_cumulative.clear()
+
+
+# ---------------------------------------------------------------- 打击挽损 (issue 15)
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=64, hash_funcs=BY_SCOPE)
+def strike_board(as_of: datetime, actor: Actor, unit_id: int | None, span: Span) -> strike_api.StrikeBoard:
+    """打击挽损 of a unit in the actor's scope for a span at a given minute (scope checked by the service)."""
+    return strike_api.board(engine(), actor, unit_id, span)
+
+
+def strike_changed() -> None:
+    """Forget the cached 打击挽损 figures after a ledger step, 阻截, 劝阻, strike results or a solved case: shown at once."""
+    strike_board.clear()

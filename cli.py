@@ -10,20 +10,26 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from db import case_tally, strike_tally
 from db.engine import make_engine, read_session, write_session
 from db.migrate import upgrade
-from db.models import AppUser, Unit
+from db.models import AppUser, CampaignUnitTally, Unit
 from db.queries import all_units
 from services.access.auth import InvalidInput, create_user, reset_password, unlock
+from services.campaigns import api as campaigns_api
+from services.campaigns import tallies
+from services.campaigns.text import CONSEQ_CLI_DONE, TALLY_CLI_DONE
 from services.case_import.writer import import_file
 from services.demo.generator import DemoSpec
 from services.demo.loader import DemoRefused, ProgressSink, load_demo
+from services.overview.text import CASE_TALLY_CLI_DONE
 from services.shared.backup import BackupRefused, backup, data_tables, restore
 from services.shared.backup_text import BACKUP_DONE, RESTORE_DONE, RESTORE_HINT_UPGRADE
 from services.shared.config import PROJECT_ROOT, load_settings
 from services.shared.timeutil import now_utc
+from services.strike.text import STRIKE_TALLY_CLI_DONE
 from services.units.boundary_import import UnitImportOptions, apply_unit_import, plan_unit_import, read_crosswalk
 from services.units.text import (
     UNIT_IMPORT_DRY_RUN,
@@ -120,6 +126,39 @@ user_app = typer.Typer(help="Local accounts (the first administrator is created 
 unit_app = typer.Typer(help="Units of the hierarchy (市局 → 分局/县局 → 派出所).", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(unit_app, name="unit")
+campaigns_app = typer.Typer(help="专项行动 follow-through.", no_args_is_help=True)
+app.add_typer(campaigns_app, name="campaigns")
+
+
+@campaigns_app.command("check")
+def campaigns_check() -> None:
+    """Raise the accountability items of units that fell behind (missed reports, red at a checkpoint); safe to repeat,
+    for a timer (e.g. daily at 00:30 Beijing time)."""
+    result = campaigns_api.check_consequences(_engine(), now_utc())
+    console.print(CONSEQ_CLI_DONE.format(campaigns=result.campaigns, raised=result.raised))
+
+
+@app.command("rebuild-tallies")
+def rebuild_tallies() -> None:
+    """Recount the cases' day tally (总览/大屏 sums) and the 打击挽损 month tallies from their rows (after a bulk load
+    or a repair); one transaction, safe to repeat."""
+    with write_session(_engine()) as session:
+        rows = case_tally.rebuild(session)
+        kept = strike_tally.fill_kept(session)
+        strike_rows = strike_tally.rebuild(session)
+    console.print(CASE_TALLY_CLI_DONE.format(rows=rows))
+    console.print(STRIKE_TALLY_CLI_DONE.format(rows=strike_rows, kept=kept))
+
+
+@campaigns_app.command("rebuild-tallies")
+def campaigns_rebuild_tallies() -> None:
+    """Recount the progress tallies of every campaign from the activity table (after a bulk load or a repair); one
+    transaction, safe to repeat."""
+    with write_session(_engine()) as session:
+        tallies.rebuild(session)
+        rows = session.execute(select(func.count()).select_from(CampaignUnitTally)).scalar_one()
+    console.print(TALLY_CLI_DONE.format(rows=rows))
+
 
 
 def _ask_password() -> str:

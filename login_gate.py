@@ -27,6 +27,8 @@ from services.access.text import (
 )
 from services.shared.config import load_settings
 from services.shared.timeutil import now_utc
+from services.wall import api as wall_api
+from services.wall.devices import WALL_COOKIE
 from vocabulary import Role
 
 ACTOR_KEY = "fanzha_actor"
@@ -36,6 +38,8 @@ LAST_CHECK_KEY = "fanzha_last_check"
 HANDOFF_KEY = "fanzha_cookie_handoff"
 CLEAR_COOKIE_KEY = "fanzha_clear_cookie"
 FLASH_KEY = "fanzha_flash"
+DEVICE_ENDED_KEY = "fanzha_wall_device_ended"
+DEVICE_TOUCH_KEY = "fanzha_wall_device_touch"
 HANDOFF_PATIENCE = timedelta(seconds=10)  # show the page anyway if the browser never answers
 TOUCH_EVERY = timedelta(minutes=1)
 log = logging.getLogger(__name__)
@@ -91,6 +95,42 @@ def _resume_from_cookie() -> Actor | None:
     return access_api.resume(cached.engine(), token, client_addr(), timedelta(minutes=load_settings().idle_minutes))
 
 
+def _resume_device() -> Actor | None:
+    """A wall device's cookie: its read-only wall actor, or (revoked, expired) the reason its screen shows instead."""
+    token = st.context.cookies.get(WALL_COOKIE)
+    if not isinstance(token, str) or not token:
+        return None
+    result = wall_api.device_resume(cached.engine(), token, client_addr())
+    if result.actor is None:
+        st.session_state[DEVICE_ENDED_KEY] = result.reason
+    return result.actor
+
+
+def device_ended() -> str | None:
+    """Why this browser's wall device may no longer show anything (shown alone, no login form), or None."""
+    return st.session_state.get(DEVICE_ENDED_KEY)
+
+
+def _end_device(reason: str) -> None:
+    _forget()
+    st.session_state.pop(CLEAR_COOKIE_KEY, None)  # the device cookie stays: a restarted TV shows the message again
+    st.session_state[DEVICE_ENDED_KEY] = reason
+
+
+def device_still_valid(actor: Actor) -> bool:
+    """A wall device's screen asks on every refresh whether its device still holds (a cheap read); notes it as seen."""
+    if actor.wall_device_id is None:
+        return True
+    if reason := wall_api.device_ended_because(cached.engine(), actor.wall_device_id):
+        _end_device(reason)
+        return False
+    now = now_utc()
+    if _due(DEVICE_TOUCH_KEY, TOUCH_EVERY, now):
+        wall_api.device_touch(cached.engine(), actor.wall_device_id, client_addr())
+        st.session_state[DEVICE_TOUCH_KEY] = now
+    return True
+
+
 def _due(key: str, every: timedelta, now: datetime) -> bool:
     last = st.session_state.get(key)
     return last is None or now - last >= every
@@ -102,10 +142,17 @@ def _still_signed_in(actor: Actor) -> bool:
     if not _due(LAST_CHECK_KEY, timedelta(seconds=load_settings().session_check_seconds), now):
         return True
     st.session_state[LAST_CHECK_KEY] = now
+    if actor.wall_device_id is not None:
+        return device_still_valid(actor)
     if reason := access_api.ended_because(cached.engine(), actor):
         sign_out(flash=reason, detail=access_api.ENDED_DETAIL)
         return False
     return True
+
+
+def still_signed_in(actor: Actor) -> bool:
+    """Whether a page that draws no sidebar (the wall) still holds its sign-in (asked at the check interval)."""
+    return _still_signed_in(actor)
 
 
 def _touch_if_due(actor: Actor) -> None:
@@ -122,8 +169,13 @@ def current_actor() -> Actor | None:
         sign_out(flash=LOGGED_OUT_IDLE.format(minutes=load_settings().idle_minutes), detail=access_api.IDLE_DETAIL)
         return None
     if actor is None:
+        if device_ended():
+            return None
         trusted = load_settings().auth_mode == "trusted_header"
-        actor = _trusted_header_actor() if trusted else _resume_from_cookie()
+        # A wall device's cookie wins: the TV never has an account, and its link may be opened where no one is.
+        actor = _resume_device()
+        if actor is None and not device_ended():
+            actor = _trusted_header_actor() if trusted else _resume_from_cookie()
         if actor is None:
             return None
         st.session_state[ACTOR_KEY] = actor

@@ -7,14 +7,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from services.access.client_address import client_address
 from services.access.login_sessions import COOKIE_NAME
 from services.access.security_headers import security_headers
 from services.shared.config import load_settings
+from services.shared.timeutil import now_utc
+from services.wall.devices import WALL_COOKIE
 
 SESSION_PATH = "/_fanzha/session"
+WALL_SIGN_IN_PATH = "/_fanzha/wall"
+WALL_COOKIE_DAYS = 400  # the longest a browser keeps a cookie; the device's own expiry and revocation still rule
 
 
 def _redeem(code: str) -> str | None:
@@ -58,6 +63,43 @@ async def clear_cookie(request: Request) -> Response:
     return response
 
 
+def _device_sign_in(token: str | None, addr: str | None):
+    import cached
+    from services.wall import api as wall_api
+
+    return wall_api.device_sign_in(cached.engine(), token, addr)
+
+
+def _refused_page(message: str) -> HTMLResponse:
+    from html import escape
+
+    page = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>指挥中心大屏</title>'
+            f'<body style="background:#0b1220;color:#fff;font:5vh sans-serif;display:grid;place-items:center;'
+            f'height:100vh;margin:0;text-align:center;padding:0 8vw"><p>{escape(message)}</p></body></html>')
+    return HTMLResponse(page, status_code=403)
+
+
+async def wall_sign_in(request: Request) -> Response:
+    """GET ?token=…: a wall device's link opened on the TV; a valid token becomes the device's HttpOnly cookie and
+    the browser goes on to the wall (the token leaves the address bar); anything else gets a message only."""
+    from services.wall.text import DEVICE_LINK_INVALID
+
+    addr = client_address(request.client.host if request.client else None, request.headers.get("X-Forwarded-For"),
+                          load_settings().trusted_proxies)
+    token = request.query_params.get("token")
+    result = await run_in_threadpool(_device_sign_in, token, addr)
+    if result.actor is None:
+        response: Response = _refused_page(result.reason or DEVICE_LINK_INVALID)
+        response.delete_cookie(WALL_COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request))
+        return response
+    expires = result.expires_at
+    max_age = WALL_COOKIE_DAYS * 86_400 if expires is None else max(60, int((expires - now_utc()).total_seconds()))
+    response = RedirectResponse("../wall", status_code=303)
+    response.set_cookie(WALL_COOKIE, token, max_age=min(max_age, WALL_COOKIE_DAYS * 86_400), httponly=True,
+                        samesite="strict", secure=_secure(request), path="/")
+    return response
+
+
 class SecurityHeaders(BaseHTTPMiddleware):
     """Adds the Content-Security-Policy and the other security headers to every HTTP answer."""
 
@@ -68,5 +110,6 @@ class SecurityHeaders(BaseHTTPMiddleware):
 
 
 app = st.App("app.py", routes=[Route(SESSION_PATH, issue_cookie, methods=["POST"]),
-                               Route(SESSION_PATH, clear_cookie, methods=["DELETE"])],
+                               Route(SESSION_PATH, clear_cookie, methods=["DELETE"]),
+                               Route(WALL_SIGN_IN_PATH, wall_sign_in, methods=["GET"])],
              middleware=[Middleware(SecurityHeaders)])

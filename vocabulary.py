@@ -141,6 +141,10 @@ class Outreach(LabelledEnum):
     AGENCY = 'agency', '进机关'
     BANK = 'bank', '进银行'
     TELECOM_HALL = 'telecom_hall', '进营业厅'
+    FAMILY = 'family', '进家庭'
+    HOTEL = 'hotel', '进宾馆'
+    NET_CAFE = 'net_cafe', '进网吧'
+    MARKET = 'market', '进农贸市场'
 
 
 class ActivityChannel(LabelledEnum):
@@ -151,10 +155,13 @@ class ActivityChannel(LabelledEnum):
     LEAFLET = 'leaflet', '折页'
     DISPLAY_BOARD = 'display_board', '展板'
     LED_TV = 'led_tv', 'LED/电视'
-    LECTURE = 'lecture', '讲座'
-    PUSH = 'push', '微信/短信推送'
+    LECTURE = 'lecture', '讲座/培训'
+    PUSH = 'push', '公众号/微信/短信推送'
     HOME_VISIT = 'home_visit', '入户走访'
     PLEDGE = 'pledge', '签名承诺'
+    OPEN_LETTER = 'open_letter', '公开信'
+    MEDIA = 'media', '报纸/广播/电视'
+    BRIEFING = 'briefing', '警情通报会'
 
 
 class TargetKind(LabelledEnum):
@@ -185,10 +192,30 @@ class CountMeasure(LabelledEnum):
 
 
 class OutcomeMeasure(LabelledEnum):
-    """What an outcome target compares with the same period of the previous year (from the case table)."""
+    """What an outcome target compares with the same period of the previous year: 发案/损失 from the case table
+    (should go down), 破案/抓获/冻结/返还 as 打击挽损 counts them (should go up)."""
 
     INCIDENTS = 'incidents', '发案数'
     LOSS = 'loss', '损失金额'
+    SOLVED = 'solved', '破案数'
+    ARRESTED = 'arrested', '抓获数'
+    FROZEN = 'frozen', '冻结金额'
+    RETURNED = 'returned', '返还金额'
+
+    @property
+    def good_when_up(self) -> bool:
+        """Whether the target asks for a rise (≥ +x%) rather than a drop (≤ -x%)."""
+        return self not in (OutcomeMeasure.INCIDENTS, OutcomeMeasure.LOSS)
+
+    @property
+    def is_money(self) -> bool:
+        """Whether the figure is an amount in fen (shown in 万元) rather than a count."""
+        return self in (OutcomeMeasure.LOSS, OutcomeMeasure.FROZEN, OutcomeMeasure.RETURNED)
+
+    @property
+    def from_strike(self) -> bool:
+        """Whether the figure comes from the 打击挽损 records rather than the case register's reports."""
+        return self.good_when_up
 
 
 class Audience(LabelledEnum):
@@ -225,6 +252,29 @@ class AccountabilityLevel(LabelledEnum):
     L10W = 'l10w', '10万元以上'
     L50W = 'l50w', '50万元以上'
     L100W = 'l100w', '100万元以上'
+
+
+class CampaignConsequence(LabelledEnum):
+    """What falling behind in a campaign raises in the accountability workflow (the plans' 打招呼/谈话/告诫)."""
+
+    WARN = 'warn', '打招呼'
+    TALK = 'talk', '谈话'
+    ADMONISH = 'admonish', '告诫'
+
+
+class ItemSource(LabelledEnum):
+    """Where an accountability item comes from: a case over a loss threshold, or a campaign a unit fell behind in."""
+
+    CASE = 'case', '案件'
+    CAMPAIGN = 'campaign', '专项行动'
+
+
+class InspectionState(LabelledEnum):
+    """Where a 督导 finding stands: still to fix, past its fix-by date, or fixed."""
+
+    OPEN = 'open', '待整改'
+    OVERDUE = 'overdue', '逾期未整改'
+    FIXED = 'fixed', '已整改'
 
 
 class ItemStatus(LabelledEnum):
@@ -361,3 +411,48 @@ OCCUPATIONS: tuple[str, ...] = (
 EDUCATION_LEVELS: tuple[str, ...] = ("小学及以下", "初中", "高中/中专", "大专", "本科", "研究生")
 
 ECONOMIC_STATUSES: tuple[str, ...] = ("困难", "一般", "较好", "富裕")
+
+
+# ---------------------------------------------------------------- 打击与挽损 (issue 15)
+
+class SolvedHow(LabelledEnum):
+    """How a case was solved (破案方式)."""
+
+    LOCAL = 'local', '本地破案'
+    ASSISTED = 'assisted', '异地协破'
+    MINISTRY = 'ministry', '部督'
+
+
+class RecoveryStatus(LabelledEnum):
+    """Where a 止付/冻结/返还 request stands."""
+
+    REQUESTED = 'requested', '已申请止付'
+    STOPPED = 'stopped', '已止付'
+    FROZEN = 'frozen', '已冻结'
+    RETURNED = 'returned', '已返还'
+    FAILED = 'failed', '资金已转出'
+
+
+class DissuasionOutcome(LabelledEnum):
+    """What came of a 劝阻."""
+
+    STOPPED = 'stopped', '已劝阻'
+    PAID = 'paid', '已被骗'
+    UNREACHABLE = 'unreachable', '无法联系'
+
+
+class InterceptionOutcome(LabelledEnum):
+    """What came of a bank-counter 阻截."""
+
+    STOPPED = 'stopped', '成功阻截'
+    PARTIAL = 'partial', '部分阻截'
+    FAILED = 'failed', '未能阻截'
+
+
+class IdentifierActionKind(LabelledEnum):
+    """Where an identifier was reported from (报送), or what was done to it (封停)."""
+
+    BANK_REPORT = 'bank_report', '银行报送'
+    OPERATOR_REPORT = 'operator_report', '运营商报送'
+    PLATFORM_REPORT = 'platform_report', '平台报送'
+    SUSPENDED = 'suspended', '封停'

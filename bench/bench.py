@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from db.engine import make_engine, read_session
 from db.migrate import upgrade
-from db.models import Unit
+from db.models import FraudCase, Unit
 from services.access.actor import Actor
 from services.demo.generator import DemoSpec
 from services.demo.loader import load_demo
@@ -78,6 +78,67 @@ def overview(
     timings.sort()
     print(f"overview: median {statistics.median(timings):.1f} ms, p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms "
           f"over {repeats} runs")
+
+
+def _timed(engine, call, repeats: int) -> tuple[float, float, float]:
+    """First (cold) and median warm milliseconds of call(session), each in a read transaction of its own, and the
+    median warm CPU milliseconds of this process (SQLite's work included; PostgreSQL's server not)."""
+    times, cpu = [], []
+    for _ in range(repeats + 1):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        with read_session(engine) as session:
+            call(session)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return times[0], statistics.median(times[1:]), statistics.median(cpu[1:])
+
+
+@app.command("overview-board")
+def overview_board(
+    url: Annotated[str, typer.Option(help="Database URL holding a demo.")],
+    repeats: Annotated[int, typer.Option(help="Warm runs after the first.")] = 7,
+    at: Annotated[str, typer.Option(help="The instant measured (UTC, ISO); default the demo's anchor.")] = "",
+    pages: Annotated[bool, typer.Option(help="Also time the whole 总览 page view for 本月 and 本年.")] = True,
+) -> None:
+    """总览/大屏 read models (services/overview/board.py), uncached: each alone, and the wall's refresh set."""
+    from services.overview import board
+    from services.shared.timeutil import MONTH, YEAR, reporting_span, shanghai_today
+
+    engine = make_engine(normalise_database_url(url))
+    moment = datetime.fromisoformat(at) if at else ANCHOR
+    today = shanghai_today(moment)
+    month = reporting_span(MONTH, today)
+    with read_session(engine) as session:
+        city = session.execute(select(Unit).where(Unit.level == 1)).scalars().first()
+        children = (select(Unit.parent_id, func.count().label("n")).group_by(Unit.parent_id)).subquery()
+        district = session.execute(select(Unit).join(children, children.c.parent_id == Unit.id)
+                                   .where(Unit.level == 2).order_by(children.c.n.desc(), Unit.id)).scalars().first()
+        cases = session.execute(text("SELECT count(*) FROM fraud_case")).scalar_one()
+    leader = Actor(0, "bench", "bench", Role.LEADER, city.id, city.path, city.name)
+
+    def wall(session) -> None:  # what one wall refresh asks of these read models
+        board.headline(session, leader, moment, city.id)
+        board.trend(session, leader, today, 30, city.id)
+        board.type_breakdown(session, leader, month.current, city.id)
+        board.branches(session, leader, month, city.id)
+
+    cases_by = {
+        "headline city (今日+本月)": lambda s: board.headline(s, leader, moment, city.id),
+        f"headline {district.name}": lambda s: board.headline(s, leader, moment, district.id),
+        "trend 30 days city": lambda s: board.trend(s, leader, today, 30, city.id),
+        "types 本月 city": lambda s: board.type_breakdown(s, leader, month.current, city.id),
+        "branches 本月 city": lambda s: board.branches(s, leader, month, city.id),
+        f"branches 本月 {district.name}": lambda s: board.branches(s, leader, month, district.id),
+        "wall set (headline+trend+types+branches)": wall,
+    }
+    if pages:
+        for kind, label in ((MONTH, "本月"), (YEAR, "本年")):
+            span = reporting_span(kind, today)
+            cases_by[f"总览 page view {label} city"] = lambda s, span=span: board.view(s, leader, moment, None, span)
+    print(f"overview read models [{engine.dialect.name}, {cases:,} cases, at {moment:%Y-%m-%d %H:%M} UTC]")
+    for label, call in cases_by.items():
+        cold, warm, cpu = _timed(engine, call, repeats)
+        print(f"  {label}: first {cold:.0f} ms, warm median {warm:.0f} ms (process CPU {cpu:.0f} ms)")
 
 
 def _bench_officer(engine, unit_id: int) -> Actor:
@@ -240,6 +301,76 @@ def _as_xlsx(lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+@app.command()
+def wall(
+    url: Annotated[str, typer.Option(help="Database URL holding a demo.")],
+    username: Annotated[str, typer.Option(help="Demo account whose wall is measured.")] = "wall",
+    repeats: Annotated[int, typer.Option(help="Timed refreshes after the first.")] = 10,
+    parts: Annotated[bool, typer.Option(help="Also time each read model of the board alone.")] = False,
+) -> None:
+    """大屏: server time of one wall refresh (every read model of the board, uncached), first and repeated."""
+    from services.access.auth import actor_by_username
+    from services.wall.read import board, campaign_standing
+
+    engine = make_engine(url)
+    with read_session(engine) as session:
+        actor = actor_by_username(session, username, "127.0.0.1")
+        cases = session.execute(text("SELECT count(*) FROM fraud_case")).scalar_one()
+    if parts:
+        _wall_parts(engine, actor, repeats)
+    # The board is read every refresh; the campaign ranking at most every five minutes (cached.wall_standing).
+    for label, read in (("wall refresh", board), ("campaign ranking (every 5 min)", campaign_standing)):
+        times, cpu = [], []
+        for _ in range(repeats + 1):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            with read_session(engine) as session:
+                read(session, actor, datetime.now(UTC))
+            times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        warm = sorted(times[1:])
+        # Under a shared load the process CPU (Python and, for SQLite, the database work) is the steadier figure.
+        print(f"{label} [{engine.dialect.name}, {cases:,} cases, {username}]: first {times[0]:.0f} ms, "
+              f"median {statistics.median(warm):.0f} ms, max {warm[-1]:.0f} ms over {repeats}; "
+              f"process CPU median {statistics.median(cpu[1:]):.0f} ms")
+
+
+def _wall_part_reads(actor, moment: datetime) -> dict:
+    """Each read model of services/wall/read.board as a function of (session, root unit)."""
+    from services.accountability.read import summary
+    from services.overview import board as overview_board
+    from services.shared.timeutil import MONTH, reporting_span, shanghai_today
+    from services.wall import read as wall_read
+
+    today = shanghai_today(moment)
+    month = reporting_span(MONTH, today)
+    return {
+        "headline": lambda s, root: overview_board.headline(s, actor, moment, root.id),
+        "accountability summary": lambda s, root: summary(s, actor, moment, root.id),
+        "branches": lambda s, root: overview_board.branches(s, actor, month, root.id),
+        "map (jurisdiction_measures)": lambda s, root: wall_read.map_measures(s, actor, root, today),
+        "trend": lambda s, root: overview_board.trend(s, actor, today, wall_read.TREND_DAYS, root.id),
+        "types": lambda s, root: overview_board.type_breakdown(s, actor, month.current, root.id),
+        "triggers": lambda s, root: wall_read.triggers(s, root, moment),
+        "hot leads": lambda s, root: wall_read.leads(s, actor),
+    }
+
+
+def _wall_parts(engine, actor, repeats: int) -> None:
+    """Each read model of one wall refresh alone, in its own session: median wall time and process CPU."""
+    from services.access.scope import scoped_unit
+
+    for label, read in _wall_part_reads(actor, datetime.now(UTC)).items():
+        times, cpu = [], []
+        for _ in range(repeats + 1):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            with read_session(engine) as session:
+                read(session, scoped_unit(session, actor, None))
+            times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        print(f"  part {label}: median {statistics.median(times[1:]):.1f} ms (min {min(times[1:]):.1f}), "
+              f"process CPU median {statistics.median(cpu[1:]):.1f} ms")
+
+
 @app.command("import-cases")
 def import_cases(
     rows: Annotated[int, typer.Option(help="Rows in the generated file.")] = 100_000,
@@ -282,6 +413,162 @@ def import_cases(
         print(f"import-cases [{backend}, {file_format}] {attempt}: {rows:,} rows ({len(data) / 1e6:.1f} MB) in {seconds:.1f} s "
               f"(validation {read:.1f} s); created {outcome.created:,}, updated {outcome.updated:,}, "
               f"unchanged {outcome.unchanged:,}; peak RSS {_peak_rss_mb():,.0f} MB")
+
+
+def _fill_campaign(engine, activities: int, seed: int) -> tuple[int, int, int]:
+    """Top the running demo campaign up to `activities` activities (bulk insert); (campaign id, added, total)."""
+    import numpy as np
+
+    from db.bulk import bulk_insert, refresh_statistics, timestamp_texts
+    from db.engine import writer
+    from db.models import Activity, Campaign, CampaignUnit
+    from services.campaigns import tallies
+    from services.demo import generator as gen
+    from services.shared.timeutil import now_utc, shanghai_today
+
+    today = shanghai_today()
+    with read_session(engine) as session:
+        campaign = session.execute(select(Campaign).where(Campaign.start_date <= today, Campaign.end_date >= today)
+                                   .order_by(Campaign.start_date.desc())).scalars().first()
+        units = session.execute(select(CampaignUnit.unit_id).where(CampaignUnit.campaign_id == campaign.id)).scalars().all()
+        have = session.execute(select(func.count()).select_from(Activity).where(Activity.campaign_id == campaign.id)).scalar()
+    missing = max(activities - have, 0)
+    if missing:
+        rng = np.random.default_rng(seed)
+        span = (today - campaign.start_date).days + 1
+        days = np.datetime_as_string(np.datetime64(campaign.start_date) + rng.integers(0, span, missing)
+                                     .astype("timedelta64[D]"), unit="D").tolist()
+        detail = gen.activity_rows_spec(missing, rng)
+        unit_of = np.asarray(units)[rng.integers(0, len(units), missing)].tolist()
+        created = timestamp_texts(np.array([np.datetime64(now_utc().replace(tzinfo=None))]), engine.dialect.name)[0]
+        rows = zip([campaign.id] * missing, unit_of, days, detail["outreach"].tolist(), detail["channel"].tolist(),
+                   detail["pieces"].tolist(), detail["people"].tolist(), detail["households"].tolist(),
+                   [created] * missing, strict=True)
+        with writer(engine).begin() as connection:
+            bulk_insert(connection, Activity.__table__, ("campaign_id", "unit_id", "activity_date", "outreach", "channel",
+                                                         "pieces", "people_reached", "households", "created_at"), rows)
+            counted = time.perf_counter()
+            tallies.rebuild(connection, [campaign.id])  # bulk-inserted: count them once, as the demo loader does
+            print(f"tallies [{engine.dialect.name}]: rebuilt in {time.perf_counter() - counted:.1f} s")
+            refresh_statistics(connection, ("activity", "campaign_target_tally", "campaign_unit_tally"))
+    return campaign.id, missing, have + missing
+
+
+@app.command()
+def campaigns(
+    url: Annotated[str, typer.Option(help="Database URL; an empty one gets a demo (anchored now) first.")],
+    activities: Annotated[int, typer.Option(help="Activities the running campaign is topped up to.")] = 1_000_000,
+    cases: Annotated[int, typer.Option(help="Cases of the demo loaded into an empty database.")] = 100_000,
+    username: Annotated[str, typer.Option(help="Demo account whose view is measured.")] = "leader",
+    repeats: Annotated[int, typer.Option(help="Timed warm runs.")] = 10,
+) -> None:
+    """专项行动 · 行动进度: the progress read model (cold, then warm uncached runs) and the page (AppTest), peak RSS."""
+    from services.access.auth import actor_by_username
+    from services.campaigns.progress import progress
+    from services.shared.timeutil import now_utc, shanghai_today
+
+    url = normalise_database_url(url)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    upgrade(engine)  # on a database of an earlier revision, 0012 counts the logged activities into the tallies
+    print(f"migrations [{engine.dialect.name}]: {time.perf_counter() - started:.1f} s")
+    with read_session(engine) as session:
+        empty = not session.execute(select(func.count()).select_from(Unit)).scalar()
+    if empty:
+        started = time.perf_counter()
+        load_demo(engine, DemoSpec(cases=cases, seed=1, anchor=now_utc()))
+        print(f"demo [{engine.dialect.name}]: {cases:,} cases in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    campaign_id, added, total = _fill_campaign(engine, activities, seed=7)
+    print(f"activities [{engine.dialect.name}]: added {added:,} in {time.perf_counter() - started:.1f} s; "
+          f"the campaign holds {total:,}")
+    with read_session(engine) as session:
+        actor = actor_by_username(session, username, "127.0.0.1")
+    engine.dispose()
+    engine = make_engine(url)  # a new pool: the first run below is cold for this process
+    timings = []
+    for _ in range(repeats + 1):
+        started = time.perf_counter()
+        with read_session(engine) as session:
+            standing = progress(session, actor, campaign_id, shanghai_today())
+        timings.append((time.perf_counter() - started) * 1000)
+    cold, warm = timings[0], sorted(timings[1:])
+    print(f"progress read model [{engine.dialect.name}, {username}, {len(standing.units)} units × "
+          f"{len(standing.targets)} targets]: cold {cold:.0f} ms; warm (uncached) median {statistics.median(warm):.0f} ms, "
+          f"max {warm[-1]:.0f} ms")
+    _time_page(url, username, "views/campaigns.py", (("all units, page 1", {}), ("page 3", {"page": "3"}),
+                                                     ("behind only", {"show": "behind"})), repeats)
+    print(f"peak RSS {_peak_rss_mb():,.0f} MB")
+
+
+@app.command()
+def narratives(count: Annotated[int, typer.Option(help="Narratives of 2,000 characters to time.")] = 200) -> None:
+    """Narrative assist on 2,000-character stories built from the evaluation set (type proposal + extraction)."""
+    import json
+    from pathlib import Path
+
+    from services.desk.assist import assist
+    from services.desk.classify import propose_fraud_type
+
+    data = Path(__file__).resolve().parents[1] / "tests" / "data" / "narratives" / "narratives.jsonl"
+    texts = [json.loads(line)["text"] for line in data.read_text(encoding="utf-8").splitlines()]
+    stories = [("".join(texts[(i * 7 + k) % len(texts)] for k in range(40)))[:2000] for i in range(count)]
+    assist(stories[0])  # load the lexicon and weights once, as a running desk has
+    for name, step in (("type proposal", propose_fraud_type), ("full assist", assist)):
+        runs = []
+        for story in stories:
+            started = time.perf_counter()
+            step(story)
+            runs.append((time.perf_counter() - started) * 1000)
+        runs.sort()
+        print(f"{name}, {count} narratives of 2,000 characters: median {statistics.median(runs):.2f} ms, "
+              f"p95 {runs[int(len(runs) * 0.95) - 1]:.2f} ms, max {runs[-1]:.2f} ms")
+
+
+@app.command()
+def strike(
+    url: Annotated[str, typer.Option(help="Database URL holding a demo (a copy: ledger rows may be added).")],
+    username: Annotated[str, typer.Option(help="Demo account whose page is measured.")] = "leader",
+    repeats: Annotated[int, typer.Option(help="Warm runs after the first.")] = 7,
+) -> None:
+    """打击挽损: its read models uncached (本月, 本年) and the page's warm reruns; the demo's 打击挽损 records are
+    generated first (bulk, timed) when the database has no ledger rows."""
+    from services.access.auth import actor_by_username
+    from services.demo import strike as demo_strike
+    from services.shared.timeutil import MONTH, YEAR, reporting_span, shanghai_today
+    from services.strike import api as strike_api
+    from services.strike import read
+
+    engine = make_engine(normalise_database_url(url))
+    upgrade(engine)
+    with read_session(engine) as session:
+        ledger = session.execute(text("SELECT count(*) FROM recovery_request")).scalar_one()
+        cases = session.execute(text("SELECT count(*) FROM fraud_case")).scalar_one()
+        anchor = session.execute(select(func.max(FraudCase.reported_at))).scalar_one()
+    if ledger == 0:
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            made = demo_strike.write_strike(connection, DemoSpec(cases=cases, seed=1, anchor=anchor))
+        print(f"demo 打击挽损 records at {cases:,} cases: {made} in {time.perf_counter() - started:.1f} s")
+    with read_session(engine) as session:
+        actor = actor_by_username(session, username, "127.0.0.1")
+        counts = session.execute(text("SELECT (SELECT count(*) FROM recovery_request), (SELECT count(*) FROM "
+                                      "recovery_event), (SELECT count(*) FROM dissuasion), (SELECT count(*) FROM "
+                                      "fraud_case WHERE solved_on IS NOT NULL)")).one()
+    print(f"strike read models [{engine.dialect.name}, {cases:,} cases, {counts[0]:,} ledger rows, {counts[1]:,} "
+          f"ledger steps, {counts[2]:,} 劝阻, {counts[3]:,} solved; {username}, today {shanghai_today(anchor)}]")
+    for kind, label in ((MONTH, "本月"), (YEAR, "本年")):
+        span = reporting_span(kind, shanghai_today(anchor))
+        for name, call in (("两升两降", lambda s, span=span: read.two_up_two_down(s, actor, None, span)),
+                           ("ledger measures", lambda s, span=span: read.recovery_figures(s, actor, None, span.current)),
+                           ("挽损 tables", lambda s, span=span: read.saved_tables(s, actor, None, span.current)),
+                           ("ledger list (500)", lambda s, span=span: read.ledger(s, actor, None, span.current)),
+                           ("劝阻 stage medians",
+                            lambda s, span=span: read.dissuasion_medians(s, actor, None, span.current)),
+                           ("whole board", lambda s, span=span: strike_api._board(s, actor, None, span))):
+            cold, warm, cpu = _timed(engine, call, repeats)
+            print(f"  {label} {name}: first {cold:.0f} ms, warm median {warm:.0f} ms (process CPU {cpu:.0f} ms)")
+    _time_page(url, username, "views/strike.py", (("本月", {}), ("本年", {"range": "year"})), repeats)
 
 
 if __name__ == "__main__":

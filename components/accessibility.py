@@ -19,9 +19,16 @@ LABELS = {
     "Scroll tabs right": "向右滚动标签", "Previous page": "上一页", "Next page": "下一页", "Pagination": "分页",
     "file upload": "上传文件", "Link to heading": "链接到标题", "Dataframe column menu": "表格列菜单",
     "Copy column name": "复制列名", "Markdown content": "文本内容", "Fullscreen": "全屏", "Close fullscreen": "退出全屏",
+    "Clear date": "清除日期", "Clear dates": "清除日期", "Clear time": "清除时间", "Clear date and time": "清除日期和时间",
+    "Add files": "添加文件", "Search": "搜索", "Download as CSV": "下载 CSV",
 }
 PATTERNS = [["^Help for (.+)$", "$1 的说明"], ["^Remove (.+)$", "移除 $1"], ["^Page (\\d+)$", "第 $1 页"],
-            ["^Upload (.+)$", "上传 $1"]]
+            ["^Upload (.+)$", "上传 $1"], ["^(.+) start date$", "$1 开始日期"], ["^(.+) end date$", "$1 结束日期"],
+            ["^[a-z_]+( [a-z_]+)* icon$", "图标"]]
+# The hint under a text box that has the focus ("Press Enter to submit form"), shown as visible text.
+HINTS = [["^Press Enter to submit form$", "按回车键提交"], ["^Press Enter to apply$", "按回车键确认"],
+         ["^Press (⌘|Ctrl)\\+Enter to submit form$", "按 $1+回车键提交"],
+         ["^Press (⌘|Ctrl)\\+Enter to apply$", "按 $1+回车键确认"]]
 
 _JS = """
 // A rerun may replace the element that had the focus (Streamlit redraws a widget); the page would drop the focus
@@ -57,6 +64,7 @@ function keepFocus(doc) {
 
 export default function (component) {
   const labels = component.data.labels, patterns = component.data.patterns.map(([p, r]) => [new RegExp(p), r]);
+  const hints = component.data.hints.map(([p, r]) => [new RegExp(p), r]);
   const doc = document;
   const chinese = (text) => {
     if (text in labels) return labels[text];
@@ -71,6 +79,15 @@ export default function (component) {
         if (better) element.setAttribute(name, better);
       }
     }
+    for (const box of root.querySelectorAll("[data-testid='InputInstructions']")) {
+      const walker = doc.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.nodeValue.trim();
+        for (const [pattern, replacement] of hints) {
+          if (pattern.test(text)) { node.nodeValue = text.replace(pattern, replacement); break; }
+        }
+      }
+    }
   };
   relabel(doc);
   keepFocus(doc);
@@ -81,7 +98,7 @@ export default function (component) {
       pending = true;
       requestAnimationFrame(() => { pending = false; relabel(doc); });
     });
-    window.__fanzhaRelabel.observe(doc.body, { subtree: true, childList: true, attributes: true,
+    window.__fanzhaRelabel.observe(doc.body, { subtree: true, childList: true, characterData: true, attributes: true,
                                                attributeFilter: ["aria-label", "title"] });
   }
 }
@@ -91,6 +108,6 @@ _relabel = st.components.v2.component("fanzha_chinese_labels", js=_JS)
 
 def chinese_labels() -> None:
     """Mount the relabelling once on every page run (it draws nothing)."""
-    _relabel(data={"labels": LABELS, "patterns": PATTERNS}, key="chinese_labels")
+    _relabel(data={"labels": LABELS, "patterns": PATTERNS, "hints": HINTS}, key="chinese_labels")
 
 

@@ -12,15 +12,26 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from components.plain import escape_markdown, field, plain
+from components.uploads import chinese_uploader
 from services.accountability.export import ITEM_HEADER, item_cells
 from services.accountability.integrity import IntegrityFlag
 from services.accountability.prevention_review import PreventionReview
-from services.accountability.read import AccountabilitySummary, EventRow, ItemDetail, ItemRow, UnitTable, UnitTodo
+from services.accountability.read import (
+    AccountabilitySummary,
+    EventRow,
+    ItemDetail,
+    ItemRow,
+    UnitTable,
+    UnitTodo,
+)
+from services.accountability.read import level_label as item_level_label
 from services.accountability.rules import RuleVersionRow
 from services.accountability.text import (
     ACC_APPROVE,
+    ACC_CAMPAIGN_PERIOD,
     ACC_CLOSE,
     ACC_DETAIL,
+    ACC_DETAIL_CAMPAIGN,
     ACC_FIELD_ACTION,
     ACC_FIELD_DECISION,
     ACC_FIELD_DUE,
@@ -30,9 +41,11 @@ from services.accountability.text import (
     ACC_FIELD_LEVEL,
     ACC_FIELD_LOSS,
     ACC_FIELD_PREVENTION,
+    ACC_FIELD_REASON,
     ACC_FIELD_RESPONSIBLE,
     ACC_FIELD_REVIEW_NOTE,
     ACC_FIELD_RULE,
+    ACC_FIELD_SOURCE,
     ACC_FIELD_STATUS,
     ACC_FIELD_UNIT,
     ACC_FLAG_CLOSE,
@@ -85,12 +98,12 @@ from services.shared.money import money_text, wan_decimal, wan_figure
 from services.shared.text import NO, UNKNOWN, YES
 from services.shared.timeutil import to_shanghai
 from vocabulary import (
-    AccountabilityLevel,
     ActivityChannel,
     Decision,
     FraudType,
     IntegrityKind,
     ItemAction,
+    ItemSource,
     ItemStatus,
     Outreach,
 )
@@ -100,8 +113,8 @@ U, I = ACC_UNIT_COLUMNS, ACC_ITEM_COLUMNS
 
 
 def level_label(level: str) -> str:
-    """The Chinese label of a level code."""
-    return AccountabilityLevel(AccountabilityLevel(level)).label
+    """The Chinese label of a level code: a loss level, or a campaign consequence (打招呼/谈话/告诫)."""
+    return item_level_label(level)
 
 
 def status_label(status: str) -> str:
@@ -157,7 +170,7 @@ def unit_table(table: UnitTable, key: str, pick: Callable[[int], None]) -> None:
     rows = [*table.rows, table.total] if len(table.rows) > 1 else table.rows
     frame = pd.DataFrame.from_records([{
         U["unit"]: r.name, U["open_l10w"]: r.open_by_level["l10w"], U["open_l50w"]: r.open_by_level["l50w"],
-        U["open_l100w"]: r.open_by_level["l100w"], U["overdue"]: r.overdue, U["max_overdue"]: r.max_days_overdue,
+        U["open_l100w"]: r.open_by_level["l100w"], U["open_campaign"]: r.open_campaign, U["overdue"]: r.overdue, U["max_overdue"]: r.max_days_overdue,
         U["awaiting"]: r.awaiting_approval, U["needs_review"]: r.needs_review,
         U["median_close"]: "" if r.median_days_to_close is None else f"{r.median_days_to_close:g}",
         U["this_month"]: r.raised_this_month,
@@ -165,11 +178,11 @@ def unit_table(table: UnitTable, key: str, pick: Callable[[int], None]) -> None:
     } for r in rows])
     styled = frame.style.map(_red_when_positive, subset=[U["overdue"], U["max_overdue"]])
     # Fits a 1366 px laptop with the sidebar open: short headers (explained on hover), fixed widths.
-    config = {U["unit"]: st.column_config.TextColumn(width=170, pinned=True)}
+    config = {U["unit"]: st.column_config.TextColumn(width=150, pinned=True)}
     config |= {U[name]: st.column_config.NumberColumn(width=width, help=ACC_UNIT_HELP[name]) for name, width in (
-        ("open_l10w", 58), ("open_l50w", 58), ("open_l100w", 64), ("overdue", 50), ("max_overdue", 72),
-        ("awaiting", 86), ("needs_review", 86), ("this_month", 72), ("last_month", 72))}
-    config[U["median_close"]] = st.column_config.TextColumn(width=72, help=ACC_UNIT_HELP["median_close"])
+        ("open_l10w", 58), ("open_l50w", 58), ("open_l100w", 64), ("open_campaign", 64), ("overdue", 50),
+        ("max_overdue", 64), ("awaiting", 80), ("needs_review", 80), ("this_month", 64), ("last_month", 64))}
+    config[U["median_close"]] = st.column_config.TextColumn(width=64, help=ACC_UNIT_HELP["median_close"])
     st.dataframe(styled, hide_index=True, width="stretch", selection_mode="single-row", key=key, column_config=config,
                  on_select=_on_pick(key, [r.unit_id for r in table.rows], pick))
 
@@ -177,12 +190,16 @@ def unit_table(table: UnitTable, key: str, pick: Callable[[int], None]) -> None:
 def item_table(rows: list[ItemRow], key: str, pick: Callable[[int], None]) -> None:
     """The item list, overdue in red; clicking a row calls pick(item_id)."""
     # The same cells as the XLSX export, so the file holds exactly what the table shows.
-    frame = pd.DataFrame.from_records([dict(zip(ITEM_HEADER, item_cells(r), strict=True)) for r in rows],
-                                      columns=ITEM_HEADER)
-    styled = frame.style.map(_red_when_positive, subset=[I["overdue"]]).format({I["loss"]: "{:.2f}"})
-    widths = {"id": 56, "case_no": 158, "unit": 150, "loss": 72, "level": 92, "status": 86, "due": 92, "overdue": 72,
-              "flag": 86}
+    # Loss as text with two decimals: a campaign item has none, and an empty cell reads better than "None".
+    frame = pd.DataFrame.from_records([{**dict(zip(ITEM_HEADER, item_cells(r), strict=True)),
+                                        I["loss"]: "" if r.loss_fen is None else f"{wan_figure(r.loss_fen):.2f}"}
+                                       for r in rows], columns=ITEM_HEADER)
+    styled = frame.style.map(_red_when_positive, subset=[I["overdue"]])
+    # Fits a 1366 px laptop with the sidebar open (a campaign item's reason is cut short: the item page has it all).
+    widths = {"id": 56, "source": 56, "case_no": 150, "unit": 140, "loss": 72, "level": 84, "status": 80, "due": 88,
+              "overdue": 66, "flag": 72}
     config = {I[name]: st.column_config.Column(width=width) for name, width in widths.items()}
+    config[I["loss"]] = st.column_config.Column(width=widths["loss"], alignment="right")
     st.dataframe(styled, hide_index=True, width="stretch", selection_mode="single-row", key=key, column_config=config,
                  on_select=_on_pick(key, [r.id for r in rows], pick))
 
@@ -202,15 +219,28 @@ def todo_block(todo: UnitTodo, key: str, pick: Callable[[int], None]) -> None:
         st.caption(ACC_TODO_HINT)
 
 
+def _source_facts(detail: ItemDetail) -> None:
+    """The case (loss, type, reported) or the campaign (name, period, reason) the item comes from."""
+    case, campaign = detail.case, detail.campaign
+    if case is not None:
+        st.markdown(f"{ACC_FIELD_LOSS}：{money_text(case.loss_fen)} · "
+                    f"{FraudType(FraudType(case.fraud_type)).label} · {_stamp(case.reported_at)}")
+    elif campaign is not None:
+        field(ACC_FIELD_SOURCE, f"{ItemSource.CAMPAIGN.label} · {campaign.name}（"
+                                f"{ACC_CAMPAIGN_PERIOD.format(start=campaign.start_date, end=campaign.end_date)}）")
+        field(ACC_FIELD_REASON, campaign.reason or "")
+
+
 def item_header(detail: ItemDetail) -> None:
-    """The item's facts: unit, case, loss, level, status, requirement, due date (red when overdue)."""
+    """The item's facts: unit, case or campaign, level, status, requirement, due date (red when overdue)."""
     item, case = detail.item, detail.case
-    st.subheader(ACC_DETAIL.format(item_id=item.id, case_no=escape_markdown(case.case_no)), anchor=False)
+    title = ACC_DETAIL.format(item_id=item.id, case_no=escape_markdown(case.case_no)) if case is not None else \
+        ACC_DETAIL_CAMPAIGN.format(item_id=item.id, campaign=escape_markdown(detail.campaign.name))
+    st.subheader(title, anchor=False)
     left, right = st.columns(2)
     with left:
         field(ACC_FIELD_UNIT, detail.unit_name)
-        st.markdown(f"{ACC_FIELD_LOSS}：{money_text(case.loss_fen)} · "
-                    f"{FraudType(FraudType(case.fraud_type)).label} · {_stamp(case.reported_at)}")
+        _source_facts(detail)
         escalated = f"（{ACC_FIELD_ESCALATED.format(level=level_label(item.escalated_from_level))}）" \
             if item.escalated_from_level else ""
         st.markdown(f"{ACC_FIELD_LEVEL}：**{level_label(item.level)}**{escalated}")
@@ -220,7 +250,8 @@ def item_header(detail: ItemDetail) -> None:
         field(ACC_FIELD_RESPONSIBLE, item.responsible)
         overdue = f" :red[**（{I['overdue']} {detail.days_overdue}）**]" if detail.days_overdue else ""
         st.markdown(f"{ACC_FIELD_DUE}：{item.due_date.isoformat()}{overdue}")
-        st.markdown(f"{ACC_FIELD_RULE}：{ACC_RULE_VERSION.format(date=detail.rule.effective_from.isoformat())}")
+        if detail.rule is not None:
+            st.markdown(f"{ACC_FIELD_RULE}：{ACC_RULE_VERSION.format(date=detail.rule.effective_from.isoformat())}")
     if item.needs_review:
         st.warning(f"{ACC_FIELD_FLAG}：{escape_markdown(item.needs_review_reason or '')}", icon=":material/flag:")
     _item_texts(detail)
@@ -297,18 +328,6 @@ class ExplanationInput:
 UPLOADER_KEY = "acc_uploader"
 
 
-def chinese_uploader(max_mb: int) -> None:
-    """Streamlit's uploader speaks English ("Upload", "10MB per file"): its texts replaced by Chinese, one limit."""
-    box = f".st-key-{UPLOADER_KEY} [data-testid='stFileUploaderDropzone']"
-    st.html(f"""<style>
-{box} [data-testid='stFileUploaderDropzoneInstructions'] * {{ font-size: 0 !important; }}
-{box} [data-testid='stFileUploaderDropzoneInstructions']::before {{
-  content: "{ACC_FORM_FILES_DROP}（每个不超过 {max_mb} MB）"; font-size: .875rem; }}
-{box} button [data-testid='stMarkdownContainer'] {{ display: none; }}
-{box} button::after {{ content: "{ACC_FORM_FILES_BROWSE}"; }}
-</style>""")
-
-
 def explanation_form(detail: ItemDetail, needs_prevention: bool, errors: dict[str, str], max_mb: int,
                      key: str, max_files: int = 10) -> ExplanationInput | None:
     """Explanation text, the 倒查 text from 50万 up, and attachments."""
@@ -324,7 +343,7 @@ def explanation_form(detail: ItemDetail, needs_prevention: bool, errors: dict[st
                                   help=ACC_FORM_PREVENTION_HELP, max_chars=5000, key=f"{key}_prevention")
             field_errors(errors, "prevention_review")
         with st.container(key=UPLOADER_KEY):
-            chinese_uploader(max_mb)
+            chinese_uploader(UPLOADER_KEY, f"{ACC_FORM_FILES_DROP}（每个不超过 {max_mb} MB）", ACC_FORM_FILES_BROWSE)
             files = st.file_uploader(ACC_FORM_FILES.format(count=max_files, mb=max_mb), accept_multiple_files=True,
                                      max_upload_size=max_mb, key=f"{key}_files")
         field_errors(errors, "attachments", "status")

@@ -1,4 +1,6 @@
-"""A jurisdiction's detail beside the map: weekly trend, fraud types, largest cases, open items, interceptions."""
+"""A jurisdiction's detail beside the map: figures, strike and recovery, trend, types, largest cases, open items."""
+
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -8,21 +10,28 @@ from services.cases.text import COL_CASE_NO, COL_FRAUD_TYPE, COL_REPORTED_AT, CO
 from services.map.read import JurisdictionDetail
 from services.map.text import (
     MAP_COL_CASES,
+    MAP_COL_CAUGHT,
     MAP_COL_DUE,
+    MAP_COL_FROZEN,
     MAP_COL_INTERCEPTED,
     MAP_COL_INTERCEPTIONS,
     MAP_COL_LEVEL,
     MAP_COL_LOSS,
+    MAP_COL_RETURNED,
     MAP_COL_SHARE,
+    MAP_COL_SOLVED,
+    MAP_COL_STOPPED,
     MAP_COL_WEEK,
     MAP_DETAIL_ACCOUNTABILITY,
     MAP_DETAIL_LARGEST,
     MAP_DETAIL_NONE,
+    MAP_DETAIL_STRIKE,
+    MAP_DETAIL_STRIKE_CAPTION,
     MAP_DETAIL_SUMMARY,
     MAP_DETAIL_TREND,
     MAP_DETAIL_TYPES,
 )
-from services.shared.money import format_wan, wan_decimal
+from services.shared.money import format_wan, wan_decimal, wan_figure
 from services.shared.timeutil import to_shanghai
 
 
@@ -78,7 +87,21 @@ def _open_items(detail: JurisdictionDetail) -> None:
         ]), key="map_detail_open_items")
 
 
-def jurisdiction_detail_panel(detail: JurisdictionDetail) -> None:
+def _strike(detail: JurisdictionDetail, first_day: date, last_day: date) -> None:
+    st.markdown(f"**{MAP_DETAIL_STRIKE}**")
+    figures = detail.strike
+    solved, caught = st.columns(2)
+    solved.metric(MAP_COL_SOLVED, f"{figures.solved:,}")
+    caught.metric(MAP_COL_CAUGHT, f"{figures.caught:,}")
+    stopped, frozen, returned = st.columns(3)
+    # Never rounded up to a whole 万 the amount is below (99,999.99 元 reads 9.99).
+    stopped.metric(MAP_COL_STOPPED, f"{wan_figure(figures.stopped_fen):,}")
+    frozen.metric(MAP_COL_FROZEN, f"{wan_figure(figures.frozen_fen):,}")
+    returned.metric(MAP_COL_RETURNED, f"{wan_figure(figures.returned_fen):,}")
+    st.caption(MAP_DETAIL_STRIKE_CAPTION.format(start=first_day, end=last_day))
+
+
+def jurisdiction_detail_panel(detail: JurisdictionDetail, first_day: date, last_day: date) -> None:
     """Everything about one jurisdiction for the map's filters."""
     st.subheader(escape_markdown(detail.name), anchor=False)
     st.caption(MAP_DETAIL_SUMMARY.format(name=detail.name, cases=detail.cases, loss=format_wan(detail.loss_fen),
@@ -87,6 +110,7 @@ def jurisdiction_detail_panel(detail: JurisdictionDetail) -> None:
     left.metric(MAP_COL_CASES, f"{detail.cases:,}")
     middle.metric(MAP_COL_INTERCEPTIONS, f"{detail.interceptions:,}")
     right.metric(MAP_COL_INTERCEPTED, format_wan(detail.intercepted_fen))
+    _strike(detail, first_day, last_day)
     _trend(detail)
     _types(detail)
     _largest(detail)

@@ -17,7 +17,7 @@ from services.access.text import OUT_OF_SCOPE
 from services.accountability import api
 from services.accountability.export import EXPORT_LIMIT
 from services.accountability.integrity import MIN_CASES
-from services.accountability.read import AttachmentInfo, ItemDetail, ItemFilter
+from services.accountability.read import AttachmentInfo, ItemDetail, ItemFilter, level_label
 from services.accountability.text import (
     ACC_ATTACHMENT_PREPARE,
     ACC_ATTACHMENT_SAVE,
@@ -34,6 +34,7 @@ from services.accountability.text import (
     ACC_FILTER_LEVEL,
     ACC_FILTER_OPEN,
     ACC_FILTER_OVERDUE,
+    ACC_FILTER_SOURCE,
     ACC_FILTER_STATUS,
     ACC_HISTORY,
     ACC_INTEGRITY_NOTE,
@@ -55,9 +56,10 @@ from services.accountability.workflow import (
     needs_decision,
     needs_prevention_review,
 )
+from services.campaigns import api as campaigns_api
 from services.shared.text import UNIT_PICKER
 from services.shared.timeutil import now_utc, to_shanghai
-from vocabulary import AccountabilityLevel, ItemAction, ItemStatus
+from vocabulary import AccountabilityLevel, CampaignConsequence, ItemAction, ItemSource, ItemStatus
 
 NOTICE = "acc_notice"
 ITEM_BOX = "acc_item_box"
@@ -68,6 +70,10 @@ actor = login_gate.actor()
 now = now_utc()
 st.title(ACC_TITLE, anchor=False)
 show_notice(NOTICE)
+
+# Campaigns a unit fell behind in raise their items now, before the figures are read (cheap when nothing is due).
+if campaigns_api.check_consequences(cached.engine(), now).raised:
+    cached.invalidate()
 
 # Keyed by the unit in the link, so a drill-down from the table redraws the picker on the new unit.
 chosen = url_state.scoped_unit(UNIT_PICKER, cached.unit_choices(actor), actor.unit_id, refusal=OUT_OF_SCOPE,
@@ -103,8 +109,10 @@ def _all_or(label: Callable[[object], str]) -> Callable[[object], str]:
 
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    level = url_state.select(ACC_FILTER_LEVEL, [None, *AccountabilityLevel], "level", key="acc_level",
-                             format_func=_all_or(lambda x: AccountabilityLevel(x).label))
+    source = url_state.select(ACC_FILTER_SOURCE, [None, *ItemSource], "src", key="acc_source",
+                              format_func=_all_or(lambda x: ItemSource(x).label))
+    level = url_state.select(ACC_FILTER_LEVEL, [None, *AccountabilityLevel, *CampaignConsequence], "level",
+                             key="acc_level", format_func=_all_or(level_label))
     status = url_state.select(ACC_FILTER_STATUS, [None, *ItemStatus], "status", key="acc_status",
                               format_func=_all_or(lambda x: ItemStatus(x).label))
     open_only = st.toggle(ACC_FILTER_OPEN, url_state.get_str("open") == "1", key="acc_open")
@@ -114,8 +122,8 @@ url_state.set_params(open="1" if open_only else None, overdue="1" if overdue_onl
                      flag="1" if flagged_only else None)
 
 criteria = ItemFilter(unit_id=chosen, level=level, status=status, open_only=open_only, overdue_only=overdue_only,
-                      flagged_only=flagged_only)
-FILTER_KEY = f"{chosen}_{level}_{status}_{open_only:d}{overdue_only:d}{flagged_only:d}"
+                      flagged_only=flagged_only, source=source)
+FILTER_KEY = f"{chosen}_{source}_{level}_{status}_{open_only:d}{overdue_only:d}{flagged_only:d}"
 page_number = max(url_state.get_int("ipage") or 1, 1)
 if state.get("acc_filter_key", FILTER_KEY) != FILTER_KEY:  # a new filter starts on its first page
     page_number = 1

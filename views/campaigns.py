@@ -1,68 +1,88 @@
-"""专项行动: campaign progress — unit × target matrix with lights and pacing, 八进 coverage, charts, activity log."""
+"""专项行动: campaign progress — the unit × target matrix with lights and pacing grouped by 分局 and paged, 八进 coverage,
+outreach against the change in case rate, charts; filters in the URL, exports for those who may export."""
 
 import streamlit as st
 
 import cached
 import login_gate
 from components import campaign_panels as view
-from components import url_state
+from components import campaign_picker, url_state
 from components.notice import show_notice
-from components.steps import run_step
-from services.access.permissions import Permission
+from services.access.permissions import Permission, allowed
 from services.access.text import OUT_OF_SCOPE
 from services.campaigns import api
+from services.campaigns import progress as model
 from services.campaigns import text as t
-from services.campaigns.entries import ActivityDraft
-from services.campaigns.photos import MAX_PHOTOS, PHOTO_MAX_MB, UPLOAD_EXTENSIONS, Upload
-from services.campaigns.reports import period_label
-from services.shared.timeutil import now_utc, shanghai_today, to_shanghai
+from services.shared.timeutil import now_utc, shanghai_today
 from vocabulary import TargetKind
 
 NOTICE = "camp_notice"
-FORM = "camp_form"
-ERRORS = "camp_errors"
-ENTRY_ERRORS = "camp_entry_errors"
 BEHIND = "behind"
-REPORT_FORM = "camp_report"
-REPORT_ERRORS = "camp_report_errors"
-state = st.session_state
+PAGE_SIZE = 20
 actor = login_gate.actor()
 engine = cached.engine()
 today = shanghai_today()
 st.title(t.CAMPAIGNS_TITLE, anchor=False)
 show_notice(NOTICE)
 
-with login_gate.refusals():
-    choices = dict(api.campaign_choices(engine, actor))
-if not choices:
-    st.info(t.CAMP_NONE)
-    st.stop()
-if (wanted := url_state.get_int("campaign")) is not None and wanted not in choices:
-    st.error(t.ERR_CAMPAIGN, icon=":material/block:")
-    st.stop()
-left, middle, right = st.columns([3, 2, 1.4])
-with left:
-    campaign_id = url_state.select(t.CAMP_PICKER, list(choices), "campaign", key="camp_pick", format_func=choices.get)
-with login_gate.refusals():
-    progress = api.progress(engine, actor, campaign_id, today)
-view.header(progress)
 
-# The unit filter lives in the URL and must name a unit of this campaign within the actor's scope.
-units = {u.unit_id: u.name for u in progress.units}
-requested = url_state.get_int("unit")
-if requested is not None and requested not in units:
+def refuse() -> None:
     st.error(OUT_OF_SCOPE, icon=":material/block:")
     st.stop()
-with middle:
-    chosen = url_state.select(t.CAMP_FILTER_UNIT, [0, *units], "unit", key="camp_unit",
-                              format_func=lambda u: units.get(u, t.CAMP_FILTER_ALL_UNITS))
-with right:
+
+
+with login_gate.refusals():
+    choices = dict(api.campaign_choices(engine, actor))
+pick, bureau_col, unit_col, show_col = st.columns([3, 2, 2, 1.4])
+with pick:
+    campaign_id = campaign_picker.pick(choices, key="camp_pick")
+with login_gate.refusals():
+    progress = cached.campaign_progress(cached.current_minute(), actor, campaign_id, today)
+view.header(progress)
+
+# The 分局 and unit filters live in the URL and must name a 分局 / unit of this campaign within the actor's scope.
+units = {u.unit_id: u for u in progress.units}
+bureaus = dict(progress.bureaus)
+requested = url_state.get_int("unit")
+requested_bureau = url_state.get_int("bureau")
+if (requested is not None and requested not in units) or (requested_bureau is not None and requested_bureau not in bureaus):
+    refuse()
+if requested is not None and len(bureaus) > 1:
+    url_state.set_params(bureau=units[requested].bureau_id)  # a link naming a unit opens its 分局
+bureau = 0
+if len(bureaus) > 1:
+    with bureau_col:
+        bureau = url_state.select(t.CAMP_FILTER_BUREAU, [0, *bureaus], "bureau", key="camp_bureau",
+                                  format_func=lambda b: bureaus.get(b, t.CAMP_FILTER_ALL_BUREAUS))
+in_bureau = [u for u in units if bureau in (0, units[u].bureau_id)]
+if url_state.get_int("unit") not in (None, *in_bureau):  # another 分局 was picked: its units only
+    url_state.set_params(unit=None)
+    st.session_state.pop("camp_unit", None)
+with unit_col:
+    chosen = url_state.select(t.CAMP_FILTER_UNIT, [0, *in_bureau], "unit", key="camp_unit",
+                              format_func=lambda u: units[u].name if u in units else t.CAMP_FILTER_ALL_UNITS)
+with show_col:
     show = url_state.select(t.CAMP_FILTER_SHOW, ["all", BEHIND], "show", key="camp_show",
                             format_func={"all": t.CAMP_SHOW_ALL, BEHIND: t.CAMP_SHOW_BEHIND}.get)
-shown = [chosen] if chosen else list(units)
-view.matrix(progress, shown, show == BEHIND)
+matrix_view = model.MatrixView(bureau or None, chosen or None, show == BEHIND)
+
+if len(bureaus) > 1 and not chosen:
+    view.bureaus([r for r in model.bureau_summary(progress) if bureau in (0, r.bureau_id)])
+shown = model.shown_units(progress, matrix_view)
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    page, caption = view.pager(len(shown), PAGE_SIZE, url_state.get_int("page") or 1, key="camp_page")
+    url_state.set_params(page=None if page == 1 else page)
+    if allowed(actor.role, Permission.EXPORT):
+        export_at = now_utc()
+        view.export_buttons({fmt: (model.matrix_file_name(progress, matrix_view, fmt),
+                                   lambda fmt=fmt: api.export_matrix(engine, actor, campaign_id, today, matrix_view,
+                                                                     fmt, export_at))
+                             for fmt in model.EXPORT_FORMATS})
+on_page = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+view.matrix(model.matrix_header(progress), [model.matrix_row(progress, u) for u in on_page], caption)
 view.partners(progress)
-view.coverage(progress, shown)
+view.coverage(progress, [u.unit_id for u in on_page])
+view.reach_chart(progress.reach)
 
 st.subheader(t.CAMP_CHART, anchor=False)
 cumulative_targets = {x.id: x.description for x in progress.targets if x.kind in (TargetKind.COUNT, TargetKind.COVERAGE)}
@@ -70,71 +90,6 @@ if cumulative_targets:
     target_id = url_state.select(t.CAMP_CHART_TARGET, list(cumulative_targets), "target", key="camp_target",
                                  format_func=cumulative_targets.get)
     with login_gate.refusals():
-        view.cumulative_chart(api.cumulative(engine, actor, campaign_id, target_id, chosen or None, today))
+        view.cumulative_chart(cached.campaign_cumulative(cached.current_minute(), actor, campaign_id, target_id,
+                                                         chosen or None, today))
 view.weekly_chart(progress.weekly)
-
-if actor.can(Permission.LOG_ACTIVITIES):
-    first, last = progress.campaign.start_date, min(today, progress.campaign.end_date)
-    loggable = {**units, **{p.unit_id: f"{p.name}（{t.CAMP_PARTNERS}）" for p in progress.partners}}
-    if not loggable:
-        st.info(t.CAMP_NO_UNIT_TO_LOG)
-    elif first <= last:
-        typed = view.activity_form(loggable, first, last, state.get(ERRORS, {}), PHOTO_MAX_MB, MAX_PHOTOS,
-                                   UPLOAD_EXTENSIONS, key=FORM)
-        if typed is not None:
-            draft = ActivityDraft(campaign_id, typed.unit_id, typed.activity_date, typed.outreach, typed.channel,
-                                  typed.audience, typed.place, typed.officers, typed.people_reached, typed.households,
-                                  typed.pieces, typed.description)
-            photos = [Upload(f.name, f.type or "", f.getvalue()) for f in typed.files]
-            run_step(lambda: api.log_activity(engine, actor, draft, photos), notice_key=NOTICE, errors_key=ERRORS,
-                     invalid_text=lambda count: t.ACT_INVALID.format(count=count),
-                     done=lambda _: ("success", t.ACT_SAVED.format(photos=len(photos))), clear_prefixes=(FORM,))
-        with st.expander(t.CAMP_ENTRIES):
-            by_kind = {kind: {x.id: x.description for x in progress.targets if x.kind is kind}
-                       for kind in (TargetKind.COVERAGE, TargetKind.SURVEY, TargetKind.TASK)}
-            entry = view.entry_forms(by_kind[TargetKind.COVERAGE], by_kind[TargetKind.SURVEY], by_kind[TargetKind.TASK],
-                                     units, first, last, state.get(ENTRY_ERRORS, {}), key="camp_entry")
-            if entry is not None:
-                step = {"base": api.declare_base, "survey": api.enter_survey, "task": api.complete_task}[entry.form]
-                saved = {"base": t.BASE_SAVED, "survey": t.SURVEY_SAVED, "task": t.TASK_SAVED}[entry.form]
-                run_step(lambda: step(engine, actor, campaign_id, entry.target_id, entry.unit_id, **entry.values), notice_key=NOTICE, errors_key=ENTRY_ERRORS,
-                         invalid_text=lambda count: t.ACT_INVALID.format(count=count),
-                         done=lambda _: ("success", saved), clear_prefixes=("camp_entry_",))
-
-with login_gate.refusals():
-    view.recent(api.recent_activities(engine, actor, campaign_id))
-
-# 进展报送: who reported the latest due period, who is late (with the 联络员 to call), the unit's form, downloads.
-st.subheader(t.REP_TITLE, anchor=False)
-with login_gate.refusals():
-    board = api.report_board(engine, actor, campaign_id, now_utc())
-if board.period is None:
-    st.caption(t.REP_NONE)
-else:
-    view.report_board(board, period_label(board.period), lambda moment: f"{to_shanghai(moment):%Y-%m-%d %H:%M}")
-if actor.can(Permission.LOG_ACTIVITIES) and board.owed:
-    owed = {unit_id: f"{units.get(unit_id, '')} · {period_label(period)}" for unit_id, period in board.owed.items()}
-    typed_report = view.report_form(owed, state.get(REPORT_ERRORS, {}), key=REPORT_FORM)
-    if typed_report is not None:
-        label = owed[typed_report.unit_id]
-        run_step(lambda: api.submit_report(engine, actor, campaign_id, typed_report.unit_id, typed_report.methods,
-                                           typed_report.channels, typed_report.process, typed_report.scope,
-                                           typed_report.next_steps),
-                 notice_key=NOTICE, errors_key=REPORT_ERRORS, invalid_text=lambda count: t.ACT_INVALID.format(count=count),
-                 done=lambda _: ("success", t.REP_SUBMITTED.format(period=label)), clear_prefixes=(REPORT_FORM,))
-if board.submitted:
-    names = dict(board.submitted)
-    report_id = st.selectbox(t.REP_DOWNLOAD_PICK, list(names), format_func=names.get, key="camp_report_pick")
-    ready = state.get(f"camp_report_file_{report_id}")
-    if ready is None and st.button(t.REP_PREPARE, key=f"camp_report_prepare_{report_id}"):
-        with login_gate.refusals():
-            state[f"camp_report_file_{report_id}"] = (api.report_file(engine, actor, report_id, "docx"),
-                                                      api.report_file(engine, actor, report_id, "xlsx"))
-        st.rerun()
-    if ready is not None:
-        (docx_name, docx), (xlsx_name, xlsx) = ready
-        with st.container(horizontal=True):
-            st.download_button(t.REP_DOCX, docx, file_name=docx_name, key=f"camp_docx_{report_id}",
-                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-            st.download_button(t.REP_XLSX, xlsx, file_name=xlsx_name, key=f"camp_xlsx_{report_id}",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

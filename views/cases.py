@@ -1,5 +1,6 @@
 """案件登记: the cases of the user's scope, filtered by URL parameters, masked, with audited unmasking."""
 
+import uuid
 from datetime import timedelta
 
 import streamlit as st
@@ -11,6 +12,7 @@ from components.case_forms import case_edit_form, new_case_form, revisions_table
 from components.case_panels import case_detail_panel, case_table
 from components.notice import show_notice
 from components.steps import run_step
+from components.strike_panels import case_solve_form, case_stop_form
 from services.access.actor import AccessDenied
 from services.access.permissions import Permission
 from services.access.text import (
@@ -55,8 +57,10 @@ from services.cases.text import (
 )
 from services.shared.loss_bands import LOSS_BANDS
 from services.shared.text import UNIT_PICKER
-from services.shared.timeutil import SHANGHAI, day_start_utc, now_utc, shanghai_today
-from vocabulary import FraudType
+from services.shared.timeutil import SHANGHAI, day_start_utc, now_utc, shanghai_today, to_shanghai
+from services.strike import api as strike_api
+from services.strike import text as strike_text
+from vocabulary import FraudType, SolvedHow
 
 PAGE_SIZE = 50
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -167,6 +171,42 @@ if actor.can(Permission.EDIT_CASES):
             run_step(lambda: cases_api.edit(cached.engine(), actor, selected, form), notice_key=EDIT_NOTICE,
                      errors_key=EDIT_ERRORS, invalid_text=lambda count: CASE_EDIT_INVALID.format(count=count),
                      done=_edited, clear_prefixes=(f"case_edit_{selected}",))
+
+def _stop_done(saved) -> tuple[str, str]:
+    """The notice of a 止付 request on the case; its form's key is forgotten (the next request is a new one)."""
+    state.pop(STOP_KEY, None)
+    cached.strike_changed()
+    if saved.duplicate:
+        return "info", strike_text.CASE_STOP_DUPLICATE.format(id=saved.request_id)
+    return "success", strike_text.CASE_STOP_SAVED.format(id=saved.request_id)
+
+
+SOLVE_ERRORS, STOP_ERRORS, STOP_KEY = (f"case_solve_errors_{selected}", f"case_stop_errors_{selected}",
+                                      f"case_stop_key_{selected}")
+if actor.can(Permission.EDIT_CASES):  # 打击挽损: 破案 and 申请止付 on the case
+    with st.expander(strike_text.CASE_STRIKE_HEADING, icon=":material/gavel:",
+                     expanded=bool(state.get(SOLVE_ERRORS) or state.get(STOP_ERRORS))):
+        st.caption(strike_text.CASE_SOLVE_SUBHEADING)
+        solved = case_solve_form(
+            shanghai_today(), to_shanghai(detail.case.reported_at).date(), {h.value: h.label for h in SolvedHow},
+            state.get(SOLVE_ERRORS, {}), key=f"case_solve_{selected}",
+            labels=(strike_text.CASE_SOLVE_DAY, strike_text.CASE_SOLVE_HOW, strike_text.CASE_SOLVE_SUBMIT))
+        if solved is not None:
+            run_step(lambda: strike_api.solve(cached.engine(), actor, selected, *solved), notice_key=EDIT_NOTICE,
+                     errors_key=SOLVE_ERRORS, invalid_text=lambda count: CASE_EDIT_INVALID.format(count=count),
+                     done=lambda changed: cached.strike_changed() or ("success", strike_text.CASE_SOLVE_SAVED.format(
+                         fields="，".join(CASE_FIELD_LABELS[n] for n in changed))) if changed
+                     else ("info", strike_text.CASE_SOLVE_NOTHING), clear_prefixes=(f"case_solve_{selected}",))
+        st.caption(strike_text.CASE_STOP_SUBHEADING)
+        stop = case_stop_form(state.get(STOP_ERRORS, {}), key=f"case_stop_{selected}",
+                              labels=(strike_text.CASE_STOP_ACCOUNT, strike_text.CASE_STOP_AMOUNT,
+                                      strike_text.CASE_STOP_SUBMIT))
+        if stop is not None:
+            stop_key = state.setdefault(STOP_KEY, uuid.uuid4().hex)  # kept until saved: a double click saves once
+            run_step(lambda: strike_api.request_on_case(cached.engine(), actor, selected, *stop, stop_key),
+                     notice_key=EDIT_NOTICE, errors_key=STOP_ERRORS,
+                     invalid_text=lambda count: CASE_EDIT_INVALID.format(count=count),
+                     done=_stop_done, clear_prefixes=(f"case_stop_{selected}",))
 
 st.subheader(CASE_REVISIONS, anchor=False)
 revisions_table(revisions)

@@ -171,7 +171,7 @@ with detail_column:
     else:
         with login_gate.refusals():
             detail = cached.map_detail(minute, actor, selected[0], selected[1], criteria)
-        jurisdiction_detail_panel(detail)
+        jurisdiction_detail_panel(detail, compared.current.first_day, compared.current.last_day)
 
 st.subheader(MAP_TABLE_TITLE, anchor=False)
 header, table_rows = unit_table_cells(measures)

@@ -19,6 +19,7 @@ class Actor:
     unit_name: str
     client_addr: str | None = None
     login_session_id: int | None = None  # the browser session acting; None for the CLI and trusted-header sign-in
+    wall_device_id: int | None = None  # a wall display signed in by its device token (no account behind it)
 
     def can(self, permission: Permission) -> bool:
         """Whether this actor's role carries a permission."""

@@ -86,3 +86,8 @@ def mask_free_text(text: str | None, names: tuple[str | None, ...] = ()) -> str 
         if name and len(name) >= 2:
             shown = shown.replace(name, mask_name(name))
     return shown
+
+
+def free_text_for(may_unmask: bool, text: str | None) -> str | None:
+    """Typed free text as a reader sees it: whole for a role that may unmask, identifiers masked for the others."""
+    return text if may_unmask else mask_free_text(text)

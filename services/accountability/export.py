@@ -8,7 +8,7 @@ from sqlmodel import Session
 from services import audit
 from services.access.actor import Actor
 from services.access.scope import scoped_unit
-from services.accountability.read import ItemFilter, ItemRow, page_items, unit_labels
+from services.accountability.read import ItemFilter, ItemRow, level_label, page_items, unit_labels
 from services.accountability.text import (
     ACC_EXPORT_AT,
     ACC_EXPORT_AUDIT,
@@ -19,6 +19,7 @@ from services.accountability.text import (
     ACC_FILTER_LEVEL,
     ACC_FILTER_OPEN,
     ACC_FILTER_OVERDUE,
+    ACC_FILTER_SOURCE,
     ACC_FILTER_STATUS,
     ACC_ITEM_COLUMNS,
     ACC_TITLE,
@@ -27,17 +28,18 @@ from services.shared.export_cells import xlsx_bytes
 from services.shared.money import wan_figure
 from services.shared.text import NO, UNIT_PICKER, YES
 from services.shared.timeutil import to_shanghai
-from vocabulary import AccountabilityLevel, AuditAction, ItemStatus
+from vocabulary import AuditAction, ItemStatus
 
 EXPORT_LIMIT = 10_000
 ITEM_HEADER = list(ACC_ITEM_COLUMNS.values())
 
 
 def item_cells(row: ItemRow) -> list[object]:
-    """One item as the list shows it, in the order of ITEM_HEADER (the loss in 万元, never rounded up to a threshold)."""
-    return [row.id, row.case_no, row.unit_label or row.unit_name, wan_figure(row.loss_fen),
-            AccountabilityLevel(row.level).label, ItemStatus(row.status).label, row.due_date.isoformat(),
-            row.days_overdue, YES if row.needs_review else ""]
+    """One item as the list shows it, in the order of ITEM_HEADER (the loss in 万元, never rounded up to a threshold);
+    a campaign item has no case number and no loss: its reason stands where the case number would."""
+    return [row.id, row.source.label, row.case_no or row.reason or "", row.unit_label or row.unit_name,
+            "" if row.loss_fen is None else wan_figure(row.loss_fen), level_label(row.level),
+            ItemStatus(row.status).label, row.due_date.isoformat(), row.days_overdue, YES if row.needs_review else ""]
 
 
 def filter_rows(session: Session, actor: Actor, criteria: ItemFilter) -> list[tuple[str, str]]:
@@ -45,7 +47,8 @@ def filter_rows(session: Session, actor: Actor, criteria: ItemFilter) -> list[tu
     root = scoped_unit(session, actor, criteria.unit_id)
     return [
         (UNIT_PICKER, unit_labels(session, [root.id])[root.id]),
-        (ACC_FILTER_LEVEL, AccountabilityLevel(criteria.level).label if criteria.level else ACC_FILTER_ALL),
+        (ACC_FILTER_SOURCE, criteria.source.label if criteria.source else ACC_FILTER_ALL),
+        (ACC_FILTER_LEVEL, level_label(criteria.level) if criteria.level else ACC_FILTER_ALL),
         (ACC_FILTER_STATUS, ItemStatus(criteria.status).label if criteria.status else ACC_FILTER_ALL),
         (ACC_FILTER_OPEN, YES if criteria.open_only else NO),
         (ACC_FILTER_OVERDUE, YES if criteria.overdue_only else NO),

@@ -93,8 +93,10 @@ def assemble(session: Session, item: AccountabilityItem, case: FraudCase) -> Pre
                             case.fraud_type, earlier)
 
 
-def prevention_review(session: Session, actor: Actor, item_id: int) -> PreventionReview:
-    """The 倒查 material of an item in the actor's scope."""
+def prevention_review(session: Session, actor: Actor, item_id: int) -> PreventionReview | None:
+    """The 倒查 material of an item in the actor's scope (None for a campaign item)."""
     require(actor, Permission.VIEW_CASES)
     item = load_item(session, actor, item_id)
+    if item.case_id is None:  # a campaign item: no case, nothing to review backwards from
+        return None
     return assemble(session, item, session.get(FraudCase, item.case_id))

@@ -19,6 +19,7 @@ ACC_NOTE_ESCALATED = "损失由 {old}增至 {new}，由“{from_level}”升级�
 ACC_NOTE_FLAGGED = "损失由 {old}下调为 {new}，低于“{level}”门槛 {threshold}，请领导复核后关闭或保留。"
 ACC_NOTE_UNIT_CHANGED = "案件改归“{unit}”。"
 ACC_AUDIT_DETAIL = "问责事项 {item_id}（案件 {case_no}）：{action}"
+ACC_AUDIT_DETAIL_CAMPAIGN = "问责事项 {item_id}（专项行动 {campaign}）：{action}"
 ACC_ATTACHMENT_AUDIT = "下载问责附件“{name}”"
 RULE_THRESHOLD_INVALID = "门槛金额须大于 0。"
 RULE_THRESHOLD_ORDER = "{date} 起各级门槛须逐级递增：{levels}。"
@@ -40,17 +41,17 @@ ACC_UNIT_TABLE = "各单位问责事项"
 ACC_UNIT_COLUMNS = {
     "unit": "单位", "open_l10w": "10万+", "open_l50w": "50万+", "open_l100w": "100万+",
     "overdue": "逾期", "max_overdue": "最长逾期", "awaiting": "说明待审核", "needs_review": "下调待复核",
-    "median_close": "关闭用时", "this_month": "本月新增", "last_month": "上月同期",
+    "median_close": "关闭用时", "this_month": "本月新增", "last_month": "上月同期", "open_campaign": "专项行动",
 }
 ACC_UNIT_HELP = {
     "open_l10w": "未关闭的“10万元以上”事项（项）", "open_l50w": "未关闭的“50万元以上”事项（项）",
-    "open_l100w": "未关闭的“100万元以上”事项（项）", "overdue": "逾期事项（项）", "max_overdue": "最长逾期天数",
+    "open_l100w": "未关闭的“100万元以上”事项（项）", "open_campaign": "未关闭的专项行动问责事项（打招呼、谈话、告诫，项）", "overdue": "逾期事项（项）", "max_overdue": "最长逾期天数",
     "awaiting": "单位已提交说明、等待领导审核的事项（项）", "needs_review": "损失下调到门槛以下、等待领导复核的事项（项）",
     "median_close": "关闭用时中位数（天）", "this_month": "本月新增事项（项）", "last_month": "上月同期新增事项（项）",
 }
 ACC_ITEM_COLUMNS = {
-    "id": "编号", "case_no": "案件编号", "unit": "单位", "loss": "损失万元", "level": "级别", "status": "状态",
-    "due": "期限", "overdue": "逾期天数", "flag": "下调待复核",
+    "id": "编号", "source": "来源", "case_no": "案件编号/事由", "unit": "单位", "loss": "损失万元",
+    "level": "级别", "status": "状态", "due": "期限", "overdue": "逾期天数", "flag": "下调待复核",
 }
 ACC_FILTER_LEVEL = "级别"
 ACC_FILTER_STATUS = "状态"
@@ -167,3 +168,11 @@ RULES_NONE = "没有规则。"
 ACC_BACKFILL_AUDIT = "批量补录问责事项 {count} 条（批量写入的案件）"
 RULES_CITY_ONLY = "问责规则全市统一：只有市局（最上级单位）的系统管理员可以新增规则版本。"
 RULES_READ_ONLY = "问责规则全市统一，由市局系统管理员维护；本页对您只读。"
+
+# Campaign items (专项行动问责): the item page without a case, the source filter
+ACC_FILTER_SOURCE = "来源"
+ACC_DETAIL_CAMPAIGN = "问责事项 {item_id}：专项行动 {campaign}"
+ACC_FIELD_SOURCE = "来源"
+ACC_FIELD_CAMPAIGN = "专项行动"
+ACC_FIELD_REASON = "事由"
+ACC_CAMPAIGN_PERIOD = "{start} 至 {end}"

@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from db.models import AccountabilityEvent, AccountabilityItem, AccountabilityRule, FraudCase, Unit
+from db.models import AccountabilityEvent, AccountabilityItem, AccountabilityRule, Campaign, FraudCase, Unit
 from services import audit
 from services.access.actor import Actor
 from services.accountability.rules import LEVEL_RANK, all_versions, effective_rules, highest_reached, rules_in_force
 from services.accountability.text import (
     ACC_AUDIT_DETAIL,
+    ACC_AUDIT_DETAIL_CAMPAIGN,
     ACC_BACKFILL_AUDIT,
     ACC_NOTE_ESCALATED,
     ACC_NOTE_FLAGGED,
@@ -25,32 +26,44 @@ from services.accountability.text import (
 from services.audit.text import CLI_USERNAME
 from services.shared.money import money_text
 from services.shared.timeutil import shanghai_today
-from vocabulary import AccountabilityLevel, AuditAction, ItemAction, ItemStatus
+from vocabulary import AccountabilityLevel, AuditAction, CampaignConsequence, ItemAction, ItemStatus
 
 OBJECT_TYPE = "accountability_item"
+SYSTEM_USERNAME = "system"  # who raises campaign items (a page load or `fanzha campaigns check`)
 
 
 def level_label(level: str) -> str:
-    """The Chinese label of a level value."""
-    return AccountabilityLevel(AccountabilityLevel(level)).label
+    """The Chinese label of a level value: a loss level (case items) or a consequence (campaign items)."""
+    return AccountabilityLevel.label_of(level) or CampaignConsequence.label_of(level, level)
+
+
+def _audit_detail(session: Session, item: AccountabilityItem, action: ItemAction, case_no: str | None) -> str:
+    if item.case_id is None:
+        name = session.execute(select(Campaign.name).where(Campaign.id == item.campaign_id)).scalar()
+        return ACC_AUDIT_DETAIL_CAMPAIGN.format(item_id=item.id, campaign=name, action=ItemAction(action).label)
+    if case_no is None:
+        case_no = session.execute(select(FraudCase.case_no).where(FraudCase.id == item.case_id)).scalar()
+    return ACC_AUDIT_DETAIL.format(item_id=item.id, case_no=case_no, action=ItemAction(action).label)
 
 
 def record_step(
     session: Session, item: AccountabilityItem, action: ItemAction, actor: Actor | None, now: datetime, *,
     from_status: str | None = None, from_level: str | None = None, note: str | None = None, case_no: str | None = None,
+    username: str | None = None,
 ) -> None:
-    """One history event and one audit record for a step on an item, in the caller's transaction."""
+    """One history event and one audit record for a step on an item, in the caller's transaction.
+
+    Without an actor the step is the command line's (or, given `username`, the system's)."""
+    nobody = username or CLI_USERNAME
     session.add(AccountabilityEvent(
         item_id=item.id, at=now, user_id=actor.user_id if actor else None,
-        username=actor.username if actor else CLI_USERNAME, action=action.value,
+        username=actor.username if actor else nobody, action=action.value,
         from_status=from_status, to_status=item.status, from_level=from_level, to_level=item.level, note=note,
     ))
-    if case_no is None:
-        case_no = session.execute(select(FraudCase.case_no).where(FraudCase.id == item.case_id)).scalar()
-    detail = ACC_AUDIT_DETAIL.format(item_id=item.id, case_no=case_no, action=ItemAction(action).label)
+    detail = _audit_detail(session, item, action, case_no)
     audit.record(session, AuditAction.CREATE if action is ItemAction.RAISED else AuditAction.UPDATE, actor,
                  object_type=OBJECT_TYPE, object_id=item.id, detail=detail,
-                 username=None if actor else CLI_USERNAME)
+                 username=None if actor else nobody)
 
 
 def _due(rule: AccountabilityRule, now: datetime):
@@ -109,7 +122,9 @@ BULK_CHUNK = 5_000
 def _missing(session: Session, lowest: int) -> list:
     return session.execute(
         select(FraudCase.id, FraudCase.unit_id, FraudCase.loss_fen, FraudCase.reported_at, FraudCase.case_no)
-        .where(FraudCase.loss_fen >= lowest, ~FraudCase.id.in_(select(AccountabilityItem.case_id)))
+        # IS NOT NULL: campaign items have no case, and NOT IN over a NULL would match no case at all.
+        .where(FraudCase.loss_fen >= lowest,
+               ~FraudCase.id.in_(select(AccountabilityItem.case_id).where(AccountabilityItem.case_id.is_not(None))))
         .order_by(FraudCase.reported_at, FraudCase.id)
     ).all()
 

@@ -12,6 +12,7 @@ from db.models import (
     AccountabilityAttachment,
     AccountabilityEvent,
     AccountabilityItem,
+    Campaign,
     FraudCase,
     Unit,
 )
@@ -75,8 +76,9 @@ class Upload:
 
 
 def needs_prevention_review(level: str) -> bool:
-    """The 倒查 of the station's prevention work is part of the explanation from the 50万 level up."""
-    return LEVEL_RANK[level] >= LEVEL_RANK[AccountabilityLevel.L50W.value]
+    """The 倒查 of the station's prevention work is part of the explanation from the 50万 level up (case items only:
+    a campaign item's level is a consequence such as 谈话, which ranks nowhere)."""
+    return LEVEL_RANK.get(level, -1) >= LEVEL_RANK[AccountabilityLevel.L50W.value]
 
 
 def needs_decision(level: str) -> bool:
@@ -244,9 +246,11 @@ def attachment(session: Session, actor: Actor, attachment_id: int) -> Accountabi
     row = session.get(AccountabilityAttachment, attachment_id)
     if row is None:
         raise AccessDenied(NOT_FOUND_OR_OUT_OF_SCOPE)
-    load_item(session, actor, row.item_id)
-    case_no = session.execute(select(FraudCase.case_no).join(AccountabilityItem, AccountabilityItem.case_id == FraudCase.id)
-                              .where(AccountabilityItem.id == row.item_id)).scalar()
+    item = load_item(session, actor, row.item_id)
+    if item.case_id is not None:
+        source = session.execute(select(FraudCase.case_no).where(FraudCase.id == item.case_id)).scalar()
+    else:
+        source = session.execute(select(Campaign.name).where(Campaign.id == item.campaign_id)).scalar()
     audit.record(session, AuditAction.EXPORT, actor, object_type="accountability_attachment", object_id=row.id,
-                 detail=f"{ACC_ATTACHMENT_AUDIT.format(name=row.filename)}（{case_no}）")
+                 detail=f"{ACC_ATTACHMENT_AUDIT.format(name=row.filename)}（{source}）")
     return row

@@ -13,7 +13,10 @@ CLI_USERNAME = "cli"  # the audit trail's user name for the fanzha command line
 AUDIT_OBJECT_LABELS = {
     "accountability_item": "问责事项", "accountability_attachment": "问责附件", "accountability_rule": "问责规则",
     "app_user": "用户", "audit_log": "审计日志", "case_import": "案件导入", "desk_call": "来电",
-    "fraud_case": "案件", "unit": "单位", "login_session": "登录会话",
+    "fraud_case": "案件", "unit": "单位", "login_session": "登录会话", "activity": "宣传活动", "campaign": "专项行动",
+    "campaign_base": "覆盖基数", "campaign_inspection": "督导检查", "campaign_ranking": "排名通报",
+    "campaign_report": "进展报送", "campaign_rollup": "汇总报告", "campaign_survey": "知晓率调查",
+    "campaign_task_done": "限时任务", "ranking_weights": "排名权重", "wall_device": "大屏设备",
 }
 # Audit details of failed logins and of lifting a lock-out (the user sees only LOGIN_FAILED).
 AUDIT_DETAIL_UNKNOWN_USER = "用户不存在"

@@ -1,4 +1,4 @@
-"""Recent activities of a campaign in scope, with their photos' thumbnails."""
+"""What the 活动登记 page reads: who may log for a campaign (and what), and recent activities with thumbnails."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -6,12 +6,59 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from db.models import Activity, ActivityPhoto, Unit
+from db.models import Activity, ActivityPhoto, CampaignTarget, CampaignUnit, Unit
 from services.access.actor import Actor
 from services.access.permissions import Permission
 from services.access.scope import require
+from services.campaigns import text as t
 from services.campaigns.entries import load_campaign
-from vocabulary import ActivityChannel, Audience, Outreach
+from vocabulary import ActivityChannel, Audience, Outreach, TargetKind
+
+ENTRY_KINDS = (TargetKind.COVERAGE, TargetKind.SURVEY, TargetKind.TASK)
+
+
+@dataclass(frozen=True)
+class LogContext:
+    """One campaign as the log forms need it: the units that may log, the entry targets, the dates allowed."""
+
+    campaign_id: int
+    name: str
+    start_date: date
+    end_date: date
+    last_day: date  # the latest loggable day: today, or the campaign's end if it is over
+    police: dict[int, str]  # campaign police units in scope: log activities, bases, surveys, tasks
+    partners: dict[int, str]  # campaign partner units in scope: log activities only
+    targets: dict[TargetKind, dict[int, str]]  # coverage / survey / task targets: id → description
+
+    @property
+    def started(self) -> bool:
+        return self.start_date <= self.last_day
+
+    @property
+    def loggable(self) -> dict[int, str]:
+        """Every unit that may log an activity, partners marked as such."""
+        return {**self.police, **{uid: f"{name}（{t.CAMP_PARTNERS}）" for uid, name in self.partners.items()}}
+
+
+def log_context(session: Session, actor: Actor, campaign_id: int, today: date) -> LogContext:
+    """The units in scope that may log for a campaign and its entry targets (no progress figures are computed)."""
+    require(actor, Permission.LOG_ACTIVITIES)
+    campaign = load_campaign(session, actor, campaign_id)
+    police: dict[int, str] = {}
+    partners: dict[int, str] = {}
+    for partner, unit_id, name in session.execute(
+            select(CampaignUnit.partner, Unit.id, Unit.name).join(Unit, Unit.id == CampaignUnit.unit_id)
+            .where(CampaignUnit.campaign_id == campaign.id, Unit.path.startswith(actor.unit_path))
+            .order_by(Unit.level, Unit.sort_order, Unit.id)).all():
+        (partners if partner else police)[unit_id] = name
+    targets: dict[TargetKind, dict[int, str]] = {kind: {} for kind in ENTRY_KINDS}
+    for target_id, kind, description in session.execute(
+            select(CampaignTarget.id, CampaignTarget.kind, CampaignTarget.description)
+            .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.kind.in_([k.value for k in ENTRY_KINDS]))
+            .order_by(CampaignTarget.id)).all():
+        targets[TargetKind(kind)][target_id] = description
+    return LogContext(campaign.id, campaign.name, campaign.start_date, campaign.end_date,
+                      min(today, campaign.end_date), police, partners, targets)
 
 
 @dataclass(frozen=True)
@@ -25,6 +72,7 @@ class ActivityRow:
     place: str | None
     officers: int
     people_reached: int
+    receipts: int
     thumbnails: list[bytes]
 
 
@@ -45,4 +93,5 @@ def recent_activities(session: Session, actor: Actor, campaign_id: int, limit: i
             thumbs.setdefault(activity_id, []).append(thumb)
     return [ActivityRow(a.id, a.activity_date, name, Outreach.label_of(a.outreach, a.outreach),
                         ActivityChannel.label_of(a.channel, a.channel), Audience.label_of(a.audience or "", "—"),
-                        a.place, a.officers, a.people_reached, thumbs.get(a.id, [])) for a, name in rows]
+                        a.place, a.officers, a.people_reached, a.receipts or 0, thumbs.get(a.id, []))
+                        for a, name in rows]

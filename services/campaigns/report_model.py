@@ -3,6 +3,8 @@
 A submitted report is kept as `to_json()` text; `from_json()` rebuilds it equal, and `to_json()` of the rebuilt
 report gives the same bytes again, so a document generated later from the snapshot is the one submitted.
 Decimals travel as strings (never floats), dates as ISO text, tuples as lists; keys are sorted.
+Snapshots of an older version load too: fields added since then take their defaults (version 1 had no outcome
+comparison on target rows and no own/subtree split of the figures).
 """
 
 import dataclasses
@@ -16,7 +18,8 @@ from typing import Any, Self
 
 from services.campaigns.calendar import ReportPeriod
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,12 @@ def sum_figures(figures: typing.Iterable[Figures]) -> Figures:
 @dataclass(frozen=True)
 class TargetRow:
     """One target's standing: what it is, the value so far against the goal (in `unit`: %, 场, 户…), the status label
-    (达标 / 进度正常 / 落后 / 逾期) and what is needed per week to reach it (None when nothing more is needed)."""
+    (达标 / 进度正常 / 落后 / 逾期) and what is needed per week to reach it (None when nothing more is needed).
+
+    An outcome row (警情/发案、损失 同比下降) reads differently: `value` is this period's figure (起 or 万元) in `unit`,
+    `previous` the same days last year, `change_pct` the change (negative = down), `goal` the drop asked for (%) — or,
+    with `good_when_up` (破案/抓获/冻结/返还), the rise asked for — and the status says whether it is met. `light` is the
+    traffic light (green/amber/red/grey; "" in old snapshots); old snapshots had only drops (good_when_up False)."""
 
     description: str
     value: Decimal
@@ -89,9 +97,14 @@ class TargetRow:
     unit: str
     status: str
     needed_per_week: Decimal | None = None
+    light: str = ""
+    outcome: bool = False
+    previous: Decimal | None = None
+    change_pct: Decimal | None = None
+    good_when_up: bool = False
 
     def __post_init__(self) -> None:
-        for number in (self.value, self.goal, self.needed_per_week):
+        for number in (self.value, self.goal, self.needed_per_week, self.previous, self.change_pct):
             if number is not None and not number.is_finite():
                 raise ValueError("目标数值必须是有限数")
 
@@ -106,7 +119,7 @@ class _Snapshot:
     @classmethod
     def from_json(cls, text: str | bytes) -> Self:
         payload = json.loads(text)
-        if payload.get("version") != SNAPSHOT_VERSION:
+        if payload.get("version") not in READABLE_VERSIONS:
             raise ValueError(f"不支持的报告快照版本: {payload.get('version')}")
         return _decode(cls, payload["data"])
 
@@ -114,7 +127,10 @@ class _Snapshot:
 @dataclass(frozen=True)
 class UnitReport(_Snapshot):
     """One unit's report for one period: 一、工作开展情况 (方式、渠道、过程、范围, the unit's own words), 二、主要数据,
-    三、目标完成情况, 四、下步工作打算; signed with the unit's name and the report date."""
+    三、目标完成情况, 四、下步工作打算; signed with the unit's name and the report date.
+
+    A unit with participating units below it (a 分局) reports for its 辖区: `figures` are its own and theirs, `includes`
+    names those units and `own_figures` keeps its own (with its partners') so a roll-up counts every activity once."""
 
     campaign_name: str
     theme: str
@@ -130,12 +146,45 @@ class UnitReport(_Snapshot):
     next_steps: str = ""  # 下步工作打算
     report_date: date | None = None  # the date written under the unit's name
     demo: bool = False  # 演示数据
+    own_figures: Figures | None = None  # None: the figures are the unit's own
+    includes: tuple[str, ...] = ()  # participating units below whose activities the figures include
+
+    @property
+    def own(self) -> Figures:
+        """The unit's own figures (with its partners'), without the units below it."""
+        return self.figures if self.own_figures is None else self.own_figures
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    """A target across the reporting units: the units by traffic light (达标/进度正常, 稍有落后, 落后, 暂无数据)."""
+
+    description: str
+    green: tuple[str, ...] = ()
+    amber: tuple[str, ...] = ()
+    red: tuple[str, ...] = ()
+    grey: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return len(self.green) + len(self.amber) + len(self.red) + len(self.grey)
+
+
+@dataclass(frozen=True)
+class RollupGroup:
+    """A 辖区 in the roll-up: the unit heading it (a 分局, or a station directly under the issuer) and the indexes of
+    the reporting units in it (into Rollup.units) and the names of those that did not report."""
+
+    name: str
+    members: tuple[int, ...] = ()
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Rollup(_Snapshot):
-    """The city's (or a bureau's) roll-up of one period: the units' reports, who did not report, city-wide targets;
-    `totals` adds up the units' figures."""
+    """The city's (or a bureau's) roll-up of one period: the units' reports, who did not report or reported late,
+    targets across the units, the units by 辖区; `totals` adds up the units' own figures (a 分局's report that includes
+    its stations adds only its own, so nothing counts twice; a unit that did not report adds nothing)."""
 
     campaign_name: str
     theme: str
@@ -143,30 +192,46 @@ class Rollup(_Snapshot):
     issuer: str  # the unit that issues the roll-up, e.g. 漳州市公安局
     units: tuple[UnitReport, ...]
     missing_units: tuple[str, ...] = ()  # units that have not reported
-    targets: tuple[TargetRow, ...] = ()  # city-wide targets
+    targets: tuple[TargetSummary, ...] = ()  # each target across the reporting units
     next_steps: str = ""
     report_date: date | None = None
     demo: bool = False
+    late_units: tuple[str, ...] = ()  # units that reported after the due day
+    groups: tuple[RollupGroup, ...] = ()  # the units by 辖区, in tree order
     totals: Figures = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "totals", sum_figures(unit.figures for unit in self.units))
+        object.__setattr__(self, "totals", sum_figures(unit.own for unit in self.units))
+
+    def group_figures(self, group: RollupGroup) -> Figures:
+        """A 辖区's figures: its reporting units' own figures added up."""
+        return sum_figures(self.units[i].own for i in group.members)
 
 
 # ---------------------------------------------------------------- encoding
 
 
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _init_fields(kind: type) -> tuple[str, ...]:
+    names = _INIT_FIELDS.get(kind)
+    if names is None:
+        names = _INIT_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.init)
+    return names
+
+
 def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return {name: _encode(getattr(value, name)) for name in _init_fields(type(value))}
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):
         return [_encode(item) for item in value]
-    if value is None or isinstance(value, bool | int | str):
-        return value
     raise TypeError(f"cannot freeze {type(value).__name__}")
 
 
@@ -181,9 +246,11 @@ def _decode(kind: Any, raw: Any) -> Any:
     if dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         fields = {f.name for f in dataclasses.fields(kind) if f.init}
-        if set(raw) != fields:
-            raise ValueError(f"{kind.__name__}: fields {sorted(set(raw) ^ fields)} differ")
-        return kind(**{name: _decode(hints[name], raw[name]) for name in fields})
+        required = {f.name for f in dataclasses.fields(kind) if f.init and f.default is dataclasses.MISSING
+                    and f.default_factory is dataclasses.MISSING}
+        if set(raw) - fields or required - set(raw):
+            raise ValueError(f"{kind.__name__}: fields {sorted((set(raw) - fields) | (required - set(raw)))} differ")
+        return kind(**{name: _decode(hints[name], raw[name]) for name in fields & set(raw)})
     if kind is Decimal:
         if not isinstance(raw, str):
             raise ValueError("decimals are frozen as text")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlmodel import Session
 
+from db import queries
 from db.models import Activity, CampaignReport, CampaignUnit, Unit
 from services import audit
 from services.access.actor import AccessDenied, Actor
@@ -16,13 +17,16 @@ from services.access.masking import mask_phone
 from services.access.permissions import Permission
 from services.access.scope import require
 from services.campaigns import calendar, documents
+from services.campaigns import report_model as model
 from services.campaigns import text as t
-from services.campaigns.entries import TEXT_LIMIT, _text, load_campaign, participant
-from services.campaigns.progress import progress
-from services.campaigns.report_model import Figures, Liaison, Tally, TargetRow, UnitReport
+from services.campaigns.entries import load_campaign, participant
+from services.campaigns.progress import Progress, outcome_met, progress, target_measure
+from services.campaigns.report_model import Figures, Liaison, Rollup, Tally, TargetRow, UnitReport
+from services.campaigns.validate import TEXT_LIMIT, text_value
 from services.shared.errors import InvalidInput
+from services.shared.money import wan_figure
 from services.shared.timeutil import now_utc, shanghai_today
-from vocabulary import ActivityChannel, AuditAction, Light, Outreach, Role
+from vocabulary import ActivityChannel, AuditAction, Light, Outreach, Role, TargetKind
 
 LIGHT_STATUS = {Light.GREEN: "达标/进度正常", Light.AMBER: "稍有落后", Light.RED: "落后", Light.GREY: "暂无数据"}
 
@@ -49,6 +53,25 @@ def figures(session: Session, campaign_id: int, unit_ids: list[int], first: date
                                   Activity.pieces, Activity.officers)
                            .where(Activity.campaign_id == campaign_id, Activity.unit_id.in_(unit_ids),
                                   Activity.activity_date >= first, Activity.activity_date <= last)).all()
+    return figures_of(rows)
+
+
+def subtree_figures(session: Session, campaign_id: int, path: str, first: date, last: date) -> Figures:
+    """主要数据 of every unit under path (the unit itself, the units below it and their partners) in first..last."""
+    rows = session.execute(select(Activity.channel, Activity.outreach, Activity.people_reached, Activity.households,
+                                  Activity.pieces, Activity.officers).join(Unit, Unit.id == Activity.unit_id)
+                           .where(Activity.campaign_id == campaign_id, Unit.path.startswith(path),
+                                  Activity.activity_date >= first, Activity.activity_date <= last)).all()
+    return figures_of(rows)
+
+
+def units_below(police: list[Unit], unit: Unit) -> list[Unit]:
+    """The participating police units under `unit` (its 辖区), in the order given."""
+    return [other for other in police if other.id != unit.id and other.path.startswith(unit.path)]
+
+
+def figures_of(rows) -> Figures:
+    """主要数据 of activity rows (channel, outreach, people, households, pieces, officers)."""
     channels = Counter(ActivityChannel.label_of(r[0], r[0]) for r in rows)
     places = Counter(Outreach.label_of(r[1], r[1]) for r in rows)
     return Figures(len(rows), sum(r[2] for r in rows), sum(r[3] for r in rows), sum(r[4] for r in rows),
@@ -58,6 +81,50 @@ def figures(session: Session, campaign_id: int, unit_ids: list[int], first: date
 
 def _decimal(value: float | None) -> Decimal:
     return Decimal(str(round(value or 0.0, 1)))
+
+
+def is_demo(session: Session) -> bool:
+    """Whether this installation holds the generated demo (its documents are marked 演示数据)."""
+    return queries.setting(session, queries.DEMO_SETTING_KEY) is not None
+
+
+def _outcome_row(target, cell) -> TargetRow:
+    """An outcome target as this period against the same days last year (the progress cell's figures): 起/人, or 万元
+    cut so as never to read above a threshold the amount is below; met at ≤ -goal% (a drop) or ≥ +goal% (a rise)."""
+    measure = target_measure(target)
+    def figure(value: float | None) -> Decimal:
+        if measure.is_money:
+            return wan_figure(round((value or 0.0) * 1_000_000))
+        return Decimal(round(value or 0))
+    goal = _decimal(target.target_value)
+    if cell.change_pct is None:
+        status = t.REP_OUTCOME_NO_PREV if cell.previous is not None else LIGHT_STATUS[cell.light]
+        change = None
+    else:
+        met = outcome_met(measure, cell.change_pct, target.target_value)
+        status = t.REP_OUTCOME_MET if met else t.REP_OUTCOME_NOT_MET
+        change = _decimal(cell.change_pct)
+    unit = "万元" if measure.is_money else t.OUTCOME_UOM[measure.value]
+    return TargetRow(target.description, figure(cell.value), goal, unit, status, light=cell.light.value, outcome=True,
+                     previous=figure(cell.previous) if cell.previous is not None else None, change_pct=change,
+                     good_when_up=measure.good_when_up)
+
+
+def target_rows(standing: Progress, unit_id: int) -> tuple[TargetRow, ...]:
+    """A unit's standing on each target that applies to it, as frozen into its report."""
+    rows = []
+    for target in standing.targets:
+        cell = standing.cells.get((unit_id, target.id))
+        if cell is None:
+            continue
+        if target.kind is TargetKind.OUTCOME:
+            rows.append(_outcome_row(target, cell))
+            continue
+        needed = cell.pacing.needed_per_week if cell.pacing and not cell.pacing.on_track else None
+        rows.append(TargetRow(target.description, _decimal(cell.value), _decimal(cell.goal or target.target_value),
+                              target.unit_of_measure, LIGHT_STATUS[cell.light],
+                              _decimal(needed) if needed is not None else None, light=cell.light.value))
+    return tuple(rows)
 
 
 def submit_report(session: Session, actor: Actor, campaign_id: int, unit_id: int, methods: str, channels: str,
@@ -71,9 +138,9 @@ def submit_report(session: Session, actor: Actor, campaign_id: int, unit_id: int
     if link.partner:
         raise InvalidInput({"unit": t.ERR_REPORT_NOT_POLICE})
     errors: dict[str, str] = {}
-    words = {name: _text(value, name, errors, TEXT_LIMIT, 2) for name, value in
+    words = {name: text_value(value, name, errors, TEXT_LIMIT, 2) for name, value in
              (("methods", methods), ("channels", channels), ("process", process), ("scope", scope))}
-    steps = _text(next_steps, "next_steps", errors, TEXT_LIMIT)
+    steps = text_value(next_steps, "next_steps", errors, TEXT_LIMIT)
     period = owed_period(session, campaign, unit_id, today)
     if period is None:
         errors["form"] = t.ERR_REPORT_NOTHING_DUE
@@ -83,21 +150,19 @@ def submit_report(session: Session, actor: Actor, campaign_id: int, unit_id: int
                                             .where(CampaignUnit.campaign_id == campaign.id, CampaignUnit.partner,
                                                    Unit.parent_id == unit_id)).all()]
     standing = progress(session, actor, campaign.id, min(today, period.covers_to))
-    rows = []
-    for target in standing.targets:
-        cell = standing.cells.get((unit_id, target.id))
-        if cell is None:
-            continue
-        needed = cell.pacing.needed_per_week if cell.pacing and not cell.pacing.on_track else None
-        rows.append(TargetRow(target.description, _decimal(cell.value), _decimal(cell.goal or target.target_value),
-                              target.unit_of_measure, LIGHT_STATUS[cell.light],
-                              _decimal(needed) if needed is not None else None))
+    last = min(period.covers_to, today)
+    own = figures(session, campaign.id, [unit_id, *partners], period.covers_from, last)
+    below = [u for _, u in session.execute(
+        select(CampaignUnit, Unit).join(Unit, Unit.id == CampaignUnit.unit_id)
+        .where(CampaignUnit.campaign_id == campaign.id, CampaignUnit.partner.is_(False), Unit.id != unit_id,
+               Unit.path.startswith(unit.path)).order_by(Unit.level, Unit.sort_order, Unit.id)).all()]
     report = UnitReport(
         campaign_name=campaign.name, theme=campaign.theme or "", period=period, unit_name=unit.name,
         liaison=Liaison(link.liaison_name or "", mask_phone(link.liaison_phone) or ""),
         methods=words["methods"], channels=words["channels"], process=words["process"], scope=words["scope"],
-        figures=figures(session, campaign.id, [unit_id, *partners], period.covers_from, min(period.covers_to, today)),
-        targets=tuple(rows), next_steps=steps or "", report_date=today)
+        figures=subtree_figures(session, campaign.id, unit.path, period.covers_from, last) if below else own,
+        targets=target_rows(standing, unit_id), next_steps=steps or "", report_date=today,
+        demo=is_demo(session), own_figures=own if below else None, includes=tuple(u.name for u in below))
     row = CampaignReport(campaign_id=campaign.id, unit_id=unit_id, period_number=period.number, due_date=period.due,
                          submitted_at=now, submitted_by=actor.username, snapshot=report.to_json())
     session.add(row)
@@ -177,3 +242,136 @@ def report_file(session: Session, actor: Actor, report_id: int, fmt: str) -> tup
                  detail=t.AUDIT_REPORT_DOWNLOAD.format(unit=report.unit_name, number=row.period_number, fmt=fmt))
     name = t.REP_FILE.format(unit=report.unit_name, period=f"第{row.period_number}期")
     return f"{name}.{fmt}", content
+
+
+# ---------------------------------------------------------------- the roll-up of a period
+
+ROLLUP_ROLES = (Role.LEADER, Role.COMMAND)
+
+
+def _police_in_scope(session: Session, actor: Actor, campaign_id: int) -> list[tuple[CampaignUnit, Unit]]:
+    return [tuple(r) for r in session.execute(
+        select(CampaignUnit, Unit).join(Unit, Unit.id == CampaignUnit.unit_id)
+        .where(CampaignUnit.campaign_id == campaign_id, CampaignUnit.partner.is_(False),
+               Unit.path.startswith(actor.unit_path))
+        .order_by(Unit.level, Unit.sort_order, Unit.id)).all()]
+
+
+def may_roll_up(session: Session, actor: Actor, campaign) -> bool:
+    """A leader or command of the owning unit (or above it), or of a unit with police units below it in the campaign."""
+    if actor.role not in ROLLUP_ROLES:
+        return False
+    owner = session.get(Unit, campaign.owner_unit_id)
+    if owner is not None and owner.path.startswith(actor.unit_path):
+        return True
+    return any(unit.id != actor.unit_id for _, unit in _police_in_scope(session, actor, campaign.id))
+
+
+@dataclass(frozen=True)
+class RollupOptions:
+    """What the roll-up section offers: whether the actor may build it and the periods due so far (latest first)."""
+
+    allowed: bool
+    periods: list[calendar.ReportPeriod]
+
+
+def rollup_options(session: Session, actor: Actor, campaign_id: int, now: datetime) -> RollupOptions:
+    """Whether the actor may build the roll-up, and of which periods."""
+    require(actor, Permission.VIEW_CAMPAIGNS)
+    campaign = load_campaign(session, actor, campaign_id)
+    return RollupOptions(may_roll_up(session, actor, campaign),
+                         list(reversed(calendar.periods_due(_periods(campaign), now))))
+
+
+STATUS_LIGHT = {label: light.value for light, label in LIGHT_STATUS.items()} | {
+    t.REP_OUTCOME_MET: Light.GREEN.value, t.REP_OUTCOME_NOT_MET: Light.RED.value}
+
+
+def light_of(row: TargetRow) -> str:
+    """The row's traffic light; read from its status in snapshots frozen before the light was kept."""
+    return row.light or STATUS_LIGHT.get(row.status, Light.GREY.value)
+
+
+def _targets_across(units: list[UnitReport]) -> tuple[model.TargetSummary, ...]:
+    """Per target (in order of first appearance): the reporting units by the light they stood at when frozen."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for unit in units:
+        for row in unit.targets:
+            lights = found.setdefault(row.description, {light.value: [] for light in Light})
+            lights[light_of(row)].append(unit.unit_name)
+    return tuple(model.TargetSummary(name, *(tuple(lights[light.value]) for light in
+                                       (Light.GREEN, Light.AMBER, Light.RED, Light.GREY)))
+                 for name, lights in found.items())
+
+
+def _groups(session: Session, actor: Actor, links, reported: dict[int, int]) -> tuple[model.RollupGroup, ...]:
+    """The units by 辖区: the unit just below the issuer that each belongs to (a unit at the issuer's own level, or
+    above a single station, stands for itself); reported maps unit id → index into the roll-up's units."""
+    depth = len(actor.unit_path.strip("/").split("/"))
+    heads: dict[int, tuple[list[int], list[str]]] = {}
+    for _, unit in links:
+        ids = [int(part) for part in unit.path.strip("/").split("/")]
+        head = ids[depth] if len(ids) > depth else unit.id
+        members, missing = heads.setdefault(head, ([], []))
+        if unit.id in reported:
+            members.append(reported[unit.id])
+        else:
+            missing.append(unit.name)
+    names = {u.id: u.name for u in session.execute(select(Unit).where(Unit.id.in_(list(heads)))
+                                                   .order_by(Unit.level, Unit.sort_order, Unit.id)).scalars()}
+    return tuple(model.RollupGroup(names[head], tuple(heads[head][0]), tuple(heads[head][1])) for head in names)
+
+
+def build_rollup(session: Session, actor: Actor, campaign_id: int, period_number: int, now: datetime) -> Rollup:
+    """The roll-up of one due period from the frozen snapshots of the units in scope; the units that did not report
+    are listed by name (their figures are not counted), those that reported after the due day too."""
+    require(actor, Permission.VIEW_CAMPAIGNS)
+    campaign = load_campaign(session, actor, campaign_id)
+    if not may_roll_up(session, actor, campaign):
+        raise AccessDenied(t.ERR_ROLLUP_DENIED)
+    period = next((p for p in calendar.periods_due(_periods(campaign), now) if p.number == period_number), None)
+    if period is None:
+        raise InvalidInput({"period": t.ERR_ROLLUP_PERIOD})
+    links = _police_in_scope(session, actor, campaign.id)
+    rows = {r.unit_id: r for r in session.execute(
+        select(CampaignReport).where(CampaignReport.campaign_id == campaign.id,
+                                     CampaignReport.period_number == period.number,
+                                     CampaignReport.unit_id.in_([u.id for _, u in links]))).scalars()}
+    units, missing, late, reported = [], [], [], {}
+    for _, unit in links:
+        row = rows.get(unit.id)
+        if row is None:
+            missing.append(unit.name)
+            continue
+        reported[unit.id] = len(units)
+        units.append(UnitReport.from_json(row.snapshot))
+        if calendar.status(period, row.submitted_at, now) is calendar.ReportStatus.LATE:
+            late.append(unit.name)
+    issuer = session.get(Unit, actor.unit_id)
+    return Rollup(campaign.name, campaign.theme or "", period, issuer.name if issuer else actor.unit_name,
+                  tuple(units), tuple(missing), _targets_across(units), t.ROLLUP_NEXT_STEPS,
+                  shanghai_today(now), is_demo(session) or any(u.demo for u in units), tuple(late),
+                  _groups(session, actor, links, reported))
+
+
+@dataclass(frozen=True)
+class RollupFiles:
+    docx_name: str
+    docx: bytes
+    xlsx_name: str
+    xlsx: bytes
+    reported: int
+    missing: int
+    late: int
+
+
+def rollup_files(session: Session, actor: Actor, campaign_id: int, period_number: int, now: datetime) -> RollupFiles:
+    """The roll-up of a period as DOCX and XLSX; both downloads are audited."""
+    rollup = build_rollup(session, actor, campaign_id, period_number, now)
+    name = t.ROLLUP_FILE.format(issuer=rollup.issuer, period=f"第{period_number}期")
+    for fmt in ("docx", "xlsx"):
+        audit.record(session, AuditAction.EXPORT, actor, object_type="campaign_rollup", object_id=campaign_id,
+                     detail=t.AUDIT_ROLLUP.format(number=period_number, units=len(rollup.units),
+                                                  missing=len(rollup.missing_units), fmt=fmt))
+    return RollupFiles(f"{name}.docx", documents.rollup_docx(rollup), f"{name}.xlsx", documents.rollup_xlsx(rollup),
+                       len(rollup.units), len(rollup.missing_units), len(rollup.late_units))

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
+from db import case_tally
 from db.bulk import refresh_statistics
 from db.engine import read_session, write_session
 from db.models import FraudCase, Unit
@@ -79,6 +80,7 @@ def _insert_new(session: Session, rows: list[dict], now: datetime, progress: Pro
         session.execute(insert(FraudCase), [
             {**row, "source": CaseSource.IMPORT.value, "created_at": now, "updated_at": now} for row in chunk
         ])
+        case_tally.add_rows(session, chunk)  # a bulk insert passes no mapper events: count the rows here
         done += len(chunk)
         if progress:
             progress(done, total)

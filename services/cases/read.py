@@ -15,7 +15,7 @@ from services.access.scope import require, scoped_unit
 from services.access.text import NOT_FOUND_OR_OUT_OF_SCOPE, UNMASK_REASON_TOO_SHORT
 from services.cases.text import CASE_FIELD_LABELS
 from services.shared.money import format_yuan
-from vocabulary import AuditAction, CaseSource, CaseStatus, FraudType, IdentifierKind
+from vocabulary import AuditAction, CaseSource, CaseStatus, FraudType, IdentifierKind, SolvedHow
 
 MIN_REASON_LENGTH = 4
 MAX_PAGE_SIZE = 200
@@ -230,6 +230,8 @@ def _shown(field: str, value: str | None, unit_names: dict[int, str]) -> str:
         return CaseStatus.label_of(CaseStatus(value), value) if value in set(CaseStatus) else value
     if field == "unit_id":
         return unit_names.get(int(value), value)
+    if field == "solved_how":
+        return SolvedHow.label_of(value, value)
     return value
 
 

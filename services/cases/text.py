@@ -56,6 +56,7 @@ UNLOCATED = "未定位"
 CASE_FIELD_LABELS = {
     "loss_fen": "损失金额", "fraud_type": "诈骗类型", "unit_id": "所属单位", "status": "案件状态",
     "recovered_fen": "挽回金额", "frozen_fen": "冻结金额",
+    "solved_on": "破案日期", "solved_how": "破案方式",  # 打击挽损: set by 登记破案
 }
 CASE_AMOUNT_NEGATIVE = "金额不能为负数。"
 CASE_AMOUNT_TOO_LARGE = "金额超过 10 亿元，请核对。"

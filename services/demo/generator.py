@@ -284,8 +284,8 @@ def activity_dates(start: datetime, anchor: datetime, count: int, rng: np.random
 
 def activity_rows_spec(count: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Outreach, channel and counts of propaganda activities."""
-    outreach = _choice(Outreach, count, rng, p=[14, 18, 8, 12, 8, 5, 10, 15, 4, 4, 2])
-    channel = _choice(ActivityChannel, count, rng, p=[14, 12, 20, 8, 6, 14, 12, 10, 4])
+    outreach = _choice(Outreach, count, rng, p=[14, 18, 8, 12, 8, 5, 10, 15, 4, 4, 2, 6, 1, 1, 2])
+    channel = _choice(ActivityChannel, count, rng, p=[14, 12, 20, 8, 6, 14, 12, 10, 4, 5, 2, 2])
     people = np.round(rng.lognormal(np.log(120), 0.9, count)).astype(int)
     return {
         "outreach": outreach,

@@ -10,13 +10,17 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlmodel import Session
 
-from db import models
+from db import case_tally, models
 from db.bulk import bulk_insert, next_id, refresh_statistics, reset_id_sequence, timestamp_texts
 from db.engine import writer
 from db.queries import DEMO_SETTING_KEY
 from services.accountability import triggers
+from services.campaigns import tallies
+from services.demo import campaign_followup
+from services.demo import campaign_reports as demo_reports
 from services.demo import generator as gen
 from services.demo import identifiers as idgen
+from services.demo import strike as demo_strike
 from services.demo.units import COMMAND_CENTER_CODE, DemoUnit, build_demo_units, geometry_json, walk
 from services.demo.users import create_demo_users
 from services.geo.tiling import random_points_in
@@ -53,6 +57,7 @@ class DemoSummary:
 
 
 BUSINESS_TABLES = (
+    *demo_strike.TABLES,
     models.IdentifierLink, models.Interception, models.AccountabilityAttachment, models.AccountabilityEvent,
     models.AccountabilityItem, models.CaseRevision, models.DeskCall,
     models.Identifier, models.CampaignReport, models.ActivityPhoto, models.Activity, models.CampaignBase, models.CampaignSurvey,
@@ -190,6 +195,7 @@ def _write_cases(connection, spec: gen.DemoSpec, stations, rng, progress: Progre
     progress.stage("案件", n)
     bulk_insert(connection, models.FraudCase.__table__, columns, rows, progress.advance)
     reset_id_sequence(connection, models.FraudCase.__table__)
+    case_tally.rebuild(connection)  # bulk-inserted: the day tally counted once from the cases
     return _Cases(case_ids, stamps, unit_ids, types, losses, summaries)
 
 
@@ -343,7 +349,8 @@ CAMPAIGN_TARGETS = (
     ("leaflet_coverage_pct", "宣传折页/海报覆盖率", 40, "%", "coverage", None, "households", None, None, None),
     ("events_per_unit_month", "每单位每月集中宣传活动", 1, "次", "count", "month", "activities", None, None, None),
     ("school_events_month", "每月进校园宣传", 1, "次", "count", "month", "activities", "school", None, None),
-    ("wechat_posts_month", "每月微信群/短信推送反诈信息", 1, "次", "count", "month", "activities", None, "push", None),
+    ("wechat_posts_week", "每周公众号/微信群推送反诈信息不少于2次", 2, "次", "count", "week", "activities", None, "push",
+     None),
     ("finance_training", "企业财会人员培训全覆盖（签订告知书）", 1, "项", "task", None, None, None, None, (11, 30)),
 )
 SURVEY_MIN_SAMPLE = 200
@@ -516,16 +523,26 @@ def load_demo(engine: Engine, spec: gen.DemoSpec, progress: ProgressSink | None 
         participants = [ids[u.code] for u in walk(root) if u.kind in (UnitKind.DISTRICT_BUREAU, UnitKind.STATION)]
         partners = [(ids[u.code], ids[u.parent_code], u.name) for u in walk(root) if u.kind is UnitKind.PARTNER]
         activities = _write_campaigns(connection, spec, ids[root.code], participants, stations, rng, progress, partners)
+        activities += demo_reports.write_weekly_posts(
+            connection, spec.seed, spec.anchor.astimezone(SHANGHAI).date(),
+            [(s.unit_id, _short(s.name)) for s in stations],
+            timestamp_texts(np.array([_utc64(spec.anchor)]), connection.dialect.name)[0])
+        tallies.rebuild(connection)  # the activities were bulk-inserted: count them once for the progress view
         summary = DemoSummary(len(ids), spec.cases, len(calls.ids), identifier_count, interceptions, activities,
                               (now_utc() - started).total_seconds())
         with Session(bind=connection) as session:
             users = create_demo_users(session)
+            progress.stage("进展报送", 1)
+            demo_reports.write_demo_reports(session, spec.seed, spec.anchor, ids[root.code])
+            progress.advance(1)
             # Cases over a threshold have their accountability items, dated from their report, as in real use.
             progress.stage("问责事项", 1)
             triggers.backfill(session, now_utc(), at_report_time=True)
             _close_settled_items(session, spec.anchor)
+            campaign_followup.write_followup(session, spec.anchor)  # 督导 visits; campaign items raised
             progress.advance(1)
             session.flush()
+        demo_strike.write_strike(connection, spec)  # 打击挽损: solving days, results, ledger, 劝阻
         _record(connection, spec, {"units": summary.units, "calls": summary.calls, "users": users})
         refresh_statistics(connection)
     return DemoSummary(**{**summary.__dict__, "seconds": (now_utc() - started).total_seconds()})

@@ -1,23 +1,22 @@
-"""Narrative assist for the desk: proposed fraud type with its cue words, identifiers and amounts found."""
+"""Narrative assist for the desk: proposed fraud type with its reasons and confidence, identifiers and amounts found."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.desk.classify import suggest_fraud_type
+from services.desk.classify import propose_fraud_type
 from services.desk.extract import extract
 from vocabulary import FraudType, IdentifierKind
-
-MAX_SUGGESTIONS = 3
 
 
 @dataclass(frozen=True)
 class TypeHint:
-    """A proposed fraud type and the words that led to it."""
+    """A proposed fraud type, the words that led to it, and its calibrated confidence (0–1) with 高/中/低."""
 
     fraud_type: FraudType
     label: str
     cues: list[str]
-    score: float
+    confidence: float
+    level: str
 
 
 @dataclass(frozen=True)
@@ -47,21 +46,24 @@ class FoundAmount:
 
 @dataclass(frozen=True)
 class Assist:
-    """Everything proposed from one narrative (nothing is applied until the officer clicks)."""
+    """Everything proposed from one narrative (nothing is applied until the officer clicks).
+
+    types holds at most one proposal; undetermined is True when there was a story but no type was confident enough.
+    """
 
     types: list[TypeHint]
     identifiers: list[FoundIdentifier]
     amounts: list[FoundAmount]
+    undetermined: bool = False
 
 
 def assist(narrative: str) -> Assist:
     """Propose the type, identifiers and amounts of a story."""
     if not narrative.strip():
         return Assist([], [], [])
-    types = [
-        TypeHint(s.fraud_type, FraudType(s.fraud_type).label, s.cues, s.score)
-        for s in suggest_fraud_type(narrative)[:MAX_SUGGESTIONS]
-    ]
+    proposal = propose_fraud_type(narrative)
+    types = [TypeHint(proposal.fraud_type, FraudType(proposal.fraud_type).label, proposal.reasons,
+                      proposal.confidence, proposal.level)] if proposal else []
     found = extract(narrative)
     identifiers = [
         FoundIdentifier(
@@ -73,4 +75,4 @@ def assist(narrative: str) -> Assist:
     ]
     amounts = [FoundAmount(a.raw, a.fen, role) for role, matches in
                (("lost", found.lost), ("pending", found.pending), ("other", found.other)) for a in matches]
-    return Assist(types, identifiers, amounts)
+    return Assist(types, identifiers, amounts, undetermined=not types)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db.engine import read_session, write_session
-from db.models import AppUser, DeskCall, FraudCase, Unit
+from db.models import AppUser, DeskCall, FraudCase, Interception, Unit
 from services import audit
 from services.access.actor import Actor
 from services.access.masking import mask_phone
@@ -322,6 +322,17 @@ class CallRow:
     lost_fen: int
     pending_fen: int
     case_id: int | None
+    interceptions: tuple[int, ...] = ()  # 阻截 recorded from the call (记录阻截)
+
+
+def _interceptions_of(session: Session, call_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """The 阻截 recorded from each of these calls, oldest first."""
+    found: dict[int, tuple[int, ...]] = {}
+    for call_id, interception_id in session.execute(
+            select(Interception.call_id, Interception.id).where(Interception.call_id.in_(call_ids))
+            .order_by(Interception.id)).all():
+        found[call_id] = (*found.get(call_id, ()), interception_id)
+    return found
 
 
 def today_calls(session: Session, actor: Actor, moment: datetime | None = None, limit: int = 500) -> list[CallRow]:
@@ -335,10 +346,12 @@ def today_calls(session: Session, actor: Actor, moment: datetime | None = None, 
                DeskCall.desk_unit_id.in_(scope) | DeskCall.jurisdiction_unit_id.in_(scope))
         .order_by(DeskCall.received_at.desc()).limit(limit)
     ).all()
+    recorded = _interceptions_of(session, [c.id for c, _ in rows]) if rows else {}
     return [
         CallRow(c.id, c.received_at, CallType(CallType(c.call_type)).label, mask_phone(c.caller_phone),
                 unit or DESK_NO_JURISDICTION, FraudType(FraudType(c.fraud_type)).label if c.fraud_type else "",
-                CallOutcome(CallOutcome(c.outcome)).label, c.lost_fen, c.pending_fen, c.case_id)
+                CallOutcome(CallOutcome(c.outcome)).label, c.lost_fen, c.pending_fen, c.case_id,
+                recorded.get(c.id, ()))
         for c, unit in rows
     ]
 

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from services.desk.amounts import FULL_WIDTH, AmountMatch, amounts_in
 from services.desk.identifiers import bank_card_luhn_ok, is_suspicious_phone, normalise, normalise_phone
@@ -31,7 +32,7 @@ _TLDS = ("com|cn|net|org|top|xyz|vip|cc|club|app|info|shop|site|online|link|live
          "work|pro|biz|asia|hk|tw|la|ws|bet|store|tech|cloud|website|space|win|loan|mobi|tv|pw|one|life")
 _QUOTED = r"[《“\"「『](?P<value>[^《》“”\"「」『』\n]{1,30})[》”\"」』]"
 _APP_WORD = r"(?:APP|App|app|软件|客户端)"
-_FILLER = r"(?:了|一个|个|一款|款|名为|名叫|叫做|叫|的)*"
+_FILLER = r"(?:了|过|另一|一个|个|一款|款|名为|名叫|叫做|叫|的)*"
 
 URL_PATTERNS = (
     re.compile(rf"(?i)(?:https?://|www\.)[^{_STOP}]+"),
@@ -64,9 +65,26 @@ UNEVEN_GROUPS_COST = 0.5  # "18 6222020000000007" is less likely one account tha
 CARD_LENGTHS = range(16, 20)
 ACCOUNT_LENGTHS = range(12, 31)
 PHONE_LENGTHS = range(7, 16)
-# Apps fraudsters have callers install (meetings with screen sharing, remote control), named without quotes.
-KNOWN_APPS = ("腾讯会议", "钉钉", "飞书", "Zoom", "ZOOM", "zoom", "向日葵", "ToDesk", "todesk", "TeamViewer",
-              "瞩目", "小鱼易连", "云闪付", "易信", "蝙蝠", "Skype", "skype", "Telegram", "telegram", "纸飞机")
+KNOWN_APPS_FILE = Path(__file__).with_name("known_apps.txt")
+
+
+def _known_apps() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(apps recognised wherever named, platforms recognised only as the app named before APP/软件), longest first."""
+    alone: set[str] = set()
+    platforms: set[str] = set()
+    section = alone
+    for line in KNOWN_APPS_FILE.read_text(encoding="utf-8").splitlines():
+        name = line.strip()
+        if name == "[platforms]":
+            section = platforms
+        elif name and not name.startswith("#"):
+            section.add(name)
+    by_length = lambda names: tuple(sorted(names, key=len, reverse=True))  # noqa: E731
+    return by_length(alone), by_length(platforms)
+
+
+NAMED_ALONE_APPS, PLATFORM_APPS = _known_apps()
+KNOWN_APPS = NAMED_ALONE_APPS + PLATFORM_APPS
 # Words that say what kind of app it is, or whose it is, but do not name one: "会议软件" is not an app called 会议.
 GENERIC_APP_WORDS = frozenset((
     "会议", "视频", "视频会议", "语音", "聊天", "通讯", "社交", "交友", "直播", "游戏", "购物", "办公", "屏幕", "共享",
@@ -76,7 +94,15 @@ GENERIC_APP_WORDS = frozenset((
     "客服", "官方", "正规", "指定", "专用", "内部", "新", "新的", "其他", "别的", "相关", "手机", "我们", "他们",
     "你们", "我", "他", "她", "对方", "人家", "自己", "一个", "一款", "个", "款", "这个", "那个", "这款", "那款",
     "某", "某个", "一下", "什么", "某某", "陌生", "第三方", "加密", "下载", "安装", "注册", "的",
+    "我们的官方", "虚假贷款", "业务", "贷款业务", "平台", "软件", "英文", "聊天软件", "约炮", "理财软件", "工作",
 ))
+# cut after a name ("工银E贷手机APP" → 工银E贷); 证券/聊天 may end one (源盛证券)
+_TRAILING_GENERIC = frozenset(("贷款", "软件", "平台", "业务", "手机"))
+# Words around a name that are not part of it ("下载了一款叫事密达", "并注册大聪网络科技"): the name starts after the last.
+# A second 下载/安装 inside ("安装包田点击下载聊天APP"): the name is after it.
+_NAME_LEAD = re.compile(r"(?:名字叫|叫做|名叫|名为|改名|一款|一个|之后|然后|下载|安装|叫|款|了|在|和|及|并|后|就)")
+# A name never holds these (pronouns, "对方", verbs of the story): "注册后我在该" is not an app.
+_NOT_IN_NAME = re.compile(r"[我你他她它该这那们是让对把被给说称]|对方|登录|关注")
 _GENERIC_LONGEST = max(map(len, GENERIC_APP_WORDS))
 APP_PATTERNS = (
     re.compile(rf"(?:下载|安装|注册|{_APP_WORD}){_FILLER}\s*{_QUOTED}"),
@@ -84,6 +110,8 @@ APP_PATTERNS = (
 )
 UNQUOTED_APP = re.compile(rf"(?:下载|安装|注册){_FILLER}(?P<value>[\u4e00-\u9fffA-Za-z0-9]{{2,12}}?)的?{_APP_WORD}")
 KNOWN_APP = re.compile("(?<![A-Za-z0-9])(?P<value>" + "|".join(map(re.escape, KNOWN_APPS)) + ")(?![A-Za-z0-9])")
+KNOWN_APP_ALONE = re.compile("(?<![A-Za-z0-9])(?P<value>" + "|".join(map(re.escape, NAMED_ALONE_APPS))
+                             + ")(?![A-Za-z0-9])")
 AMOUNT_CUES = re.compile(
     r"(?P<lost>被骗|骗走|骗了|损失|转了|已转|汇了|已汇|付了|交了|充了|充值了|转账了|打了|转过去)"
     r"|(?P<pending>准备|要转|还要|将要|打算|想转|正要|马上要|要交|要付|需要交|需要转|需交|需转|让我转|让我交|让我再)"
@@ -217,6 +245,17 @@ def generic_app_name(name: str) -> bool:
     return reachable[len(name)]
 
 
+def _trim_generic(name: str) -> tuple[int, int]:
+    """Offsets of the name without generic words before or after it ("贷款工商信贷" → 工商信贷, "招联金融贷款" → 招联金融)."""
+    start, end = 0, len(name)
+    for word in sorted(GENERIC_APP_WORDS, key=len, reverse=True):
+        if name[start:end].startswith(word) and end - start - len(word) >= 2:
+            start += len(word)
+        if word in _TRAILING_GENERIC and name[start:end].endswith(word) and end - start - len(word) >= 2:
+            end -= len(word)
+    return start, end
+
+
 def _read_unquoted_app(reader: _Reader, match: re.Match[str]) -> int | None:
     """A proper name before APP/软件 ("安全会议APP"); a known app's name is kept, generic words are not."""
     start, end = _value_span(match)
@@ -224,9 +263,13 @@ def _read_unquoted_app(reader: _Reader, match: re.Match[str]) -> int | None:
     for known in KNOWN_APP.finditer(value):  # "下载了腾讯会议软件" is 腾讯会议 even with words around it
         return reader.add(IdentifierKind.APP, start + known.start(), start + known.end())
     cut = value.rfind("的") + 1  # "他们指定的安全会议": the name is after the last 的
-    if generic_app_name(value[cut:]):
+    leads = list(_NAME_LEAD.finditer(value, cut))
+    cut = leads[-1].end() if leads else cut
+    head, tail = _trim_generic(value[cut:])
+    name = value[cut + head:cut + tail]
+    if len(name) < 2 or generic_app_name(name) or _NOT_IN_NAME.search(name):
         return None
-    return reader.add(IdentifierKind.APP, start + cut, end)
+    return reader.add(IdentifierKind.APP, start + cut + head, start + cut + tail)
 
 
 def _read_url(reader: _Reader, match: re.Match[str]) -> int | None:
@@ -314,7 +357,7 @@ READERS: tuple[tuple[re.Pattern[str], Read], ...] = (
     (DIGIT_CHAIN, _read_digit_chain),
     *((pattern, _reader_of(IdentifierKind.APP)) for pattern in APP_PATTERNS),
     (UNQUOTED_APP, _read_unquoted_app),
-    (KNOWN_APP, _reader_of(IdentifierKind.APP)),
+    (KNOWN_APP_ALONE, _reader_of(IdentifierKind.APP)),
 )
 
 

@@ -6,7 +6,7 @@ counted, never summed or shown (and no caller, victim or narrative leaves this m
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -18,6 +18,7 @@ from db.types import UTCDateTime
 from services.access.actor import Actor
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit_ids
+from services.desk.identifier_actions import ActionSummary, summaries
 from services.desk.identifiers import normalise
 from vocabulary import IdentifierKind
 
@@ -35,6 +36,11 @@ def _identifier_id(session: Session, kind: str, value: str, bank: str | None, se
     return session.execute(
         select(Identifier.id).where(Identifier.kind == kind, Identifier.value_norm == value)
     ).scalar_one()
+
+
+def stored_identifier(session: Session, kind: str, value: str, seen_at: datetime) -> int:
+    """The id of a normalised identifier, created (with no reports) when new."""
+    return _identifier_id(session, kind, value, None, seen_at)
 
 
 def link_identifiers(session: Session, identifiers: list[tuple[str, str, str | None]], *, call_id: int | None,
@@ -70,6 +76,17 @@ class SeenBefore:
     units: list[str]
     loss_fen: int  # linked cases of the actor's scope only
     cases_outside: int = 0  # linked cases of other units: counted, their loss not shown
+    identifier_id: int | None = None  # None: never stored
+    actions: ActionSummary = ActionSummary()  # 银行/运营商/平台报送 and 封停
+
+    @property
+    def suspended(self) -> bool:
+        return self.actions.suspended_on is not None
+
+    @property
+    def known(self) -> bool:
+        """Whether anything is on record: calls, cases, 报送 or 封停."""
+        return self.reports > 0 or bool(self.actions.sources) or self.suspended
 
     @property
     def reports(self) -> int:
@@ -98,8 +115,9 @@ def _seen(session: Session, actor: Actor, identifier: Identifier) -> SeenBefore:
     units = session.execute(
         select(Unit.name).where(Unit.id.in_(case_units.union(call_units))).order_by(Unit.path).limit(12)
     ).scalars().all()
+    actions = summaries(session, [identifier.id]).get(identifier.id, ActionSummary())
     return SeenBefore(identifier.kind, identifier.value_norm, int(calls), int(cases), first, last, list(units), int(loss),
-                      int(outside))
+                      int(outside), identifier.id, actions)
 
 
 def seen_before(session: Session, actor: Actor, kind: str, value_norm: str) -> SeenBefore:
@@ -135,14 +153,18 @@ class HotLead:
     reports: int
     first_seen: datetime
     last_seen: datetime | None
+    suspended_on: date | None = None  # 已封停: not worth chasing
 
 
 def hot_leads(session: Session, actor: Actor, limit: int = 100) -> list[HotLead]:
     """Identifiers reported HOT_LEAD_REPORTS times or more anywhere, most reported first (identifiers cross units)."""
-    require(actor, Permission.VIEW_CALLS)
+    if not actor.can(Permission.VIEW_WALL):  # the wall shows them masked
+        require(actor, Permission.VIEW_CALLS)
     rows = session.execute(
         select(Identifier).where(Identifier.report_count >= HOT_LEAD_REPORTS)
         .order_by(Identifier.report_count.desc(), Identifier.last_seen_at.desc()).limit(limit)
     ).scalars().all()
-    return [HotLead(i.id, i.kind, i.value_norm, i.bank_name, i.report_count, i.first_seen_at, i.last_seen_at)
+    closed = summaries(session, [i.id for i in rows])
+    return [HotLead(i.id, i.kind, i.value_norm, i.bank_name, i.report_count, i.first_seen_at, i.last_seen_at,
+                    closed[i.id].suspended_on if i.id in closed else None)
             for i in rows]

@@ -75,3 +75,11 @@ MAP_EXPORT_AUDIT_DETAIL = "案件地图·各辖区数据 XLSX，{rows} 行；{fi
 MAP_PERIOD_DAYS = "{start} 至 {end}"
 MAP_LEGEND_SINGLE = "本辖区：{value}"
 MAP_LEGEND_POINTS_BY_LOSS = "圆点颜色：单起案件损失金额"
+MAP_DETAIL_STRIKE = "打击与挽损"
+MAP_COL_SOLVED = "破案数(起)"
+MAP_COL_CAUGHT = "抓获(人)"
+MAP_COL_STOPPED = "止付(万元)"
+MAP_COL_FROZEN = "冻结(万元)"
+MAP_COL_RETURNED = "返还(万元)"
+MAP_DETAIL_STRIKE_CAPTION = ("与“打击挽损”页同一口径：破案按破案日期、抓获按战果日期、止付/冻结/返还按申请止付时间归入时段"
+                             "（{start} 至 {end}，北京时间），不受诈骗类型、损失金额筛选影响。")

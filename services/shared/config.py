@@ -31,6 +31,8 @@ class Settings:
     cookie_secure: bool = False
     # How often an open tab re-checks that its sign-in still holds (FANZHA_SESSION_CHECK_SECONDS).
     session_check_seconds: int = 30
+    # How often the wall display (大屏) refreshes its figures (FANZHA_WALL_REFRESH_SECONDS).
+    wall_refresh_seconds: int = 60
 
 
 def _flag(name: str, default: str) -> bool:
@@ -74,4 +76,5 @@ def load_settings() -> Settings:
     proxies = parse_trusted_proxies(_lookup("FANZHA_TRUSTED_PROXIES"))
     return Settings(normalise_database_url(url), demo, auth_mode, idle, tiles, proxies,
                     cookie_secure=_flag("FANZHA_COOKIE_SECURE", "0"),
-                    session_check_seconds=int(_lookup("FANZHA_SESSION_CHECK_SECONDS") or 30))
+                    session_check_seconds=int(_lookup("FANZHA_SESSION_CHECK_SECONDS") or 30),
+                    wall_refresh_seconds=max(2, int(_lookup("FANZHA_WALL_REFRESH_SECONDS") or 60)))

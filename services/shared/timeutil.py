@@ -139,3 +139,68 @@ def comparison(kind: str, today: date, first_day: date | None = None, last_day: 
             raise ValueError("a custom window needs first_day <= last_day")
         return days_comparison(first_day, last_day)
     return days_comparison(today - timedelta(days=TRAILING_DAYS[kind] - 1), today)
+
+
+# ---------------------------------------------------------------- 总览 and 大屏: reporting spans with 同比 and 环比
+# 环比 is the previous period as `comparison` defines it for the map (今日: yesterday; 本周: the same weekdays of last
+# week; 本月: the same days of last month; 自定义: the same number of days just before); 本年 has no 环比, only 同比.
+# 同比 is the same calendar days one year earlier; 29 February stands for 28 February of a year without one.
+
+WEEK = "week"
+YEAR = "year"
+TODAY = "today"
+SPAN_KINDS = (TODAY, WEEK, MONTH, YEAR, CUSTOM)
+
+
+def last_year(day: date) -> date:
+    """The same calendar day one year earlier (29 February → 28 February)."""
+    if day.month == 2 and day.day == 29:
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+def same_days_last_year(period: Period) -> Period:
+    """The same calendar days one year earlier (同比)."""
+    return period_of_days(last_year(period.first_day), last_year(period.last_day))
+
+
+@dataclass(frozen=True)
+class Span:
+    """A reporting span of whole Beijing days, its 环比 period (None for 本年) and its 同比 period."""
+
+    kind: str
+    current: Period
+    previous: Period | None
+    year_ago: Period
+
+
+def span_days(kind: str, today: date, first_day: date | None = None, last_day: date | None = None) -> tuple[date, date]:
+    """The first and last Beijing day a span kind names (today, week, month, year end today; custom as given)."""
+    if kind == TODAY:
+        return today, today
+    if kind == WEEK:
+        return today - timedelta(days=today.weekday()), today
+    if kind == MONTH:
+        return month_start(today), today
+    if kind == YEAR:
+        return today.replace(month=1, day=1), today
+    if kind == CUSTOM:
+        if first_day is None or last_day is None or first_day > last_day:
+            raise ValueError("a custom span needs first_day <= last_day")
+        return first_day, last_day
+    raise ValueError(f"unknown span kind {kind!r}")
+
+
+def reporting_span(kind: str, today: date, first_day: date | None = None, last_day: date | None = None) -> Span:
+    """The span a kind names with its 环比 (the map's comparison of the same days) and 同比 periods."""
+    first, last = span_days(kind, today, first_day, last_day)
+    if kind == MONTH:
+        previous: Period | None = month_comparison(today).previous
+    elif kind == YEAR:
+        previous = None
+    elif kind == WEEK:  # Monday..today against the same weekdays of last week
+        previous = period_of_days(first - timedelta(days=7), last - timedelta(days=7))
+    else:  # today and custom: the same number of days immediately before, as the map compares them
+        previous = days_comparison(first, last).previous
+    current = period_of_days(first, last)
+    return Span(kind, current, previous, same_days_last_year(current))

@@ -6,6 +6,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import Unit
+from services.access.actor import Actor
+from services.access.scope import visible_units
 from services.access.text import UNIT_CODE_REQUIRED, UNIT_CODE_TAKEN, UNIT_NAME_REQUIRED, UNIT_PARENT_MISSING
 from services.shared.errors import InvalidInput
 from vocabulary import UnitKind
@@ -19,6 +21,14 @@ def path_ids(path: str) -> list[int]:
 def is_jurisdiction(unit: Unit) -> bool:
     """Police units have jurisdictions, cases and figures; a campaign partner (学校、村委会…) only logs activities."""
     return unit.kind != UnitKind.PARTNER
+
+
+def jurisdiction_choices(session: Session, actor: Actor) -> list[tuple[int, str, int]]:
+    """(id, name, level) of the police units in the actor's scope, in tree order, for pickers about jurisdictions.
+
+    Campaign partners are left out: they log activities on the 活动登记 page and nowhere else.
+    """
+    return [(u.id, u.name, u.level) for u in visible_units(session, actor) if is_jurisdiction(u)]
 
 
 @dataclass(frozen=True)

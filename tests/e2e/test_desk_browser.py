@@ -80,12 +80,26 @@ def _calls_under(url: str, form_key: str) -> list[int]:
                                        {"k": f"%-{form_key}"}).scalars())
 
 
+def _pick(page, name: str) -> None:
+    """Click a choice and see it taken: a click landing while a rerun redraws the form is lost, so click again."""
+    choice = page.get_by_role("radio", name=name, exact=True).first
+    for _ in range(4):
+        if choice.is_checked():  # taken meanwhile: a second click on a segmented choice would clear it
+            return
+        choice.click()
+        _settle(page)
+        try:
+            expect(choice).to_be_checked(timeout=3_000)
+            return
+        except AssertionError:
+            pass
+    expect(choice).to_be_checked()
+
+
 def _fill_a_consultation(page) -> str:
     """A filled form (咨询, 咨询答复); returns its key from the address bar."""
-    page.get_by_role("radio", name="咨询").first.click()
-    _settle(page)
-    page.get_by_role("radio", name="咨询答复").click()
-    _settle(page)
+    _pick(page, "咨询")
+    _pick(page, "咨询答复")
     page.get_by_role("textbox", name="来电号码").fill("13912345670")
     page.get_by_role("textbox", name="来电号码").press("Enter")
     _settle(page)
@@ -118,3 +132,58 @@ def test_a_filled_form_saves_one_call_however_often_it_is_sent(page, live_server
     assert _calls_under(demo_db_url, form_key) == saved
     page.get_by_role("button", name="保存登记").wait_for()  # and a fresh form for the next call
     assert form_key not in page.url
+
+
+def test_a_late_interception_is_recorded_from_todays_calls_once_despite_a_double_click(page, live_server, demo_db_url,
+                                                                                       requests_seen):
+    import uuid
+    from datetime import timedelta
+
+    from services.desk import api as desk_api
+    from services.desk.calls import CallDraft
+    from services.shared.timeutil import now_utc
+    from tests.conftest import actor_for_username
+    from vocabulary import CallOutcome, CallType
+
+    engine = make_engine(demo_db_url)
+    saved = desk_api.save(engine, actor_for_username(demo_db_url, "desk"), CallDraft(
+        idempotency_key=uuid.uuid4().hex, received_at=now_utc() - timedelta(minutes=20), call_type=CallType.CONSULT,
+        outcome=CallOutcome.DISSUADED, pending="3万", accounts=f"中国银行 {CARD}",
+        narrative="对方自称客服，让我把钱转到指定账户，民警劝住了"))
+    page.goto(f"{live_server.url}/desk")
+    login(page, "desk")
+    page.get_by_role("heading", name="专家席来电登记").wait_for()
+    _settle(page)
+    follow_up = page.get_by_text("补录止付 / 阻截")
+    for _ in range(3):  # a tab click landing while the new form's rerun redraws the page is lost: click again
+        page.get_by_role("tab", name="今日来电").click()
+        try:
+            follow_up.wait_for(timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - not taken: click again
+            _settle(page)
+    picker = page.get_by_role("combobox", name="选择今日来电")
+    for _ in range(3):  # a click landing while a rerun redraws the tab is lost: pick again
+        picker.click()
+        page.keyboard.type(f"第 {saved.call_id} 号")
+        page.keyboard.press("Enter")
+        _settle(page)
+        try:
+            page.get_by_role("textbox", name="网点").wait_for(timeout=15_000)
+            break
+        except Exception:  # noqa: BLE001 - not taken: pick again
+            pass
+    expect(page.get_by_role("textbox", name="保护金额（元）")).to_have_value("30000.00")
+    page.get_by_role("textbox", name="网点").fill("武安支行")
+    screenshot(page, "desk_follow_up_interception")
+    page.get_by_role("button", name="记录阻截").dblclick()
+    # The form gone, what was made shown in its place (the one-run notice "已保存阻截记录" may already have gone with
+    # the double click's second rerun).
+    page.get_by_text(f"来电 {saved.call_id} 已记录阻截").wait_for()
+    _settle(page)
+    screenshot(page, "desk_follow_up_interception_saved")
+    with engine.connect() as connection:
+        made = connection.execute(text("SELECT COUNT(*) FROM interception WHERE call_id = :c"),
+                                  {"c": saved.call_id}).scalar()
+    engine.dispose()
+    assert made == 1

@@ -1,5 +1,6 @@
 """Security hardening in a real Chromium: HttpOnly cookie, CSP, open tabs re-checked, narratives as masked plain text."""
 
+import re
 import time
 
 import pytest
@@ -129,7 +130,7 @@ def test_a_narrative_is_plain_masked_text_and_fetches_nothing(page, live_server,
 def test_screen_readers_hear_chinese(page, live_server, requests_seen):
     page.goto(live_server.url)
     wait_for_app(page)
-    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")  # no wait_for_function: the CSP forbids eval
     reveal = page.locator("[data-testid='stTextInputRootElement'] button").first
     expect(reveal).to_have_attribute("aria-label", "显示密码")
     reveal.click()
@@ -140,3 +141,29 @@ def test_screen_readers_hear_chinese(page, live_server, requests_seen):
     page.locator("[aria-label$=' 的说明']").first.wait_for()
     assert page.locator("[aria-label^='Help for']").count() == 0
     assert page.locator("[aria-label='Show password'], [aria-label='Hide password']").count() == 0
+    # Date ranges, time inputs, clear buttons and the uploader's 添加文件 button: no English label is left.
+    for path in ("/cases?from=2026-01-01", "/campaign_log", "/strike"):
+        page.goto(f"{live_server.url}{path}")
+        wait_for_app(page)
+        page.locator("[data-testid='stDateInput']").first.wait_for(state="attached")
+        page.wait_for_timeout(500)  # the relabelling runs on the page's next mutation
+        english = page.evaluate("""() => [...document.querySelectorAll('[aria-label], [title]')]
+            .flatMap((e) => [e.getAttribute('aria-label'), e.getAttribute('title')])
+            .filter((t) => t && /^[A-Za-z][A-Za-z .,'-]*$/.test(t.trim()))""")
+        assert english == [], (path, english)
+
+
+def test_the_hint_under_a_text_box_is_chinese(page, live_server, requests_seen):
+    page.goto(f"{live_server.url}/desk")
+    login(page, "desk")
+    wait_for_app(page)
+    box = page.get_by_role("textbox", name="来电号码")
+    box.click()
+    box.press_sequentially("139")  # a changed value: Streamlit shows its "Press Enter to apply" (or "… submit form")
+    expect(page.get_by_text(re.compile(r"^按回车键(提交|确认)$")).first).to_be_visible()
+    assert page.get_by_text("Press Enter", exact=False).count() == 0
+    story = page.get_by_role("textbox", name="案情简述")
+    story.click()
+    story.press_sequentially("对方")
+    expect(page.get_by_text(re.compile(r"^按 (⌘|Ctrl)\+回车键(提交|确认)$")).first).to_be_visible()
+    assert page.get_by_text("Enter to", exact=False).count() == 0

@@ -1,6 +1,7 @@
 """Case import in a real Chromium: a file with bad rows is refused row by row, the fixed file imports once."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from db.engine import make_engine
@@ -47,7 +48,7 @@ def test_bad_rows_are_reported_then_the_fixed_file_imports_once(page, live_serve
     page.goto(f"{live_server.url}/case_import")
     login(page, "changtai")
     page.get_by_role("heading", name="案件导入").wait_for()
-    assert page.get_by_role("button", name="下载 Excel 模板").is_visible()
+    expect(page.get_by_role("button", name="下载 Excel 模板")).to_be_visible()
 
     _upload_and_import(page, "cases.csv", _csv(BAD_ROWS))
     page.get_by_text("整个文件未导入").wait_for()

@@ -20,10 +20,16 @@ def _settle(page) -> None:
 
 
 def _choose(page, label: str, typed: str) -> None:
-    page.get_by_role("combobox", name=label).click()
-    page.keyboard.type(typed)
-    page.keyboard.press("Enter")
-    _settle(page)
+    """Pick an option by typing it; a picker redrawn by a late rerun can drop the keys, so check and pick again."""
+    for _ in range(3):
+        page.get_by_role("combobox", name=label).first.click()
+        page.keyboard.type(typed)
+        page.keyboard.press("Enter")
+        _settle(page)
+        if _value(page, label) == typed:
+            return
+        page.keyboard.press("Escape")
+    raise AssertionError(f"{label}: could not choose {typed}")
 
 
 def _value(page, label: str) -> str:
@@ -95,7 +101,13 @@ def test_a_shared_map_link_opens_the_same_view_within_scope(page, browser, live_
     context, colleague = _fresh_page(browser, colleague_requests)
     colleague.goto(link)
     login(colleague, "command")  # the same city scope
-    colleague.get_by_role("heading", name="武安派出所").wait_for()
+    detail = colleague.get_by_role("heading", name="武安派出所")
+    try:
+        detail.wait_for(timeout=45_000)  # a cold first map run under load
+    except Exception:  # noqa: BLE001 - once in a CI run the page after sign-in stayed without the detail: open the link again
+        print(f"after sign-in the colleague's page was {colleague.url}; opening the link again")
+        colleague.goto(link)
+        detail.wait_for(timeout=60_000)
     assert _view(colleague) == built
     context.close()
 
@@ -125,7 +137,12 @@ def test_clicking_a_jurisdiction_on_the_map_opens_its_detail(page, live_server, 
             _settle(page)
             if page.locator("[data-testid='stHeading'] h3").count():
                 selected = _value(page, "查看辖区详情")
-                assert selected.endswith("派出所")
+                for _ in range(50):  # the heading can be drawn a moment before the picker shows the selection
+                    if selected.endswith("派出所"):
+                        break
+                    page.wait_for_timeout(200)
+                    selected = _value(page, "查看辖区详情")
+                assert selected.endswith("派出所"), selected
                 assert "sel" in parse_qs(urlparse(page.url).query)
                 screenshot(page, "map-clicked")
                 return

@@ -15,10 +15,17 @@ VIEWS = {
     "views/users.py": {"admin"},
     "views/rules.py": {"admin"},
     "views/accountability.py": {"leader", "changtai", "command", "desk", "clerk_wuan", "clerk_yanxi"},
+    "views/strike.py": {"leader", "changtai", "command", "desk", "clerk_wuan", "clerk_yanxi"},
     "views/unit_import.py": {"admin"},
     "views/audit.py": {"admin"},
     "views/campaigns.py": {"leader", "changtai", "command", "clerk_wuan", "clerk_yanxi"},
+    "views/campaign_log.py": {"leader", "changtai", "clerk_wuan", "clerk_yanxi"},
+    "views/campaign_reports.py": {"leader", "changtai", "command", "clerk_wuan", "clerk_yanxi"},
+    "views/campaign_inspections.py": {"leader", "changtai", "command", "clerk_wuan", "clerk_yanxi"},
+    "views/campaign_admin.py": {"leader", "changtai"},
     "views/account.py": set(ROLES),
+    "views/wall.py": {"leader", "changtai", "command", "wall"},
+    "views/wall_devices.py": {"admin"},
 }
 REFUSED = "无权执行此操作"
 OUT_OF_SCOPE = "无权查看该单位的数据"
@@ -39,6 +46,10 @@ def _errors(at) -> str:
 @pytest.mark.parametrize("username", ROLES)
 def test_view_is_shown_or_refused(app_as, username, view):
     at = app_as(username, view)
+    if username == "wall" or (view == "views/wall.py" and username in VIEWS[view]):
+        # The 大屏 role is sent to the wall from any address; the wall draws its own heading, no st.title.
+        assert REFUSED not in _errors(at) and "数据更新于" in " ".join(str(h.proto) for h in at.get("html"))
+        return
     if username in VIEWS[view]:
         assert REFUSED not in _errors(at)
         assert at.title, "the view drew nothing"

@@ -2,6 +2,7 @@
 
 from sqlalchemy import text
 
+from components.plain import escape_markdown
 from db.engine import make_engine
 from vocabulary import CallOutcome, CallType
 
@@ -23,7 +24,8 @@ def test_assist_proposes_and_nothing_is_filled_silently(app_as):
     at.text_area(key="desk_narrative").input(STORY).run()
     assert at.selectbox(key="desk_fraud_type").value is None  # only proposed
     assert at.text_area(key="desk_phones").value == ""
-    assert any("冒充公检法" in m.value and "安全账户" in m.value for m in at.markdown)
+    # Shown as plain text with the calibrated confidence (issue 16).
+    assert any("冒充公检法" in t.value and "安全账户" in t.value and "置信度" in t.value for t in at.text)
     _button(at, "assist_type").click().run()
     assert at.selectbox(key="desk_fraud_type").value.value == "fake_authority"
 
@@ -128,3 +130,121 @@ def test_search_shows_only_its_answer_no_stray_values(app_as):
     assert "没有找到该号码的记录。" in shown
     assert "None" not in shown and not any("DeltaGenerator" in s or "Help" in s for s in shown)
     assert not at.get("help")
+
+
+def _submit_form(at, form: str):
+    return next(b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}")).click().run()
+
+
+def _forms(at) -> list[str]:
+    return [b.key for b in at.button if b.key and b.key.startswith("FormSubmitter:desk_intercept_")]
+
+
+def test_record_interception_only_for_a_call_that_stopped_a_payment_saved_once(app_as, demo_db_url):
+    at = app_as("desk", "views/desk.py")
+    _consult(at)
+    _button(at, "desk_submit").click().run()
+    assert _forms(at) == []  # 咨询答复: nothing was stopped
+    _button(at, "desk_next").click().run()
+    at.segmented_control(key="desk_call_type").set_value(CallType.CONSULT).run()
+    at.text_area(key="desk_narrative").input("对方自称公安，让我转账到安全账户，民警劝住了").run()
+    at.text_input(key="desk_pending").input("2万").run()
+    at.text_area(key="desk_accounts").input(f"中国银行 {CARD}").run()
+    at.segmented_control(key="desk_outcome").set_value(CallOutcome.DISSUADED).run()
+    _button(at, "desk_submit").click().run()
+    call_id = _count(demo_db_url, "SELECT MAX(id) FROM desk_call")
+    form = f"desk_intercept_{call_id}"
+    assert _forms(at) == [f"FormSubmitter:{form}-记录阻截"]
+    assert at.text_input(key=f"{form}_amount").value == "20000.00"  # the amount the caller was about to send
+    assert "6222 **** **** 0128" in at.selectbox(key=f"{form}_payee").format_func(at.selectbox(key=f"{form}_payee").value)
+    before = _count(demo_db_url, "SELECT COUNT(*) FROM interception")
+    at.text_input(key=f"{form}_amount").input("约2万")
+    _submit_form(at, form)  # no branch, an amount that is not one: refused at the fields, nothing saved
+    messages = [e.value for e in at.error]
+    assert "请填写网点。" in messages and "请填写保护金额（大于 0）。" in messages
+    assert _count(demo_db_url, "SELECT COUNT(*) FROM interception") == before
+    at.text_input(key=f"{form}_amount").input("20000")
+    at.text_input(key=f"{form}_branch").input("武安支行")
+    _submit_form(at, form)
+    assert not at.exception
+    assert any("已保存阻截记录" in s.value and "6222 **** **** 0128" in s.value for s in at.success)
+    assert _count(demo_db_url, "SELECT COUNT(*) FROM interception") == before + 1
+    assert _count(demo_db_url, f"SELECT amount_fen FROM interception WHERE call_id = {call_id}") == 2_000_000
+    assert _forms(at) == [] and any("已记录阻截" in i.value for i in at.info)  # recorded: the form is gone
+    at.run()
+    assert _count(demo_db_url, "SELECT COUNT(*) FROM interception") == before + 1
+    calls = next(d.value for d in at.dataframe if "阻截" in d.value.columns)
+    assert calls[calls["编号"] == call_id].iloc[0]["阻截"].startswith("已记录（第 ")
+
+
+def test_report_and_suspension_recorded_once_on_a_searched_number_and_shown_in_hot_leads(app_as, demo_db_url):
+    # The most reported phone number with no 报送/封停 yet: at the top of the hot-lead list (it shows the first 100).
+    identifier_id = _count(demo_db_url, "SELECT id FROM identifier WHERE kind = 'phone' AND report_count >= 3 "
+                                        "AND id NOT IN (SELECT identifier_id FROM identifier_action) "
+                                        "ORDER BY report_count DESC, last_seen_at DESC LIMIT 1")
+    value = _count(demo_db_url, f"SELECT value_norm FROM identifier WHERE id = {identifier_id}")
+    actions = f"SELECT COUNT(*) FROM identifier_action WHERE identifier_id = {identifier_id}"
+    at = app_as("desk", "views/desk.py")
+    at.text_input(key="desk_search").input(f"{value[:3]}-{value[3:7]}-{value[7:]}").run()
+    form = f"desk_action_{identifier_id}"
+    at.radio(key=f"{form}_kind").set_value("suspended")
+    _button(at, f"FormSubmitter:{form}-保存报送/封停").click().run()
+    assert "请填写报送机构或封停单位。" in [e.value for e in at.error]
+    assert _count(demo_db_url, actions) == 0
+    at.text_input(key=f"{form}_institution").input("中国移动漳州分公司")
+    _button(at, f"FormSubmitter:{form}-保存报送/封停").click().run()
+    assert any("已登记" in s.value and "封停" in s.value for s in at.success), [e.value for e in at.error]
+    assert _count(demo_db_url, actions) == 1
+    at.run()  # a rerun saves nothing again
+    assert _count(demo_db_url, actions) == 1
+    assert any(value in t.value and "已封停" in t.value and "中国移动漳州分公司" in t.value for t in at.text)
+    tables = [t.value for t in at.table]
+    hot = next(f for f in tables if "封停" in f.columns)
+    assert hot[hot[escape_markdown("号码/账号")] == value].iloc[0]["封停"].startswith("已封停")  # st.table: escaped
+
+
+def _save_call(at, outcome: CallOutcome, **fields: str) -> None:
+    at.segmented_control(key="desk_call_type").set_value(CallType.REPORT).run()
+    at.text_area(key="desk_narrative").input("对方自称客服，让我转账到指定账户").run()
+    for field, value in fields.items():
+        (at.text_area if field == "accounts" else at.text_input)(key=f"desk_{field}").input(value).run()
+    at.segmented_control(key="desk_outcome").set_value(outcome).run()
+    _button(at, "desk_submit").click().run()
+    _button(at, "desk_next").click().run()  # on to the next caller: the saved call's panels leave the form tab
+
+
+def test_follow_up_records_a_late_interception_and_stop_payment_for_earlier_calls_once(app_as, demo_db_url):
+    at = app_as("desk", "views/desk.py")
+    _save_call(at, CallOutcome.DISSUADED, pending="1.5万", accounts=f"中国银行 {CARD}")
+    dissuaded = _count(demo_db_url, "SELECT MAX(id) FROM desk_call")
+    _save_call(at, CallOutcome.LEAD_LOGGED, lost="6000", accounts=f"工商银行 {CARD}")
+    lost = _count(demo_db_url, "SELECT MAX(id) FROM desk_call")
+    _save_call(at, CallOutcome.ANSWERED)
+    answered = _count(demo_db_url, "SELECT MAX(id) FROM desk_call")
+    pick = at.selectbox(key="desk_today_follow_call")
+    numbers = [int(option.split()[1]) for option in pick.options]  # "第 1801 号 · 23:36 · 报警 · 劝阻成功 · …"
+    assert dissuaded in numbers and lost in numbers and answered not in numbers  # only the calls it applies to
+    shown = pick.options[numbers.index(dissuaded)]
+    assert "劝阻成功" in shown and "拟转账1.50 万元" in shown
+    assert _forms(at) == []  # the form tab no longer offers the earlier calls' panels
+
+    pick.set_value(dissuaded).run()
+    form = f"desk_today_intercept_{dissuaded}"
+    assert at.text_input(key=f"{form}_amount").value == "15000.00"
+    at.text_input(key=f"{form}_branch").input("武安支行")
+    before = _count(demo_db_url, "SELECT COUNT(*) FROM interception")
+    _submit_form(at, form)
+    assert not at.exception
+    assert any("已保存阻截记录" in s.value for s in at.success)
+    assert _count(demo_db_url, "SELECT COUNT(*) FROM interception") == before + 1
+    assert _count(demo_db_url, f"SELECT COUNT(*) FROM interception WHERE call_id = {dissuaded}") == 1
+    assert any(f"来电 {dissuaded} 已记录阻截" in i.value for i in at.info)
+
+    at.selectbox(key="desk_today_follow_call").set_value(lost).run()
+    stop = _button(at, f"desk_today_stop_payment_{lost}")
+    stop.click().run()
+    assert not at.exception
+    assert _count(demo_db_url, f"SELECT COUNT(*) FROM recovery_request WHERE desk_call_id = {lost}") == 1
+    assert not any(b.key == f"desk_today_stop_payment_{lost}" for b in at.button)
+    at.run()  # a rerun requests nothing again
+    assert _count(demo_db_url, f"SELECT COUNT(*) FROM recovery_request WHERE desk_call_id = {lost}") == 1

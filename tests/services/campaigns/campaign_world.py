@@ -10,7 +10,8 @@ from sqlalchemy import Engine, select
 from db.engine import write_session
 from db.models import Activity, AppUser, FraudCase, Unit
 from services.access.actor import Actor
-from services.campaigns.entries import CampaignDraft, TargetDraft, UnitEntry, create_campaign
+from services.campaigns import tallies
+from services.campaigns.setup import CampaignDraft, TargetDraft, UnitEntry, create_campaign
 from services.units.tree import add_unit
 from vocabulary import Role, UnitKind
 
@@ -48,9 +49,11 @@ class World:
     def activity(self, code: str, day: date, outreach: str = "community", channel: str = "leaflet",
                  people: int = 50, households: int = 10, pieces: int = 20) -> None:
         with write_session(self.engine) as session:
-            session.add(Activity(campaign_id=self.campaign_id, unit_id=self.units[code], activity_date=day,
-                                 outreach=outreach, channel=channel, people_reached=people, households=households,
-                                 pieces=pieces, created_at=NOW))
+            activity = Activity(campaign_id=self.campaign_id, unit_id=self.units[code], activity_date=day,
+                                outreach=outreach, channel=channel, people_reached=people, households=households,
+                                pieces=pieces, created_at=NOW)
+            session.add(activity)
+            tallies.record(session, activity)  # as entries.log_activity does
 
     def case(self, code: str, reported_at: datetime, loss_fen: int = 100_000, number: list[int] = [0]) -> None:
         number[0] += 1

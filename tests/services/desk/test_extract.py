@@ -167,6 +167,8 @@ def test_email_address_is_not_a_url():
     ("对方发来“星链投资”APP的二维码", "星链投资"),
     ("APP“众赢金融”显示有收益", "众赢金融"),
     ("下载了安全会议APP", "安全会议"),
+    ("已下载过国家反诈APP", "国家反诈"),
+    ("下载一个名叫太爱速M后改名巅峰小店的app", "巅峰小店"),
 ])
 def test_app_names(text, app):
     assert _values(extract(text), IdentifierKind.APP) == [app]
@@ -269,7 +271,8 @@ GENERIC_APP_PHRASES = ["会议", "我们", "官方", "贷款", "刷单", "一个
 
 
 @pytest.mark.parametrize("text", ["让我下载会议软件，说要开个会", "下载了一个屏幕共享APP", "让我安装安全防护软件",
-                                  "叫我下载他们指定的会议软件", "注册了官方贷款APP"])
+                                  "叫我下载他们指定的会议软件", "注册了官方贷款APP", "叫我下载另一聊天软件APP",
+                                  "让我下载工作APP", "通过链接下载阶梯宝及聊天软件联系客服"])
 def test_generic_words_before_app_are_not_app_names(text):
     assert extract(text).apps == []
 

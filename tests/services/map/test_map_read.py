@@ -14,7 +14,17 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from db.engine import make_engine, read_session, write_session
-from db.models import AccountabilityItem, AccountabilityRule, FraudCase, Interception, Unit
+from db.models import (
+    AccountabilityItem,
+    AccountabilityRule,
+    Campaign,
+    FraudCase,
+    Identifier,
+    Interception,
+    RecoveryRequest,
+    StrikeResult,
+    Unit,
+)
 from services.access.actor import AccessDenied, Actor
 from services.cases.read import CaseFilter, list_cases
 from services.map.read import (
@@ -29,9 +39,11 @@ from services.map.read import (
 )
 from services.shared.errors import InvalidInput
 from services.shared.loss_bands import LOSS_BANDS
-from services.shared.timeutil import SHANGHAI
+from services.shared.timeutil import SHANGHAI, period_of_days, reporting_span
+from services.strike import read as strike_read
+from services.strike.shared_measures import strike_figures
 from services.units.tree import add_unit
-from vocabulary import FraudType, MapWindow, Role
+from vocabulary import FraudType, MapWindow, RecoveryStatus, Role
 
 TODAY = date(2026, 11, 18)  # a Wednesday
 TYPES = [FraudType.REBATE, FraudType.INVESTMENT, FraudType.FAKE_AUTHORITY]
@@ -359,8 +371,12 @@ def test_scope_and_permission(world):
             case_marks(session, world.actor("S11"), MapFilter.of(window, unit_id=world.ids["S12"]))
         with pytest.raises(AccessDenied):
             jurisdiction_detail(session, world.actor("D1"), world.ids["S21"], MapFilter.of(window))
+        # The wall colours its map by the jurisdiction measures (counts only) but sees no case points or details.
+        assert jurisdiction_measures(session, world.actor("C", Role.WALL), MapFilter.of(window))
         with pytest.raises(AccessDenied):
-            jurisdiction_measures(session, world.actor("C", Role.WALL), MapFilter.of(window))
+            case_marks(session, world.actor("C", Role.WALL), MapFilter.of(window))
+        with pytest.raises(AccessDenied):
+            jurisdiction_detail(session, world.actor("C", Role.WALL), world.ids["D1"], MapFilter.of(window))
 
 
 # ---------------------------------------------------------------- points and grid
@@ -528,3 +544,133 @@ def test_demo_grid_and_unlocated_match_the_case_register(demo_db_url):
 def _demo_leader(session) -> Actor:
     city = session.execute(select(Unit).where(Unit.level == 1)).scalars().first()
     return Actor(1, "leader", "leader", Role.LEADER, city.id, city.path, city.name, "127.0.0.1")
+
+
+def test_jurisdiction_detail_lists_a_campaign_item_with_its_source_and_chinese_level(world):
+    """A campaign item has no case: the detail names its source and labels its level in Chinese."""
+    with write_session(world.engine) as session:
+        campaign = Campaign(name="夏季宣传", start_date=date(2026, 6, 1), end_date=date(2026, 12, 31),
+                            owner_unit_id=world.ids["D1"], created_at=bj(2026, 6, 1))
+        session.add(campaign)
+        session.flush()
+        session.add(AccountabilityItem(
+            campaign_id=campaign.id, trigger_key="missed:4", reason="连续2期未报送", unit_id=world.ids["S11"],
+            level="talk", required_action="谈话", responsible="所长", due_date=date(2026, 11, 20),
+            status="pending", raised_at=bj(2026, 11, 13)))
+    window = time_window(MapWindow.DAYS_7, TODAY)
+    with read_session(world.engine) as session:
+        detail = jurisdiction_detail(session, world.actor("C"), world.ids["D1"], MapFilter.of(window))
+    assert detail.open_items_total == 1
+    assert [(i.case_no, i.level_label) for i in detail.open_items] == [("专项行动", "谈话")]
+    assert [(c.label, c.count) for c in detail.open_by_level] == [("谈话", 1)]
+
+
+# ---------------------------------------------------------------- 破案, 抓获, 止付/冻结/返还 in the detail
+
+# Solved days (whatever the report date), strike results and ledger requests on the 7-day window's Beijing edges.
+SOLVED = {"E-before": date(2026, 11, 12), "E-prev-last": date(2026, 11, 18), "E-cur-first": date(2026, 11, 11),
+          "E-after": date(2026, 11, 19), "R0001": date(2026, 11, 14), "R0002": date(2026, 11, 13),
+          "R0003": date(2026, 11, 16), "R0004": date(2026, 11, 17), "R0005": date(2026, 11, 12), "R0019": date(2026, 11, 16)}  # R0019 is the city's own
+STRIKES = [("S11", date(2026, 11, 12), 3), ("S11", date(2026, 11, 11), 50), ("S12", date(2026, 11, 18), 4),
+           ("D1", date(2026, 11, 15), 7), ("S21", date(2026, 11, 14), 100), ("D1", date(2026, 11, 19), 60), ("C", date(2026, 11, 16), 2)]
+# (unit, requested at Beijing, stopped, frozen, returned)
+LEDGER = [("S11", (2026, 11, 12, 0, 0, 0), 900_000, 800_000, 300_000),
+          ("S11", (2026, 11, 11, 23, 59, 59), 1, 1, 1),
+          ("S12", (2026, 11, 18, 23, 59, 59), 70_000, 60_000, 0),
+          ("D1", (2026, 11, 15, 8, 0, 0), 12_345, 10_000, 10_000),
+          ("D1", (2026, 11, 19, 0, 0, 0), 5, 5, 5),
+          ("S21", (2026, 11, 14, 12, 0, 0), 777, 700, 600),
+          ("C", (2026, 11, 16, 10, 0, 0), 100, 90, 80)]
+
+
+def _strike_world(world: World) -> None:
+    now = bj(2026, 11, 20)
+    with write_session(world.engine) as session:
+        for no, day in SOLVED.items():
+            session.get(FraudCase, world.case_ids[no]).solved_on = day
+        for n, (code, day, caught) in enumerate(STRIKES):
+            session.add(StrikeResult(idempotency_key=f"s{n}", unit_id=world.ids[code], result_date=day, caught=caught,
+                                     created_at=now))
+        account = Identifier(kind="bank_account", value_norm="6222021234567890128", first_seen_at=now)
+        session.add(account)
+        session.flush()
+        for n, (code, at, stopped, frozen, returned) in enumerate(LEDGER):
+            moment = bj(*at)
+            session.add(RecoveryRequest(
+                idempotency_key=f"r{n}", case_id=world.case_ids["R0000"], unit_id=world.ids[code],
+                identifier_id=account.id, reported_at=moment,
+                requested_at=moment, stopped_at=moment, frozen_at=moment, requested_fen=stopped, stopped_fen=stopped,
+                frozen_fen=frozen, returned_fen=returned, status=RecoveryStatus.FROZEN.value, created_at=now,
+                updated_at=now))
+
+
+def expected_strike(world: World, units: set[str], first: date, last: date) -> tuple[int, ...]:
+    """破案, 抓获, requests, 止付, 冻结, 返还 of some units over Beijing days first..last, in plain Python."""
+    unit_of = {r.no: r.unit for r in world.rows}
+    solved = sum(1 for no, day in SOLVED.items() if unit_of[no] in units and first <= day <= last)
+    caught = sum(c for code, day, c in STRIKES if code in units and first <= day <= last)
+    ledger = [row for row in LEDGER if row[0] in units and first <= datetime(*row[1]).date() <= last]
+    return (solved, caught, len(ledger), sum(r[2] for r in ledger), sum(r[3] for r in ledger),
+            sum(r[4] for r in ledger))
+
+
+def _tuple(f) -> tuple[int, ...]:
+    return f.solved, f.caught, f.requests, f.stopped_fen, f.frozen_fen, f.returned_fen
+
+
+@pytest.mark.parametrize(("code", "own_level", "units"), [
+    ("D1", False, {"D1", "S11", "S12"}), ("D1", True, {"D1"}), ("S11", False, {"S11"}),
+    ("C", False, set(UNITS)), ("C", True, {"C"})])
+def test_detail_strike_figures_against_plain_python(world, code, own_level, units):
+    _strike_world(world)
+    window = time_window(MapWindow.DAYS_7, TODAY)
+    # Type and loss-band filters do not narrow them: strike results and the ledger are the 打击挽损 page's figures.
+    criteria = MapFilter.of(window, fraud_type=FraudType.INVESTMENT, min_loss_fen=1, max_loss_fen=2)
+    with read_session(world.engine) as session:
+        detail = jurisdiction_detail(session, world.actor("C"), world.ids[code], criteria, own_level=own_level)
+    expected = expected_strike(world, units, *SEVEN_DAYS[:2])
+    assert expected[0] and expected[1] and expected[2]  # the data means something here
+    assert _tuple(detail.strike) == expected
+
+
+@pytest.mark.parametrize("code", ["D1", "S11", "S21"])
+def test_detail_strike_figures_are_the_strike_page_figures(world, code):
+    """The same definitions as 打击挽损: 两升两降's 破案/抓获 of a leaf row, the ledger's 冻结/返还."""
+    _strike_world(world)
+    span = reporting_span("custom", TODAY, *SEVEN_DAYS[:2])
+    with read_session(world.engine) as session:
+        actor = world.actor("C")
+        mine = strike_figures(session, actor, world.ids[code], span.current)
+        rows = {r.unit_id: r.changes for r in strike_read.two_up_two_down(session, actor, world.ids[PARENT[code]], span)}
+        recovery = strike_read.recovery_figures(session, actor, world.ids[code], span.current)
+    assert (mine.solved, mine.caught) == (rows[world.ids[code]]["solved"].current, rows[world.ids[code]]["caught"].current)
+    assert (mine.requests, mine.frozen_fen, mine.returned_fen) == (
+        recovery.requests, recovery.frozen_fen, recovery.returned_fen)
+
+
+def test_strike_figures_at_the_beijing_day_edges(world):
+    """One day: 11-12 Beijing begins 11-11 16:00 UTC; the second before it is the day before."""
+    _strike_world(world)
+    with read_session(world.engine) as session:
+        one_day = strike_figures(session, world.actor("D1"), world.ids["S11"], period_of_days(*[date(2026, 11, 12)] * 2))
+        day_before = strike_figures(session, world.actor("D1"), world.ids["S11"],
+                                    period_of_days(*[date(2026, 11, 11)] * 2))
+    assert _tuple(one_day) == expected_strike(world, {"S11"}, date(2026, 11, 12), date(2026, 11, 12))
+    assert (one_day.caught, one_day.requests, one_day.stopped_fen) == (3, 1, 900_000)
+    assert (day_before.caught, day_before.requests, day_before.stopped_fen) == (50, 1, 1)
+
+
+def test_strike_figures_keep_to_scope(world):
+    _strike_world(world)
+    window = time_window(MapWindow.DAYS_7, TODAY)
+    with read_session(world.engine) as session:
+        with pytest.raises(AccessDenied):  # a station leader: not another 分局's detail, nor its sister station's
+            jurisdiction_detail(session, world.actor("S11"), world.ids["D2"], MapFilter.of(window))
+        with pytest.raises(AccessDenied):
+            jurisdiction_detail(session, world.actor("S11"), world.ids["S12"], MapFilter.of(window))
+        with pytest.raises(AccessDenied):
+            strike_figures(session, world.actor("D1"), world.ids["S21"], period_of_days(*SEVEN_DAYS[:2]))
+        with pytest.raises(AccessDenied):
+            strike_figures(session, world.actor("C", Role.WALL), world.ids["D1"], period_of_days(*SEVEN_DAYS[:2]))
+        own = jurisdiction_detail(session, world.actor("S11"), world.ids["S11"], MapFilter.of(window))
+    assert _tuple(own.strike) == expected_strike(world, {"S11"}, *SEVEN_DAYS[:2])

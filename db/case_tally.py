@@ -1,0 +1,138 @@
+"""case_day_tally kept with fraud_case: cases and loss per Beijing day of report, unit and fraud type.
+
+Every ORM insert, update and delete of a case adjusts the tally in the same flush (mapper events below, registered
+when db.models is imported, so no write path can forget them). Core bulk inserts add their rows with add_rows, or
+bulk loads recount everything with rebuild (also `fanzha rebuild-tallies`).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, event, func, inspect, literal_column, select, text, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from db.models import CaseDayTally, FraudCase
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Asia/Shanghai has kept UTC+8 without daylight saving since 1991-09-14 17:00 UTC: from then on SQLite takes the
+# Beijing date with a fixed offset; older reports (none in practice) are dated in Python.
+FIXED_OFFSET_SINCE = datetime(1991, 9, 15, tzinfo=UTC)
+TALLY = CaseDayTally.__table__
+CASE = FraudCase.__table__
+KEYED = ("reported_at", "unit_id", "fraud_type", "loss_fen")  # the columns a case's tally row depends on
+Key = tuple[date, int, str]
+
+
+def beijing_day(moment: datetime) -> date:
+    """The Beijing calendar date of a UTC-aware instant."""
+    return moment.astimezone(SHANGHAI).date()
+
+
+def beijing_day_sql(column, dialect: str):
+    """SQL: the Beijing date of a stored UTC timestamp (SQLite: exact from FIXED_OFFSET_SINCE on)."""
+    if dialect == "postgresql":
+        return func.date(func.timezone("Asia/Shanghai", column))
+    # Whole seconds first: SQLite rounds fractions to milliseconds (23:59:59.9999995 would become the next day).
+    return func.date(func.substr(column, 1, 19), literal_column("'+8 hours'"))
+
+
+def _dialect(db) -> str:
+    """The database of a Connection or a Session."""
+    return db.dialect.name if hasattr(db, "dialect") else db.get_bind().dialect.name
+
+
+def apply(db, deltas: dict[Key, tuple[int, int]]) -> None:
+    """Add (cases, loss_fen) deltas to the tally rows of their keys; rows left without cases are removed."""
+    deltas = {key: value for key, value in deltas.items() if value != (0, 0)}
+    if not deltas:
+        return
+    insert = postgresql.insert if _dialect(db) == "postgresql" else sqlite.insert
+    statement = insert(TALLY).values([
+        {"day": day, "unit_id": unit_id, "fraud_type": fraud_type, "cases": cases, "loss_fen": loss}
+        for (day, unit_id, fraud_type), (cases, loss) in sorted(deltas.items())])  # sorted: one lock order
+    db.execute(statement.on_conflict_do_update(
+        index_elements=[TALLY.c.day, TALLY.c.unit_id, TALLY.c.fraud_type],
+        set_={"cases": TALLY.c.cases + statement.excluded.cases,
+              "loss_fen": TALLY.c.loss_fen + statement.excluded.loss_fen}))
+    emptied = [key for key, (cases, _) in deltas.items() if cases < 0]
+    if emptied:
+        db.execute(delete(TALLY).where(tuple_(TALLY.c.day, TALLY.c.unit_id, TALLY.c.fraud_type).in_(emptied),
+                                       TALLY.c.cases == 0))
+
+
+def _add(deltas: dict[Key, list[int]], reported_at: datetime, unit_id: int, fraud_type: str, loss_fen: int | None,
+         sign: int) -> None:
+    row = deltas[(beijing_day(reported_at), unit_id, fraud_type)]
+    row[0] += sign
+    row[1] += sign * (loss_fen or 0)
+
+
+def add_rows(db, rows: Iterable[dict]) -> None:
+    """Count case rows inserted outside the ORM (bulk INSERT of dicts) into the tally, in the same transaction."""
+    deltas: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        _add(deltas, row["reported_at"], row["unit_id"], row["fraud_type"], row.get("loss_fen", 0), 1)
+    apply(db, {key: (n, loss) for key, (n, loss) in deltas.items()})
+
+
+def _stored(connection, case_id: int) -> tuple:
+    return connection.execute(select(*[CASE.c[name] for name in KEYED]).where(CASE.c.id == case_id)).one()
+
+
+@event.listens_for(FraudCase, "after_insert")
+def _case_inserted(mapper, connection, target: FraudCase) -> None:
+    add_rows(connection, [{name: getattr(target, name) for name in KEYED}])
+
+
+@event.listens_for(FraudCase, "before_update")
+def _case_updating(mapper, connection, target: FraudCase) -> None:
+    attrs = inspect(target).attrs
+    if not any(attrs[name].history.has_changes() for name in KEYED):
+        return
+    old = _stored(connection, target.id)  # the row as stored (an attribute set without loading has no history)
+    new = [attrs[name].history.added[0] if attrs[name].history.added else value for name, value in zip(KEYED, old)]
+    deltas: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    _add(deltas, *old, -1)
+    _add(deltas, *new, 1)
+    apply(connection, {key: (n, loss) for key, (n, loss) in deltas.items()})
+
+
+@event.listens_for(FraudCase, "before_delete")
+def _case_deleting(mapper, connection, target: FraudCase) -> None:
+    deltas: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    _add(deltas, *_stored(connection, target.id), -1)
+    apply(connection, {key: (n, loss) for key, (n, loss) in deltas.items()})
+
+
+def rebuild(db) -> int:
+    """Recount the whole tally from fraud_case (after a bulk load or a repair); returns the tally's rows."""
+    dialect = _dialect(db)
+    db.execute(delete(TALLY))
+    day = beijing_day_sql(CASE.c.reported_at, dialect).label("day")
+    grouped = select(day, CASE.c.unit_id, CASE.c.fraud_type, func.count(), func.coalesce(func.sum(CASE.c.loss_fen), 0))
+    if dialect != "postgresql":
+        grouped = grouped.where(CASE.c.reported_at >= FIXED_OFFSET_SINCE)
+    db.execute(TALLY.insert().from_select(["day", "unit_id", "fraud_type", "cases", "loss_fen"],
+                                          grouped.group_by(day, CASE.c.unit_id, CASE.c.fraud_type)))
+    if dialect != "postgresql":
+        add_rows(db, (row._asdict() for row in db.execute(
+            select(*[CASE.c[name] for name in KEYED]).where(CASE.c.reported_at < FIXED_OFFSET_SINCE))))
+    else:
+        db.execute(text("ANALYZE case_day_tally"))  # the planner sees the recounted table's size at once
+    return db.execute(select(func.count()).select_from(TALLY)).scalar_one()
+
+
+def recount(db) -> dict[Key, tuple[int, int]]:
+    """The tally as fraud_case gives it now, computed in Python (for checks and tests)."""
+    deltas: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    for row in db.execute(select(*[CASE.c[name] for name in KEYED])):
+        _add(deltas, *row, 1)
+    return {key: (n, loss) for key, (n, loss) in deltas.items() if n}
+
+
+def stored(db) -> dict[Key, tuple[int, int]]:
+    """The tally's rows as stored."""
+    rows = db.execute(select(TALLY.c.day, TALLY.c.unit_id, TALLY.c.fraud_type, TALLY.c.cases, TALLY.c.loss_fen))
+    return {(day, unit_id, fraud_type): (int(n), int(loss)) for day, unit_id, fraud_type, n, loss in rows}

@@ -1,0 +1,246 @@
+"""A small explainable fraud-type model: logistic regression on character 1–3-grams and the cue lexicon, calibrated.
+
+Trained from labelled texts (tests/data/narratives, training split) by scripts/eval_narratives.py --write; the weights are
+a compact JSON file (type_model.json) so nothing is fetched or trained at run time. A story is reduced to its Chinese
+characters and letters (digits, punctuation and spaces are dropped: the case records it learns from carry none), cut into
+the character 1-, 2- and 3-grams kept at training time (chosen by chi-square), and scored per class (the 12 fraud types and
+"not fraud") by a multinomial logistic regression whose inputs are those n-grams (binary, length-normalised) plus the
+lexicon's cue score per type, so the lexicon's weight is learned too. A story reads as a fraud story when the probability
+of "not fraud" is below the model's `not_fraud_below` (chosen by cross-validation on the training split so that ordinary
+texts almost never get a type). The probability of the best fraud type is the raw confidence, mapped through reliability
+bins measured by cross-validation on the training split (the share of fraud-story readings in each bin whose type was
+right) to the calibrated confidence. The reasons are the n-grams that pushed the story most towards that type rather
+than "not fraud".
+"""
+
+import base64
+import json
+import math
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_FILE = Path(__file__).with_name("type_model.json")
+NOT_FRAUD = "not_fraud"
+MAX_N = 3
+MIN_DF = 2  # an n-gram must occur in at least this many training texts to be a candidate feature
+LEXICON_SCALE = 1.0  # lexicon inputs are log(1 + cue score) times this (larger: its weights are penalised less)
+_DROP = re.compile(r"[^\u3400-\u9fffA-Za-z]+")
+
+
+def normalise(text: str) -> str:
+    """Only Chinese characters and letters, lower case: the case records carry no digits or punctuation."""
+    return _DROP.sub("", text).casefold()
+
+
+def grams(text: str) -> set[str]:
+    """The distinct character 1- to MAX_N-grams of the normalised text."""
+    t = normalise(text)
+    return {t[i:i + n] for n in range(1, MAX_N + 1) for i in range(len(t) - n + 1)}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Raw-confidence bin lower edges (after the first) and the calibrated confidence of each bin (non-decreasing)."""
+
+    bin_edges: tuple[float, ...] = ()
+    bin_accuracy: tuple[float, ...] = (1.0,)
+
+    def __call__(self, raw: float) -> float:
+        return self.bin_accuracy[bisect_right(self.bin_edges, raw)]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The model's view of a story: best fraud type, raw and calibrated confidence, n-grams that led to it, and whether
+    it reads as a fraud story at all."""
+
+    label: str
+    raw: float
+    confidence: float
+    reasons: list[str]
+    fraud_story: bool = True
+
+
+@dataclass(frozen=True)
+class TypeModel:
+    """Class labels, kept n-grams, their weights per class, the lexicon inputs' weights, bias, and the calibration."""
+
+    labels: list[str]
+    vocab: list[str]
+    weights: np.ndarray  # (len(vocab), len(labels))
+    lexicon_weights: np.ndarray  # (len(fraud_labels), len(labels))
+    bias: np.ndarray  # (len(labels),)
+    calibration: Calibration = field(default_factory=Calibration)
+    not_fraud_below: float = 1.0  # a story is a fraud story when P(not fraud) is below this
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {g: i for i, g in enumerate(self.vocab)}
+
+    @cached_property
+    def fraud_labels(self) -> list[str]:
+        return [c for c in self.labels if c != NOT_FRAUD]
+
+    def lexicon_inputs(self, lexicon: dict[str, float]) -> np.ndarray:
+        return lexicon_inputs(lexicon, self.fraud_labels)
+
+    def probabilities(self, text: str, lexicon: dict[str, float]) -> tuple[np.ndarray, list[int]]:
+        """Class probabilities of the story and the indices of its known n-grams."""
+        index = self.index
+        # Set intersection and map run in C: a 2,000-character story has ~6,000 n-grams to look up.
+        found = sorted(map(index.__getitem__, index.keys() & grams(text)))
+        logits = self.bias + self.lexicon_inputs(lexicon) @ self.lexicon_weights
+        if found:
+            logits = logits + self.weights[found].sum(axis=0) / math.sqrt(len(found))
+        exp = np.exp(logits - logits.max())
+        return exp / exp.sum(), found
+
+    def read(self, text: str, lexicon: dict[str, float]) -> Reading:
+        """Best fraud type for the story given the lexicon's cue score per type (type code → score)."""
+        probs, found = self.probabilities(text, lexicon)
+        fraud = [self.labels.index(c) for c in self.fraud_labels]
+        best = max(fraud, key=lambda i: probs[i])
+        raw = float(probs[best])
+        story = float(probs[self.labels.index(NOT_FRAUD)]) < self.not_fraud_below
+        return Reading(self.labels[best], raw, self.calibration(raw), self._reasons(found, best), story)
+
+    def _reasons(self, found: list[int], best: int, count: int = 5) -> list[str]:
+        """The n-grams (two characters or more) pushing most towards the type rather than "not fraud", no overlaps."""
+        if not found:
+            return []
+        other = self.labels.index(NOT_FRAUD)
+        lift = self.weights[found, best] - self.weights[found, other]
+        chosen: list[str] = []
+        for j in np.argsort(-lift):
+            gram = self.vocab[found[j]]
+            if lift[j] <= 0 or len(chosen) == count:
+                break
+            if len(gram) > 1 and not any(gram in c or c in gram for c in chosen):
+                chosen.append(gram)
+        return chosen
+
+
+def lexicon_inputs(lexicon: dict[str, float], fraud_labels: list[str]) -> np.ndarray:
+    return np.array([LEXICON_SCALE * math.log1p(max(lexicon.get(c, 0.0), 0.0)) for c in fraud_labels],
+                    dtype=np.float32)
+
+
+def select_vocab(texts_grams: list[set[str]], labels: list[str], size: int) -> list[str]:
+    """The `size` candidate n-grams most associated with some class (chi-square of presence vs class, max over classes)."""
+    classes = sorted(set(labels))
+    df = Counter(g for gs in texts_grams for g in gs)
+    candidates = [g for g, n in df.items() if n >= MIN_DF]
+    column = {g: i for i, g in enumerate(candidates)}
+    counts = np.zeros((len(candidates), len(classes)), dtype=np.float64)
+    for gs, label in zip(texts_grams, labels):
+        c = classes.index(label)
+        for g in gs:
+            if (i := column.get(g)) is not None:
+                counts[i, c] += 1
+    n = len(labels)
+    per_class = np.array([labels.count(c) for c in classes], dtype=np.float64)
+    present = counts.sum(axis=1, keepdims=True)
+    expected = present * per_class / n
+    # chi-square of a 2x2 table (present/absent x in class/not), computed from the "present, in class" cell
+    a, e = counts, expected
+    denom = e * (1 - per_class / n) * (1 - present / n)
+    chi = np.where(denom > 0, (a - e) ** 2 / np.maximum(denom, 1e-12) * (a > e), 0.0)
+    score = chi.max(axis=1)
+    order = np.argsort(-score, kind="stable")[:size]
+    return [candidates[i] for i in order]
+
+
+def design(texts_grams: list[set[str]], vocab: list[str]) -> np.ndarray:
+    """Binary n-gram presence, each row scaled to unit length."""
+    index = {g: i for i, g in enumerate(vocab)}
+    x = np.zeros((len(texts_grams), len(vocab)), dtype=np.float32)
+    for row, gs in enumerate(texts_grams):
+        found = [i for g in gs if (i := index.get(g)) is not None]
+        if found:
+            x[row, found] = 1.0 / math.sqrt(len(found))
+    return x
+
+
+def train(texts: list[str], labels: list[str], lexicons: list[dict[str, float]], *, size: int = 4000,
+          l2: float = 1e-4, steps: int = 300, rate: float = 0.05) -> TypeModel:
+    """Multinomial logistic regression with class-balanced weights and an L2 penalty, fitted by Adam (full batch)."""
+    classes = sorted(set(labels))
+    fraud = [c for c in classes if c != NOT_FRAUD]
+    texts_grams = [grams(t) for t in texts]
+    vocab = select_vocab(texts_grams, labels, size)
+    x = np.hstack([design(texts_grams, vocab),
+                   np.array([lexicon_inputs(lex, fraud) for lex in lexicons], dtype=np.float32).reshape(len(texts),
+                                                                                                       len(fraud))])
+    y = np.array([classes.index(label) for label in labels])
+    onehot = np.eye(len(classes), dtype=np.float32)[y]
+    per_class = onehot.sum(axis=0)
+    sample = (len(y) / (len(classes) * per_class))[y].astype(np.float32)[:, None] / len(y)
+    w = np.zeros((x.shape[1], len(classes)), dtype=np.float32)
+    b = np.zeros(len(classes), dtype=np.float32)
+    params, moments = [w, b], [[np.zeros_like(w), np.zeros_like(w)], [np.zeros_like(b), np.zeros_like(b)]]
+    for step in range(1, steps + 1):
+        logits = x @ w + b
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        delta = (p - onehot) * sample
+        grads = [x.T @ delta + 2 * l2 * w, delta.sum(axis=0)]
+        for param, grad, (m, v) in zip(params, grads, moments):
+            m *= 0.9
+            m += 0.1 * grad
+            v *= 0.999
+            v += 0.001 * grad * grad
+            param -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    k = len(vocab)
+    return TypeModel(classes, vocab, w[:k], w[k:], b)
+
+
+def with_calibration(model: TypeModel, calibration: Calibration, not_fraud_below: float = 1.0) -> TypeModel:
+    return TypeModel(model.labels, model.vocab, model.weights, model.lexicon_weights, model.bias, calibration,
+                     not_fraud_below)
+
+
+def with_bias(model: TypeModel, bias: np.ndarray) -> TypeModel:
+    return TypeModel(model.labels, model.vocab, model.weights, model.lexicon_weights, bias, model.calibration,
+                     model.not_fraud_below)
+
+
+def _pack(matrix: np.ndarray) -> dict:
+    """int8 per column with a per-column scale: a quarter of float32, more than precise enough for a linear model."""
+    scale = np.maximum(np.abs(matrix).max(axis=0), 1e-9) / 127
+    q = np.clip(np.round(matrix / scale), -127, 127).astype(np.int8)
+    return {"shape": list(matrix.shape), "scale": [float(s) for s in scale],
+            "int8": base64.b64encode(q.tobytes()).decode("ascii")}
+
+
+def _unpack(data: dict) -> np.ndarray:
+    q = np.frombuffer(base64.b64decode(data["int8"]), dtype=np.int8).reshape(data["shape"])
+    return (q.astype(np.float32) * np.array(data["scale"], dtype=np.float32)).astype(np.float32)
+
+
+def save(model: TypeModel, path: Path = MODEL_FILE) -> None:
+    cal = model.calibration
+    data = {"labels": model.labels, "vocab": model.vocab, "weights": _pack(model.weights),
+            "lexicon_weights": [[round(float(v), 4) for v in row] for row in model.lexicon_weights],
+            "bias": [round(float(v), 4) for v in model.bias],
+            "calibration": {"bin_edges": list(cal.bin_edges), "bin_accuracy": list(cal.bin_accuracy)},
+            "not_fraud_below": model.not_fraud_below}
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+@lru_cache(maxsize=2)
+def load(path: Path = MODEL_FILE) -> TypeModel | None:
+    """The committed model, or None when there is none (the desk then falls back to the lexicon)."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    cal = data["calibration"]
+    return TypeModel(data["labels"], data["vocab"], _unpack(data["weights"]),
+                     np.array(data["lexicon_weights"], dtype=np.float32), np.array(data["bias"], dtype=np.float32),
+                     Calibration(tuple(cal["bin_edges"]), tuple(cal["bin_accuracy"])), data.get("not_fraud_below", 1.0))

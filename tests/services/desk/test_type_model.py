@@ -1,0 +1,49 @@
+"""The n-gram type model: what it reads of a story, its weights file round trip, its reasons."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.desk import type_model
+
+STORY = "对方自称是京东金融客服，说我的京东金条利率过高会影响征信，让我下载腾讯会议把贷款转到指定账户"
+
+
+def test_digits_punctuation_and_spaces_do_not_change_the_reading():
+    model = type_model.load()
+    plain = model.read("对方自称是京东金融客服说我的京东金条利率过高会影响征信", {})
+    noisy = model.read("对方自称是 京东金融客服，说我的京东金条（利率 24%）过高, 会影响征信！138 0013 8000", {})
+    assert (plain.label, round(plain.raw, 6)) == (noisy.label, round(noisy.raw, 6))
+
+
+@given(st.text(max_size=300))
+def test_any_text_reads_to_a_fraud_type_with_a_probability(text):
+    reading = type_model.load().read(text, {})
+    assert reading.label in type_model.load().labels and reading.label != type_model.NOT_FRAUD
+    assert 0.0 <= reading.raw <= 1.0 and 0.0 <= reading.confidence <= 1.0
+
+
+def test_reasons_are_distinct_telling_ngrams_of_the_story():
+    reading = type_model.load().read(STORY, {"credit_record": 3.0})
+    assert reading.label == "credit_record"
+    assert 1 <= len(reading.reasons) <= 5
+    normal = type_model.normalise(STORY)
+    assert all(len(r) > 1 and r in normal for r in reading.reasons)
+    assert not any(a != b and a in b for a in reading.reasons for b in reading.reasons)
+
+
+def test_weights_round_trip_through_the_file(tmp_path):
+    texts = ["冒充客服说快递丢了要理赔", "刷单返利垫付佣金", "今天天气很好去公园", "快递客服理赔退款", "刷单任务返佣金",
+             "晚饭吃了饺子很好吃"]
+    labels = ["fake_customer_service", "rebate", "not_fraud"] * 2
+    model = type_model.with_calibration(
+        type_model.train(texts, labels, [{}] * 6, size=200, steps=50),
+        type_model.Calibration((0.5,), (0.2, 0.9)))
+    path = tmp_path / "model.json"
+    type_model.save(model, path)
+    again = type_model.load(path)
+    for text in texts:
+        p1, _ = model.probabilities(text, {})
+        p2, _ = again.probabilities(text, {})
+        assert np.allclose(p1, p2, atol=0.02)
+    assert again.calibration == model.calibration and again.vocab == model.vocab

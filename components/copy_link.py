@@ -19,17 +19,22 @@ _HTML = """
 _JS = """
 export default function (component) {
   const { parentElement, data } = component;
+  // Streamlit calls this again with every new `data` and cleans up only on unmount: keep one timer per element
+  // and let it read the latest data, or an earlier timer would keep writing the unit this view showed before.
+  parentElement.fanzhaData = data;
   const input = parentElement.querySelector(".fanzha-link");
   const button = parentElement.querySelector(".fanzha-copy");
   const done = parentElement.querySelector(".fanzha-copied");
   // The link always names the unit: the same link must show the same unit to everyone (or be refused).
   const refresh = () => {
     const url = new URL(window.location.href);
-    for (const [name, value] of Object.entries(data.params || {})) { url.searchParams.set(name, value); }
+    for (const [name, value] of Object.entries(parentElement.fanzhaData.params || {})) {
+      url.searchParams.set(name, value);
+    }
     input.value = url.toString();
   };
   refresh();
-  const timer = setInterval(refresh, 500);
+  if (!parentElement.fanzhaTimer) parentElement.fanzhaTimer = setInterval(refresh, 500);
   button.onclick = async () => {
     refresh();
     let copied = false;
@@ -43,9 +48,9 @@ export default function (component) {
       input.select();
       copied = document.execCommand && document.execCommand("copy");
     }
-    done.textContent = copied ? data.copied : data.manual;
+    done.textContent = copied ? parentElement.fanzhaData.copied : parentElement.fanzhaData.manual;
   };
-  return () => clearInterval(timer);
+  return () => { clearInterval(parentElement.fanzhaTimer); parentElement.fanzhaTimer = null; };
 }
 """
 _component = st.components.v2.component(

@@ -139,8 +139,9 @@ def test_screen_readers_hear_chinese(page, live_server, requests_seen):
     page.goto(f"{live_server.url}/case_import")
     wait_for_app(page)
     page.locator("[aria-label$=' 的说明']").first.wait_for()
-    assert page.locator("[aria-label^='Help for']").count() == 0
-    assert page.locator("[aria-label='Show password'], [aria-label='Hide password']").count() == 0
+    # Help icons drawn a frame later are relabelled on that frame's mutation: wait for it, then none may remain.
+    expect(page.locator("[aria-label^='Help for']")).to_have_count(0)
+    expect(page.locator("[aria-label='Show password'], [aria-label='Hide password']")).to_have_count(0)
     # Date ranges, time inputs, clear buttons and the uploader's 添加文件 button: no English label is left.
     for path in ("/cases?from=2026-01-01", "/campaign_log", "/strike"):
         page.goto(f"{live_server.url}{path}")

@@ -135,6 +135,19 @@ class CaseDayTally(SQLModel, table=True):
     loss_fen: int = Field(sa_type=BigInteger)
 
 
+class DeskCallDayTally(SQLModel, table=True):
+    """Desk calls and dissuasions per Beijing day of receipt and owning unit (the call's jurisdiction, else the desk's
+    unit), kept with every call write in its transaction (db/call_tally.py): the 总览/大屏 headline reads these rows."""
+
+    __tablename__ = "desk_call_day_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)  # the primary key holds the rows: a day range is one read
+
+    day: date = Field(primary_key=True)
+    unit_id: int = Field(primary_key=True)
+    calls: int
+    dissuaded: int
+
+
 class CaseRevision(SQLModel, table=True):
     """One changed field of a case: who, when, old → new and why (kept for ever)."""
 
@@ -968,7 +981,9 @@ class LoginSession(SQLModel, table=True):
     handoff_expires_at: datetime | None = Field(default=None, **_utc(nullable=True))
 
 
-# case_day_tally follows every ORM write of fraud_case (mapper events registered on import).
+# desk_call_day_tally and case_day_tally follow every ORM write of desk_call and fraud_case (mapper events
+# registered on import).
+from db import call_tally as _call_tally  # noqa: E402,F401
 from db import case_tally as _case_tally  # noqa: E402,F401
 
 # strike_month_tally and the ledger's/劝阻's kept seconds follow every ORM write (mapper events registered on import).

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlmodel import Session
 
-from db import case_tally, models
+from db import call_tally, case_tally, models
 from db.bulk import bulk_insert, next_id, refresh_statistics, reset_id_sequence, timestamp_texts
 from db.engine import writer
 from db.queries import DEMO_SETTING_KEY
@@ -251,6 +251,7 @@ def _write_calls(connection, spec, stations, cases: _Cases, desk_unit_id: int, r
     progress.stage("专家席来电", n_total)
     bulk_insert(connection, models.DeskCall.__table__, columns, rows, progress.advance)
     reset_id_sequence(connection, models.DeskCall.__table__)
+    call_tally.rebuild(connection)  # bulk-inserted: the day tally counted once from the calls
     return _Calls(call_ids, stamps, outcomes)
 
 

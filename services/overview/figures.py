@@ -1,12 +1,13 @@
 """SQL aggregates of a unit subtree over Beijing-day periods: cases, loss, interceptions, desk calls, open items.
 
-Cases and loss come from case_day_tally (per Beijing day, unit and type, kept with every case write): the periods
-are cut into disjoint runs of whole days, each read once over the tally, so the work grows with days x units x types,
-not with cases (a period that is not whole days, which no page asks for, is summed from the cases). Interceptions
-desk calls, 破案, 抓获 and the ledger's 止付/冻结/返还 (counted as services.strike.measures defines them, as on
-the 打击挽损 page): several periods read together (今日, 昨日, 本月, the same days last month and last year) are cut at
-every period's boundaries into disjoint pieces; each piece is one plain range sum over a covering index, each row is
-read once, and a period adds up its pieces here. Every period is a whole number of pieces, so the figures are exact."""
+Cases and loss come from case_day_tally (per Beijing day, unit and type, kept with every case write), desk calls and
+dissuasions from desk_call_day_tally (per Beijing day and unit, kept with every call write): the periods are cut into
+disjoint runs of whole days, each read once over the tally, so the work grows with days x units (x types), not with
+cases or calls (a period that is not whole days, which no page asks for, is summed from the rows). Interceptions,
+破案, 抓获 and the ledger's 止付/冻结/返还 (counted as services.strike.measures defines them, as on the 打击挽损
+page): several periods read together (今日, 昨日, 本月, the same days last month and last year) are cut at every
+period's boundaries into disjoint pieces; each piece is one plain range sum over a covering index, each row is read
+once, and a period adds up its pieces here. Every period is a whole number of pieces, so the figures are exact."""
 
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,7 +18,16 @@ from sqlalchemy import Date, case, func, literal, select, true, type_coerce, uni
 from sqlmodel import Session
 
 from db.case_tally import beijing_day_sql
-from db.models import AccountabilityItem, CaseDayTally, DeskCall, FraudCase, Interception, RecoveryRequest, StrikeResult
+from db.models import (
+    AccountabilityItem,
+    CaseDayTally,
+    DeskCall,
+    DeskCallDayTally,
+    FraudCase,
+    Interception,
+    RecoveryRequest,
+    StrikeResult,
+)
 from services.shared.timeutil import Period, day_start_utc
 from services.strike import measures as strike
 from vocabulary import AccountabilityLevel, CallOutcome, ItemStatus
@@ -205,6 +215,22 @@ def _strike_sums(session: Session, units: set[int] | None, periods: Sequence[Per
     return [(s[0], c[1], *money[1:]) for s, c, money in zip(solved, caught, ledger, strict=True)]
 
 
+def _call_sums(session: Session, units: set[int] | None, periods: Sequence[Period], pieces: list[Piece]
+               ) -> list[tuple[int, ...]]:
+    """Per period: desk calls and dissuasions of the units (whole Beijing days from desk_call_day_tally)."""
+    if all(_whole_days(p) for p in periods):
+        days = _day_pieces(periods)
+        where = true() if units is None else DeskCallDayTally.unit_id.in_(sorted(units))
+        sums = _range_sums(session, DeskCallDayTally.day, (func.count(), func.sum(DeskCallDayTally.calls),
+                                                          func.sum(DeskCallDayTally.dissuaded)), where, days)
+        return [(calls, dissuaded) for _, calls, dissuaded in _per_period_days(periods, _totals(sums, 3), 3)]
+    # A call belongs to its jurisdiction, or to the desk's own unit when no jurisdiction was given (as everywhere).
+    owner = func.coalesce(DeskCall.jurisdiction_unit_id, DeskCall.desk_unit_id)
+    dissuaded = func.sum(case((DeskCall.outcome == CallOutcome.DISSUADED.value, 1), else_=0))
+    return _per_period(periods, _totals(_range_sums(session, DeskCall.received_at, (func.count(), dissuaded),
+                                                    true() if units is None else owner.in_(sorted(units)), pieces)), 2)
+
+
 def tallies(session: Session, units: set[int] | None, periods: Sequence[Period],
             known_cases: dict[Period, tuple[int, int]] | None = None) -> list[Tally]:
     """Every headline measure of the units in each period (cases from the day tally; the rest in range reads).
@@ -220,12 +246,7 @@ def tallies(session: Session, units: set[int] | None, periods: Sequence[Period],
     blocked = _per_period(periods, _totals(_range_sums(session, Interception.intercepted_at,
                                                        (func.count(), func.sum(Interception.amount_fen)),
                                                        _among(Interception.unit_id, units), pieces)), 2)
-    # A call belongs to its jurisdiction, or to the desk's own unit when no jurisdiction was given (as everywhere).
-    owner = func.coalesce(DeskCall.jurisdiction_unit_id, DeskCall.desk_unit_id)
-    dissuaded = func.sum(case((DeskCall.outcome == CallOutcome.DISSUADED.value, 1), else_=0))
-    calls = _per_period(periods, _totals(_range_sums(session, DeskCall.received_at, (func.count(), dissuaded),
-                                                     true() if units is None else owner.in_(sorted(units)), pieces)),
-                        2)
+    calls = _call_sums(session, units, periods, pieces)
     strike = _strike_sums(session, units, periods)
     return [Tally(*c, *b, *k, *s) for c, b, k, s in zip(cases, blocked, calls, strike, strict=True)]
 

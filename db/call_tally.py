@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import case, delete, event, func, inspect, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
-from db.case_tally import FIXED_OFFSET_SINCE, beijing_day, beijing_day_sql
+from db.beijing_days import FIXED_OFFSET_SINCE, beijing_day, beijing_day_sql
 from db.models import DeskCall, DeskCallDayTally
 from vocabulary import CallOutcome
 

@@ -7,35 +7,18 @@ bulk loads recount everything with rebuild (also `fanzha rebuild-tallies`).
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from sqlalchemy import delete, event, func, inspect, literal_column, select, text, tuple_
+from sqlalchemy import delete, event, func, inspect, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
+from db.beijing_days import FIXED_OFFSET_SINCE, beijing_day, beijing_day_sql
 from db.models import CaseDayTally, FraudCase
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Asia/Shanghai has kept UTC+8 without daylight saving since 1991-09-14 17:00 UTC: from then on SQLite takes the
-# Beijing date with a fixed offset; older reports (none in practice) are dated in Python.
-FIXED_OFFSET_SINCE = datetime(1991, 9, 15, tzinfo=UTC)
 TALLY = CaseDayTally.__table__
 CASE = FraudCase.__table__
 KEYED = ("reported_at", "unit_id", "fraud_type", "loss_fen")  # the columns a case's tally row depends on
 Key = tuple[date, int, str]
-
-
-def beijing_day(moment: datetime) -> date:
-    """The Beijing calendar date of a UTC-aware instant."""
-    return moment.astimezone(SHANGHAI).date()
-
-
-def beijing_day_sql(column, dialect: str):
-    """SQL: the Beijing date of a stored UTC timestamp (SQLite: exact from FIXED_OFFSET_SINCE on)."""
-    if dialect == "postgresql":
-        return func.date(func.timezone("Asia/Shanghai", column))
-    # Whole seconds first: SQLite rounds fractions to milliseconds (23:59:59.9999995 would become the next day).
-    return func.date(func.substr(column, 1, 19), literal_column("'+8 hours'"))
 
 
 def _dialect(db) -> str:

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Date, case, func, literal, select, true, type_coerce, union_all
 from sqlmodel import Session
 
-from db.case_tally import beijing_day_sql
+from db.beijing_days import beijing_day_sql
 from db.models import (
     AccountabilityItem,
     CaseDayTally,

@@ -180,3 +180,12 @@ def test_migration_counts_the_calls_already_there(backend):
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+@pytest.mark.parametrize("module", ["db.case_tally", "db.call_tally", "db.strike_tally", "db.models"])
+def test_each_tally_module_imports_first(module):
+    """The tally modules and db.models import one another: any of them must load first in a fresh process."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True, capture_output=True)

@@ -4,8 +4,9 @@ Trained from labelled texts (tests/data/narratives, training split) by scripts/e
 a compact JSON file (type_model.json) so nothing is fetched or trained at run time. A story is reduced to its Chinese
 characters and letters (digits, punctuation and spaces are dropped: the case records it learns from carry none), cut into
 the character 1-, 2- and 3-grams kept at training time (chosen by chi-square), and scored per class (the 12 fraud types and
-"not fraud") by a multinomial logistic regression whose inputs are those n-grams (binary, length-normalised) plus the
-lexicon's cue score per type, so the lexicon's weight is learned too. A story reads as a fraud story when the probability
+"not fraud") by a multinomial logistic regression whose inputs are those n-grams (TF-IDF: (1 + log count) times the
+n-gram's inverse document frequency in the training texts, the story's vector scaled to unit length) plus the lexicon's
+cue score per type, so the lexicon's weight is learned too. A story reads as a fraud story when the probability
 of "not fraud" is below the model's `not_fraud_below` (chosen by cross-validation on the training split so that ordinary
 texts almost never get a type). The probability of the best fraud type is the raw confidence, mapped through reliability
 bins measured by cross-validation on the training split (the share of fraud-story readings in each bin whose type was
@@ -19,7 +20,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -40,8 +41,19 @@ def normalise(text: str) -> str:
 
 def grams(text: str) -> set[str]:
     """The distinct character 1- to MAX_N-grams of the normalised text."""
+    return set(gram_counts(text))
+
+
+def gram_counts(text: str) -> Counter:
+    """How often each character 1- to MAX_N-gram occurs in the normalised text."""
     t = normalise(text)
-    return {t[i:i + n] for n in range(1, MAX_N + 1) for i in range(len(t) - n + 1)}
+    return Counter(t[i:i + n] for n in range(1, MAX_N + 1) for i in range(len(t) - n + 1))
+
+
+def tfidf(counts: list[int], idf: np.ndarray) -> np.ndarray:
+    """(1 + log count) times idf, scaled to unit length (a long story weighs no more than a short one)."""
+    values = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * idf
+    return values / max(float(np.linalg.norm(values)), 1e-12)
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,7 @@ class TypeModel:
     bias: np.ndarray  # (len(labels),)
     calibration: Calibration = field(default_factory=Calibration)
     not_fraud_below: float = 1.0  # a story is a fraud story when P(not fraud) is below this
+    idf: np.ndarray | None = None  # (len(vocab),); None: every n-gram weighs 1
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -90,32 +103,46 @@ class TypeModel:
     def lexicon_inputs(self, lexicon: dict[str, float]) -> np.ndarray:
         return lexicon_inputs(lexicon, self.fraud_labels)
 
-    def probabilities(self, text: str, lexicon: dict[str, float]) -> tuple[np.ndarray, list[int]]:
-        """Class probabilities of the story and the indices of its known n-grams."""
+    @cached_property
+    def _idf(self) -> np.ndarray:
+        return self.idf if self.idf is not None else np.ones(len(self.vocab), dtype=np.float32)
+
+    def features(self, text: str) -> tuple[list[int], np.ndarray]:
+        """The indices of the story's known n-grams and their TF-IDF values."""
         index = self.index
-        # Set intersection and map run in C: a 2,000-character story has ~6,000 n-grams to look up.
-        found = sorted(map(index.__getitem__, index.keys() & grams(text)))
+        counts = gram_counts(text)
+        # The key intersection runs in C: a 2,000-character story has ~6,000 n-grams to look up.
+        found = sorted(map(index.__getitem__, index.keys() & counts.keys()))
+        if not found:
+            return found, np.zeros(0, dtype=np.float32)
+        vocab = self.vocab
+        return found, tfidf([counts[vocab[i]] for i in found], self._idf[found])
+
+    def probabilities(self, text: str, lexicon: dict[str, float]) -> tuple[np.ndarray, list[int], np.ndarray]:
+        """Class probabilities of the story, the indices of its known n-grams and their TF-IDF values."""
+        found, values = self.features(text)
         logits = self.bias + self.lexicon_inputs(lexicon) @ self.lexicon_weights
         if found:
-            logits = logits + self.weights[found].sum(axis=0) / math.sqrt(len(found))
+            logits = logits + values @ self.weights[found]
         exp = np.exp(logits - logits.max())
-        return exp / exp.sum(), found
+        return exp / exp.sum(), found, values
 
     def read(self, text: str, lexicon: dict[str, float]) -> Reading:
         """Best fraud type for the story given the lexicon's cue score per type (type code → score)."""
-        probs, found = self.probabilities(text, lexicon)
+        probs, found, values = self.probabilities(text, lexicon)
         fraud = [self.labels.index(c) for c in self.fraud_labels]
         best = max(fraud, key=lambda i: probs[i])
         raw = float(probs[best])
         story = float(probs[self.labels.index(NOT_FRAUD)]) < self.not_fraud_below
-        return Reading(self.labels[best], raw, self.calibration(raw), self._reasons(found, best), story)
+        return Reading(self.labels[best], raw, self.calibration(raw), self._reasons(found, values, best), story)
 
-    def _reasons(self, found: list[int], best: int, count: int = 5) -> list[str]:
-        """The n-grams (two characters or more) pushing most towards the type rather than "not fraud", no overlaps."""
+    def _reasons(self, found: list[int], values: np.ndarray, best: int, count: int = 5) -> list[str]:
+        """The n-grams (two characters or more) pushing most towards the type rather than "not fraud" (weight
+        difference times the n-gram's value in this story), no overlaps."""
         if not found:
             return []
         other = self.labels.index(NOT_FRAUD)
-        lift = self.weights[found, best] - self.weights[found, other]
+        lift = (self.weights[found, best] - self.weights[found, other]) * values
         chosen: list[str] = []
         for j in np.argsort(-lift):
             gram = self.vocab[found[j]]
@@ -156,14 +183,21 @@ def select_vocab(texts_grams: list[set[str]], labels: list[str], size: int) -> l
     return [candidates[i] for i in order]
 
 
-def design(texts_grams: list[set[str]], vocab: list[str]) -> np.ndarray:
-    """Binary n-gram presence, each row scaled to unit length."""
+def inverse_document_frequency(texts_grams: list[set[str]], vocab: list[str]) -> np.ndarray:
+    """Smoothed idf of each kept n-gram in the training texts: log((1 + texts) / (1 + texts with it)) + 1."""
+    df = Counter(g for gs in texts_grams for g in gs)
+    n = len(texts_grams)
+    return np.array([math.log((1 + n) / (1 + df[g])) + 1.0 for g in vocab], dtype=np.float32)
+
+
+def design(texts_counts: list[Counter], vocab: list[str], idf: np.ndarray) -> np.ndarray:
+    """TF-IDF of the kept n-grams, each row scaled to unit length (as TypeModel.features does for one story)."""
     index = {g: i for i, g in enumerate(vocab)}
-    x = np.zeros((len(texts_grams), len(vocab)), dtype=np.float32)
-    for row, gs in enumerate(texts_grams):
-        found = [i for g in gs if (i := index.get(g)) is not None]
+    x = np.zeros((len(texts_counts), len(vocab)), dtype=np.float32)
+    for row, counts in enumerate(texts_counts):
+        found = sorted(i for g in counts if (i := index.get(g)) is not None)
         if found:
-            x[row, found] = 1.0 / math.sqrt(len(found))
+            x[row, found] = tfidf([counts[vocab[i]] for i in found], idf[found])
     return x
 
 
@@ -172,9 +206,11 @@ def train(texts: list[str], labels: list[str], lexicons: list[dict[str, float]],
     """Multinomial logistic regression with class-balanced weights and an L2 penalty, fitted by Adam (full batch)."""
     classes = sorted(set(labels))
     fraud = [c for c in classes if c != NOT_FRAUD]
-    texts_grams = [grams(t) for t in texts]
+    texts_counts = [gram_counts(t) for t in texts]
+    texts_grams = [set(c) for c in texts_counts]
     vocab = select_vocab(texts_grams, labels, size)
-    x = np.hstack([design(texts_grams, vocab),
+    idf = inverse_document_frequency(texts_grams, vocab)
+    x = np.hstack([design(texts_counts, vocab, idf),
                    np.array([lexicon_inputs(lex, fraud) for lex in lexicons], dtype=np.float32).reshape(len(texts),
                                                                                                        len(fraud))])
     y = np.array([classes.index(label) for label in labels])
@@ -198,17 +234,15 @@ def train(texts: list[str], labels: list[str], lexicons: list[dict[str, float]],
             v += 0.001 * grad * grad
             param -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
     k = len(vocab)
-    return TypeModel(classes, vocab, w[:k], w[k:], b)
+    return TypeModel(classes, vocab, w[:k], w[k:], b, idf=idf)
 
 
 def with_calibration(model: TypeModel, calibration: Calibration, not_fraud_below: float = 1.0) -> TypeModel:
-    return TypeModel(model.labels, model.vocab, model.weights, model.lexicon_weights, model.bias, calibration,
-                     not_fraud_below)
+    return replace(model, calibration=calibration, not_fraud_below=not_fraud_below)
 
 
 def with_bias(model: TypeModel, bias: np.ndarray) -> TypeModel:
-    return TypeModel(model.labels, model.vocab, model.weights, model.lexicon_weights, bias, model.calibration,
-                     model.not_fraud_below)
+    return replace(model, bias=bias)
 
 
 def _pack(matrix: np.ndarray) -> dict:
@@ -231,6 +265,8 @@ def save(model: TypeModel, path: Path = MODEL_FILE) -> None:
             "bias": [round(float(v), 4) for v in model.bias],
             "calibration": {"bin_edges": list(cal.bin_edges), "bin_accuracy": list(cal.bin_accuracy)},
             "not_fraud_below": model.not_fraud_below}
+    if model.idf is not None:
+        data["idf"] = [round(float(v), 3) for v in model.idf]
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
@@ -243,4 +279,5 @@ def load(path: Path = MODEL_FILE) -> TypeModel | None:
     cal = data["calibration"]
     return TypeModel(data["labels"], data["vocab"], _unpack(data["weights"]),
                      np.array(data["lexicon_weights"], dtype=np.float32), np.array(data["bias"], dtype=np.float32),
-                     Calibration(tuple(cal["bin_edges"]), tuple(cal["bin_accuracy"])), data.get("not_fraud_below", 1.0))
+                     Calibration(tuple(cal["bin_edges"]), tuple(cal["bin_accuracy"])), data.get("not_fraud_below", 1.0),
+                     np.array(data["idf"], dtype=np.float32) if "idf" in data else None)

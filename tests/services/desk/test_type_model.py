@@ -43,7 +43,22 @@ def test_weights_round_trip_through_the_file(tmp_path):
     type_model.save(model, path)
     again = type_model.load(path)
     for text in texts:
-        p1, _ = model.probabilities(text, {})
-        p2, _ = again.probabilities(text, {})
+        p1 = model.probabilities(text, {})[0]
+        p2 = again.probabilities(text, {})[0]
         assert np.allclose(p1, p2, atol=0.02)
     assert again.calibration == model.calibration and again.vocab == model.vocab
+    assert model.idf is not None and np.allclose(again.idf, model.idf, atol=1e-3)
+
+
+def test_features_are_tfidf_of_unit_length():
+    model = type_model.load()
+    found, values = model.features(STORY)
+    assert found and len(found) == len(values)
+    assert abs(float(np.linalg.norm(values)) - 1.0) < 1e-4
+    assert model.idf is not None and len(model.idf) == len(model.vocab)
+    # A rare n-gram weighs more than a common one seen as often in the story.
+    counts = type_model.gram_counts(STORY)
+    by_gram = {model.vocab[i]: v for i, v in zip(found, values)}
+    once = [g for g in by_gram if counts[g] == 1]
+    rare, common = max(once, key=lambda g: by_gram[g]), min(once, key=lambda g: by_gram[g])
+    assert model.idf[model.index[rare]] > model.idf[model.index[common]]

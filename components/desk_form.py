@@ -220,11 +220,13 @@ def call_form(unit_choices: list[tuple[int, str, int]], received_fallback: datet
                              key=_key("outcome"))
         st.checkbox(DESK_FOLLOW_UP, key=_key("follow_up"))
         # Received time is filled in when the form opens; it comes last so the Tab order reaches it only if needed.
-        # Never let the widget fall back on its own default: that is the server clock's naive "now" (UTC on most
-        # servers), which would then be read as Beijing time. A run that did not draw the form drops the value.
+        # The widget's own default would be the server clock's naive "now" (UTC on most servers), handed back whenever
+        # the browser reports no value (a re-mounted widget) and then read as Beijing time: so no default (None), and
+        # an empty value (also what a run that did not draw the form leaves) is refilled from Beijing now.
         if state.get(_key("received_at")) is None:
             state[_key("received_at")] = received_fallback.replace(second=0, microsecond=0, tzinfo=None)
-        st.datetime_input(DESK_RECEIVED_AT, key=_key("received_at"), format="YYYY-MM-DD", step=60, width=220)
+        st.datetime_input(DESK_RECEIVED_AT, value=None, key=_key("received_at"), format="YYYY-MM-DD", step=60,
+                          width=220)
         st.button(DESK_SUBMIT, type="primary", on_click=_submitted, key="desk_submit", icon=":material/save:",
                   shortcut=SUBMIT_SHORTCUT)
     for name in ("jurisdiction_unit_id", "outcome", "received_at"):

@@ -46,3 +46,21 @@ def test_a_run_without_the_form_does_not_leave_the_server_clock_as_the_received_
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_browser_that_reports_no_received_time_does_not_get_the_server_clock(monkeypatch):
+    # A browser that re-mounts the widget starts from the element's default and may report no value; Streamlit then
+    # hands back the widget's default. With the default left to Streamlit that was the server's naive now (UTC),
+    # read as Beijing time: in CI a call taken at 04:50 on 1 December was saved at 20:50 on 30 November.
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        at = AppTest.from_function(_form_page).run()
+        at.datetime_input(key="desk_received_at").set_value(None).run()
+        assert not at.exception
+        assert at.session_state["typed_draft"].received_at == BEIJING_MORNING
+        at.run()
+        assert at.datetime_input(key="desk_received_at").value == BEIJING_MORNING.replace(tzinfo=None)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

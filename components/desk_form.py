@@ -215,7 +215,7 @@ def call_form(unit_choices: list[tuple[int, str, int]], received_fallback: datet
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(DESK_JURISDICTION, [None, *unit_names], key=_key("jurisdiction_unit_id"),
                      format_func=lambda u: DESK_NO_JURISDICTION if u is None else unit_names[u],
-                     placeholder=DESK_NO_JURISDICTION)
+                     placeholder=DESK_NO_JURISDICTION, width=260)  # a station's name with its indent, uncut
         st.segmented_control(DESK_OUTCOME, list(CallOutcome), format_func=CallOutcome.labels().get,
                              key=_key("outcome"))
         st.checkbox(DESK_FOLLOW_UP, key=_key("follow_up"))

@@ -2,20 +2,24 @@
 
 Every ORM insert, update and delete of a case adjusts the tally in the same flush (mapper events below, registered
 when db.models is imported, so no write path can forget them). Core bulk inserts add their rows with add_rows, or
-bulk loads recount everything with rebuild (also `fanzha rebuild-tallies`).
+bulk loads recount everything with rebuild (also `fanzha rebuild-tallies`). Its roll-ups case_day_unit_tally (no
+type) and case_month_type_tally (by month) follow every change of it by database triggers (migration 0022); rebuild
+recounts them too.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, event, func, inspect, select, text, tuple_
+from sqlalchemy import Date, cast, delete, event, func, inspect, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.beijing_days import FIXED_OFFSET_SINCE, beijing_day, beijing_day_sql
-from db.models import CaseDayTally, FraudCase
+from db.models import CaseDayTally, CaseDayUnitTally, CaseMonthTypeTally, FraudCase
 
 TALLY = CaseDayTally.__table__
+DAY_UNIT = CaseDayUnitTally.__table__
+MONTH_TYPE = CaseMonthTypeTally.__table__
 CASE = FraudCase.__table__
 KEYED = ("reported_at", "unit_id", "fraud_type", "loss_fen")  # the columns a case's tally row depends on
 Key = tuple[date, int, str]
@@ -102,9 +106,28 @@ def rebuild(db) -> int:
     if dialect != "postgresql":
         add_rows(db, (row._asdict() for row in db.execute(
             select(*[CASE.c[name] for name in KEYED]).where(CASE.c.reported_at < FIXED_OFFSET_SINCE))))
-    else:
-        db.execute(text("ANALYZE case_day_tally"))  # the planner sees the recounted table's size at once
+    _recount_rollups(db, dialect)
+    if dialect == "postgresql":
+        for table in ("case_day_tally", "case_day_unit_tally", "case_month_type_tally"):
+            db.execute(text(f"ANALYZE {table}"))  # the planner sees the recounted tables' sizes at once
     return db.execute(select(func.count()).select_from(TALLY)).scalar_one()
+
+
+def _month_of(day, dialect: str):
+    return cast(func.date_trunc("month", day), Date) if dialect == "postgresql" else func.date(day, "start of month")
+
+
+def _recount_rollups(db, dialect: str) -> None:
+    """Count case_day_unit_tally and case_month_type_tally afresh from case_day_tally (the triggers kept them through
+    the recount, but a repair should not rely on what it repairs)."""
+    sums = (func.sum(TALLY.c.cases), func.sum(TALLY.c.loss_fen))
+    db.execute(delete(DAY_UNIT))
+    db.execute(DAY_UNIT.insert().from_select(["day", "unit_id", "cases", "loss_fen"], select(
+        TALLY.c.day, TALLY.c.unit_id, *sums).group_by(TALLY.c.day, TALLY.c.unit_id)))
+    month = _month_of(TALLY.c.day, dialect)
+    db.execute(delete(MONTH_TYPE))
+    db.execute(MONTH_TYPE.insert().from_select(["month", "unit_id", "fraud_type", "cases", "loss_fen"], select(
+        month, TALLY.c.unit_id, TALLY.c.fraud_type, *sums).group_by(month, TALLY.c.unit_id, TALLY.c.fraud_type)))
 
 
 def recount(db) -> dict[Key, tuple[int, int]]:
@@ -119,3 +142,24 @@ def stored(db) -> dict[Key, tuple[int, int]]:
     """The tally's rows as stored."""
     rows = db.execute(select(TALLY.c.day, TALLY.c.unit_id, TALLY.c.fraud_type, TALLY.c.cases, TALLY.c.loss_fen))
     return {(day, unit_id, fraud_type): (int(n), int(loss)) for day, unit_id, fraud_type, n, loss in rows}
+
+
+def rolled_up(tally: dict[Key, tuple[int, int]]) -> tuple[dict, dict]:
+    """case_day_unit_tally and case_month_type_tally as a tally gives them, computed in Python (for checks)."""
+    by_day: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    by_month: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for (day, unit_id, fraud_type), (n, loss) in tally.items():
+        for row in (by_day[(day, unit_id)], by_month[(day.replace(day=1), unit_id, fraud_type)]):
+            row[0] += n
+            row[1] += loss
+    return ({key: tuple(v) for key, v in by_day.items() if v[0]},
+            {key: tuple(v) for key, v in by_month.items() if v[0]})
+
+
+def rollups_stored(db) -> tuple[dict, dict]:
+    """The roll-ups' rows as stored (rows a deletion left at zero cases left out)."""
+    def rows(table, keys):
+        return {tuple(row[:len(keys)]): (int(row[-2]), int(row[-1]))
+                for row in db.execute(select(*[table.c[k] for k in keys], table.c.cases, table.c.loss_fen))
+                if row[-2] or row[-1]}
+    return rows(DAY_UNIT, ("day", "unit_id")), rows(MONTH_TYPE, ("month", "unit_id", "fraud_type"))

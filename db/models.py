@@ -135,6 +135,35 @@ class CaseDayTally(SQLModel, table=True):
     loss_fen: int = Field(sa_type=BigInteger)
 
 
+class CaseDayUnitTally(SQLModel, table=True):
+    """case_day_tally without the fraud type: cases and loss per Beijing day and unit, kept by database triggers with
+    every change of case_day_tally (migration 0022), for the sums that do not ask for types (a day's 122 units'
+    rows, not their 1,464 unit and type rows)."""
+
+    __tablename__ = "case_day_unit_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: date = Field(primary_key=True)
+    unit_id: int = Field(primary_key=True)
+    cases: int
+    loss_fen: int = Field(sa_type=BigInteger)
+
+
+class CaseMonthTypeTally(SQLModel, table=True):
+    """case_day_tally rolled up to Beijing months: cases and loss per month, unit and fraud type, kept by database
+    triggers with every change of case_day_tally (migration 0022): a month's types read its units' types once, not
+    every day of it."""
+
+    __tablename__ = "case_month_type_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: date = Field(primary_key=True)  # the month's first day
+    unit_id: int = Field(primary_key=True)
+    fraud_type: str = Field(primary_key=True, max_length=32)
+    cases: int
+    loss_fen: int = Field(sa_type=BigInteger)
+
+
 class DeskCallDayTally(SQLModel, table=True):
     """Desk calls and dissuasions per Beijing day of receipt and owning unit (the call's jurisdiction, else the desk's
     unit), kept with every call write in its transaction (db/call_tally.py): the 总览/大屏 headline reads these rows."""
@@ -451,7 +480,10 @@ class StrikeMonthCases(SQLModel, table=True):
     and unit (migration 0020), so no writer of cases can miss it."""
 
     __tablename__ = "strike_month_cases"
-    __table_args__ = ({"sqlite_with_rowid": False},)  # each unit's months are one range read of the key
+    __table_args__ = (
+        Index("ix_strike_month_cases_month", "month"),  # one month of every unit (总览, the wall; migration 0022)
+        {"sqlite_with_rowid": False},  # each unit's months are one range read of the key
+    )
 
     unit_id: int = Field(primary_key=True)
     month: date = Field(primary_key=True)  # the month's first day

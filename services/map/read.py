@@ -41,6 +41,7 @@ from services.shared.errors import InvalidInput
 from services.shared.money import wan_decimal
 from services.shared.text import BRANCH_LABELS
 from services.shared.timeutil import Comparison, comparison, day_start_utc, period_between, shanghai_today
+from services.strike.measures import INTERCEPTION_COUNTED
 from services.strike.shared_measures import StrikeFigures, strike_figures
 from services.units.tree import UnitTree, path_ids
 from vocabulary import (
@@ -695,7 +696,7 @@ def _open_items(session: Session, units: _Units) -> tuple[int, list[LevelCount],
 
 def _interceptions(session: Session, f: MapFilter, units: _Units) -> tuple[int, int]:
     conditions = [units.condition(Interception.unit_id), Interception.intercepted_at >= f.start,
-                  Interception.intercepted_at < f.end]
+                  Interception.intercepted_at < f.end, INTERCEPTION_COUNTED]
     if f.fraud_type is not None:
         conditions.append(Interception.fraud_type == f.fraud_type.value)
     n, amount = session.execute(

@@ -1,10 +1,12 @@
 """SQL aggregates of a unit subtree over Beijing-day periods: cases, loss, interceptions, desk calls, open items.
 
-Cases and loss come from case_day_tally (per Beijing day, unit and type, kept with every case write), desk calls and
-dissuasions from desk_call_day_tally (per Beijing day and unit, kept with every call write): the periods are cut into
-disjoint runs of whole days, each read once over the tally, so the work grows with days x units (x types), not with
-cases or calls (a period that is not whole days, which no page asks for, is summed from the rows). Interceptions,
-破案, 抓获 and the ledger's 止付/冻结/返还 (counted as services.strike.measures defines them, as on the 打击挽损
+Cases and loss come from the case tallies (db/case_tally.py: per Beijing day, unit and type, and its roll-ups per day
+and unit and per month; strike_month_cases per month and unit), desk calls and dissuasions from desk_call_day_tally
+(per Beijing day and unit): the periods are cut into disjoint runs of whole days, and a run covering most of a month
+reads the month less its other days (timeutil.month_plan), so the work grows with months and edge days x units
+(x types), not with cases or calls (a period that is not whole days, which no page asks for, is summed from the
+rows). 破案 reads whole months from strike_month_cases the same way and edge days from the cases. Interceptions,
+抓获 and the ledger's 止付/冻结/返还 (counted as services.strike.measures defines them, as on the 打击挽损
 page): several periods read together (今日, 昨日, 本月, the same days last month and last year) are cut at every
 period's boundaries into disjoint pieces; each piece is one plain range sum over a covering index, each row is read
 once, and a period adds up its pieces here. Every period is a whole number of pieces, so the figures are exact."""
@@ -14,21 +16,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, case, func, literal, select, true, type_coerce, union_all
+from sqlalchemy import Date, and_, case, func, literal, select, true, type_coerce, union_all
 from sqlmodel import Session
 
 from db.beijing_days import beijing_day_sql
 from db.models import (
     AccountabilityItem,
     CaseDayTally,
+    CaseDayUnitTally,
+    CaseMonthTypeTally,
     DeskCall,
     DeskCallDayTally,
     FraudCase,
     Interception,
     RecoveryRequest,
+    StrikeMonthCases,
     StrikeResult,
 )
-from services.shared.timeutil import Period, day_start_utc
+from services.shared.timeutil import Period, day_start_utc, month_plan
 from services.strike import measures as strike
 from vocabulary import AccountabilityLevel, CallOutcome, ItemStatus
 
@@ -127,25 +132,66 @@ def _day_pieces(periods: Sequence[Period]) -> list[tuple[date, date]]:
             if any(p.first_day <= a and b <= p.last_day + timedelta(days=1) for p in periods)]
 
 
-def _tally_pieces(session: Session, units: set[int] | None, pieces: list[tuple[date, date]], keys: Sequence[str]
-                  ) -> dict[tuple[date, date], dict[tuple, tuple[int, int]]]:
-    """Per run of days [first, after): tally rows summed per key (one range read over the tally's primary key per
-    run, all runs in one statement)."""
-    columns = [CaseDayTally.__table__.c[k] for k in keys]
-    sums: dict[tuple[date, date], dict[tuple, tuple[int, int]]] = {piece: {} for piece in pieces}
-    if not pieces:
-        return sums
-    selects = []
-    for n, (first, after) in enumerate(pieces):
-        statement = (select(literal(n).label("piece"), *columns, func.count(), func.sum(CaseDayTally.cases),
-                            func.sum(CaseDayTally.loss_fen))
-                     .where(CaseDayTally.day >= first, CaseDayTally.day < after,
-                            true() if units is None else CaseDayTally.unit_id.in_(sorted(units))))
-        selects.append(statement.group_by(*columns) if columns else statement)
-    for n, *row in session.execute(_union(selects)):
-        if row[len(keys)]:
-            sums[pieces[n]][tuple(row[:len(keys)])] = (int(row[-2]), int(row[-1] or 0))
-    return sums
+Run = tuple[date, date]  # a run of days [first, after)
+
+
+def _signed_sums(session: Session, runs: list[Run], month_read, day_read, keys: int
+                 ) -> dict[Run, dict[tuple, tuple[int, ...]]]:
+    """Per run of days: the measures summed per key, whole months read by month_read(tag, first, last month) and the
+    edge days by day_read(tag, first, last day), added or taken away (timeutil.month_plan; every day by day_read when
+    month_read is None), all in one statement. Each read selects its tag, the keys, a row count (0: nothing read)
+    and the measures; keys whose first measure nets to 0 are left out."""
+    sums: dict[Run, dict[tuple, list[int]]] = {run: {} for run in runs}
+    selects, tags = [], []
+    for first, after in runs:
+        last = after - timedelta(days=1)
+        months, days = month_plan(first, last) if month_read is not None else (None, [(1, first, last)])
+        if months is not None:
+            selects.append(month_read(len(tags), *months))
+            tags.append(((first, after), 1))
+        for sign, a, b in days:
+            selects.append(day_read(len(tags), a, b))
+            tags.append(((first, after), sign))
+    if selects:
+        for n, *row in session.execute(_union(selects)):
+            if not row[keys]:  # no row read: the plain aggregate of an empty range
+                continue
+            run, sign = tags[n]
+            key, values = tuple(row[:keys]), row[keys + 1:]
+            total = sums[run].setdefault(key, [0] * len(values))
+            for i, value in enumerate(values):
+                total[i] += sign * int(value or 0)
+    return {run: {key: tuple(v) for key, v in by_key.items() if v[0]} for run, by_key in sums.items()}
+
+
+def _grouped(statement, columns: list):
+    return statement.group_by(*columns) if columns else statement
+
+
+def _tally_read(table, period_column, units: set[int] | None, keys: Sequence[str]):
+    """A function reading cases and loss per key of one tally over a range of its days or months (tagged)."""
+    columns = [table.c[k] for k in keys]
+
+    def read(tag: int, first: date, last: date):
+        statement = (select(literal(tag).label("piece"), *columns, func.count(), func.sum(table.c.cases),
+                            func.sum(table.c.loss_fen))
+                     .where(table.c[period_column] >= first, table.c[period_column] <= last,
+                            true() if units is None else table.c.unit_id.in_(sorted(units))))
+        return _grouped(statement, columns)
+    return read
+
+
+def _tally_pieces(session: Session, units: set[int] | None, pieces: list[Run], keys: Sequence[str]
+                  ) -> dict[Run, dict[tuple, tuple[int, int]]]:
+    """Per run of days [first, after): cases and loss summed per key (day, unit_id, fraud_type) from the tallies
+    (db/case_tally.py): by type, whole months from case_month_type_tally and the edge days from case_day_tally;
+    otherwise whole months from strike_month_cases and days from case_day_unit_tally; by day, every day. The rows
+    read grow with days (or months) x units (x types), never with cases."""
+    by_type = "fraud_type" in keys
+    days = _tally_read((CaseDayTally if by_type else CaseDayUnitTally).__table__, "day", units, keys)
+    months = None if "day" in keys else _tally_read(
+        (CaseMonthTypeTally if by_type else StrikeMonthCases).__table__, "month", units, keys)
+    return _signed_sums(session, pieces, months, days, len(keys))
 
 
 def _from_cases(session: Session, units: set[int] | None, period: Period, keys: Sequence[str]
@@ -198,14 +244,29 @@ def _per_period_days(periods: Sequence[Period], pieces: dict, width: int) -> lis
     return totals
 
 
+def _solved(session: Session, units: set[int] | None, runs: list[Run]) -> dict[Run, dict[tuple, tuple[int, ...]]]:
+    """Per run of days: cases solved on them (破案), whole months from strike_month_cases (kept by the database with
+    every change of a case's solving day or unit), edge days from the (solved_on, unit) index of the cases."""
+    month = StrikeMonthCases
+
+    def month_read(tag: int, first: date, last: date):
+        return select(literal(tag).label("piece"), func.count(), func.sum(month.solved)).where(
+            month.month >= first, month.month <= last, true() if units is None else month.unit_id.in_(sorted(units)))
+
+    def day_read(tag: int, first: date, last: date):
+        return select(literal(tag).label("piece"), func.count(), func.count()).where(
+            _among(FraudCase.unit_id, units), strike.SOLVED_ON >= first, strike.SOLVED_ON <= last)
+
+    return _signed_sums(session, runs, month_read, day_read, 0)
+
+
 def _strike_sums(session: Session, units: set[int] | None, periods: Sequence[Period]) -> list[tuple[int, ...]]:
     """Per period: cases solved on its days, people caught on its days, 止付/冻结/返还 (fen) of requests made in it.
 
     Each in range reads like 阻截 (solved and caught by Beijing day, the ledger by instant) over covering indexes.
     """
     days = _day_pieces(periods)
-    solved = _per_period_days(periods, _totals(_range_sums(
-        session, strike.SOLVED_ON, (func.count(),), _among(FraudCase.unit_id, units), days), 1), 1)
+    solved = _per_period_days(periods, _totals(_solved(session, units, days), 1), 1)
     caught = _per_period_days(periods, _totals(_range_sums(
         session, strike.CAUGHT_ON, (func.count(), func.sum(strike.CAUGHT)), _among(StrikeResult.unit_id, units),
         days)), 2)
@@ -245,10 +306,11 @@ def tallies(session: Session, units: set[int] | None, periods: Sequence[Period],
     cases = [known[p] if p in known else read[p] for p in periods]
     blocked = _per_period(periods, _totals(_range_sums(session, Interception.intercepted_at,
                                                        (func.count(), func.sum(Interception.amount_fen)),
-                                                       _among(Interception.unit_id, units), pieces)), 2)
+                                                       and_(_among(Interception.unit_id, units),
+                                                            strike.INTERCEPTION_COUNTED), pieces)), 2)
     calls = _call_sums(session, units, periods, pieces)
-    strike = _strike_sums(session, units, periods)
-    return [Tally(*c, *b, *k, *s) for c, b, k, s in zip(cases, blocked, calls, strike, strict=True)]
+    struck = _strike_sums(session, units, periods)
+    return [Tally(*c, *b, *k, *s) for c, b, k, s in zip(cases, blocked, calls, struck, strict=True)]
 
 
 def tally(session: Session, units: set[int] | None, period: Period) -> Tally:

@@ -49,6 +49,31 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+def month_plan(first_day: date, last_day: date) -> tuple[tuple[date, date] | None, list[tuple[int, date, date]]]:
+    """How the days first_day..last_day are summed from a month tally and a day tally: the first and last month taken
+    whole (None: none) and the runs of days (sign, first, last) added or taken away. A month the days cover at least
+    half of is taken whole less the days they leave out, a month they cover less of is read from its days: at most
+    half a month of days at each end, so a long span reads whole months, not its days."""
+    months: list[date] = []
+    runs: list[tuple[int, date, date]] = []
+    month = month_start(first_day)
+    while month <= last_day:
+        following = (month + timedelta(days=32)).replace(day=1)
+        last_of_month = following - timedelta(days=1)
+        first, last = max(month, first_day), min(last_of_month, last_day)
+        covered, length = (last - first).days + 1, (last_of_month - month).days + 1
+        if 2 * covered >= length:
+            months.append(month)
+            if first > month:
+                runs.append((-1, month, first - timedelta(days=1)))
+            if last < last_of_month:
+                runs.append((-1, last + timedelta(days=1), last_of_month))
+        else:
+            runs.append((1, first, last))
+        month = following
+    return ((months[0], months[-1]) if months else None), runs
+
+
 def previous_month_start(day: date) -> date:
     """First day of the month before day's month."""
     return (month_start(day) - timedelta(days=1)).replace(day=1)

@@ -1,9 +1,11 @@
-"""What 打击挽损 counts and in which period: 破案, 抓获 and the ledger's 止付/冻结/返还 (one definition for every page)."""
+"""What 打击挽损 counts and in which period: 破案, 抓获, 阻截 and the ledger's 止付/冻结/返还 (one definition for every
+page)."""
 
-from sqlalchemy import and_
+from sqlalchemy import and_, or_
 
-from db.models import FraudCase, RecoveryRequest, StrikeResult
+from db.models import FraudCase, Interception, RecoveryRequest, StrikeResult
 from services.shared.timeutil import Period
+from vocabulary import InterceptionOutcome
 
 # 破案: a case counts on the Beijing day it was solved, whatever day it was reported.
 SOLVED_ON = FraudCase.solved_on
@@ -15,6 +17,13 @@ LEDGER_AT = RecoveryRequest.requested_at
 STOPPED = RecoveryRequest.stopped_fen
 FROZEN = RecoveryRequest.frozen_fen
 RETURNED = RecoveryRequest.returned_fen
+# 阻截: a bank-counter interception counts (with its amount) unless it is recorded as 未能阻截.
+INTERCEPTION_COUNTED = or_(Interception.outcome.is_(None), Interception.outcome != InterceptionOutcome.FAILED.value)
+
+
+def counts_as_intercepted(outcome: str | None) -> bool:
+    """Whether an interception of this outcome counts as 阻截 (the Python side of INTERCEPTION_COUNTED)."""
+    return outcome != InterceptionOutcome.FAILED.value
 
 
 def solved_in(period: Period):

@@ -29,10 +29,10 @@ from services.access.actor import Actor
 from services.access.masking import free_text_for, mask_bank_account
 from services.access.permissions import Permission
 from services.access.scope import require, scoped_unit
-from services.shared.timeutil import Period, Span, day_start_utc, month_start, period_of_days
+from services.shared.timeutil import Period, Span, day_start_utc, month_plan, month_start, period_of_days
 from services.strike import measures
 from services.strike.text import NO_BRANCH, NO_TYPE, SOURCE_CALL, SOURCE_CASE
-from vocabulary import DissuasionOutcome, FraudType, InterceptionOutcome, RecoveryStatus
+from vocabulary import DissuasionOutcome, FraudType, RecoveryStatus
 
 GOLDEN_HOUR_MINUTES = 60
 MEASURES = ("solved", "caught", "incidents", "loss_fen")
@@ -296,31 +296,13 @@ SUMS = strike_tally.FIELDS  # requests, requested, frozen, returned, stopped, go
 
 
 def _month_pieces(period: Period) -> tuple[tuple[date, date] | None, list[tuple[int, Period]]]:
-    """How a period of whole Beijing days is read: the first and last month taken whole from strike_month_tally (None:
-    none), and the day pieces read from the rows with their sign. A month the period covers at least half of is taken
-    whole less the days it leaves out, a month it covers less is read from its days: at most half a month of rows at
-    each end. A period not of whole days is read from the rows alone."""
+    """How a period is read: the first and last month taken whole from the month tallies (None: none), and the day
+    pieces read from the rows with their sign (timeutil.month_plan). A period not of whole days is read from the
+    rows alone."""
     if not _whole_days(period):
         return None, [(1, period)]
-    months: list[date] = []
-    pieces: list[tuple[int, Period]] = []
-    month = month_start(period.first_day)
-    while month <= period.last_day:
-        following = (month + timedelta(days=32)).replace(day=1)
-        last_of_month = following - timedelta(days=1)
-        first, last = max(month, period.first_day), min(last_of_month, period.last_day)
-        if (last - first).days + 1 == (last_of_month - month).days + 1:
-            months.append(month)
-        elif 2 * ((last - first).days + 1) >= (last_of_month - month).days + 1:
-            months.append(month)
-            if first > month:
-                pieces.append((-1, period_of_days(month, first - timedelta(days=1))))
-            if last < last_of_month:
-                pieces.append((-1, period_of_days(last + timedelta(days=1), last_of_month)))
-        else:
-            pieces.append((1, period_of_days(first, last)))
-        month = following
-    return ((months[0], months[-1]) if months else None), pieces
+    months, runs = month_plan(period.first_day, period.last_day)
+    return months, [(sign, period_of_days(first, last)) for sign, first, last in runs]
 
 
 @dataclass
@@ -355,8 +337,8 @@ def _row_sums(session: Session, top: Unit, period: Period, sign: int, sums: _Sum
     r, i = RecoveryRequest, Interception
     connection = session.connection()  # plain rows: no ORM result processing
     r_where = _ledger_where(top, period)
-    counted = (i.outcome.is_(None)) | (i.outcome != InterceptionOutcome.FAILED.value)
-    i_where = (i.intercepted_at >= period.start, i.intercepted_at < period.end, _in_subtree(i.unit_id, top), counted)
+    i_where = (i.intercepted_at >= period.start, i.intercepted_at < period.end, _in_subtree(i.unit_id, top),
+               measures.INTERCEPTION_COUNTED)
     ledger = (func.count(), func.sum(r.requested_fen), func.sum(r.frozen_fen), func.sum(r.returned_fen),
               func.count(r.stop_ms), func.count().filter(r.stop_ms <= strike_tally.GOLDEN_HOUR_MS))
     for unit_id, *values in connection.execute(select(r.unit_id, *ledger).where(*r_where).group_by(r.unit_id)):

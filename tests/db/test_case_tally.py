@@ -1,6 +1,7 @@
 """case_day_tally always equals a recount from fraud_case: after random creates, edits (unit, type, loss, report
 time, an attribute set without loading it), imports, desk calls, deletions and rolled-back transactions; after a
-rebuild; and as migration 0014 fills it from the cases already there."""
+rebuild; and as migration 0014 fills it from the cases already there. Its roll-ups (per day and unit, per month, unit
+and type; kept by database triggers, migration 0022) always equal the tally rolled up."""
 
 import os
 import uuid
@@ -148,11 +149,14 @@ def test_tally_equals_a_recount_after_any_writes(engine, operations):
     for op in operations:
         _run(engine, units, actor, op)
         with read_session(engine) as session:
-            assert case_tally.stored(session) == case_tally.recount(session), op
+            expected = case_tally.recount(session)
+            assert case_tally.stored(session) == expected, op
+            assert case_tally.rollups_stored(session) == case_tally.rolled_up(expected), op
     with write_session(engine) as session:
         expected = case_tally.recount(session)
         case_tally.rebuild(session)
         assert case_tally.stored(session) == expected
+        assert case_tally.rollups_stored(session) == case_tally.rolled_up(expected)
 
 
 def test_day_is_the_beijing_date(engine):
@@ -204,7 +208,9 @@ def test_migration_counts_the_cases_already_there(backend):
         upgrade(engine)
         with read_session(engine) as session:
             stored, expected = case_tally.stored(session), case_tally.recount(session)
+            rollups = case_tally.rollups_stored(session)
         assert stored == expected and sum(n for n, _ in stored.values()) == 301
+        assert rollups == case_tally.rolled_up(expected) and all(rollups)
     finally:
         engine.dispose()
         if cleanup:

@@ -61,3 +61,13 @@ def test_sqlite_writers_serialise_instead_of_failing(tmp_path):
     # Each writer saw the count before its own insert: with serialised writes these are 0..199 exactly.
     assert sorted(values) == list(range(200))
     engine.dispose()
+
+
+def test_postgresql_reads_run_without_parallel_workers(engine):
+    """Small range reads with two parallel workers took longer to start the workers than to read (db/engine.py);
+    SQLite has no such workers."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            assert connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+        else:
+            assert connection.execute(text("PRAGMA threads")).scalar() == 0

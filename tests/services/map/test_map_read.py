@@ -465,6 +465,10 @@ def _interceptions(world: World) -> list[tuple[str, datetime, int, FraudType]]:
         for code, at, amount, kind in specs:
             session.add(Interception(unit_id=world.ids[code], intercepted_at=at, branch_name="某银行网点",
                                      amount_fen=amount, fraud_type=kind.value, created_at=at))
+        # Recorded 未能阻截: in the window and the unit, but not 阻截 (services.strike.measures), so not in specs.
+        session.add(Interception(unit_id=world.ids["S11"], intercepted_at=bj(2026, 11, 13), branch_name="某银行网点",
+                                 amount_fen=880_000, fraud_type=FraudType.INVESTMENT.value, outcome="failed",
+                                 created_at=bj(2026, 11, 13)))
     return specs
 
 

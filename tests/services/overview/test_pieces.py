@@ -60,9 +60,12 @@ def rows(engine):
                                             returned_fen=amounts[2], status="frozen", created_at=NOW, updated_at=NOW))
                 ledger.append((unit, day, *amounts))
             if n % 5 == 0:
+                # 未能阻截 is recorded but not counted as 阻截 (services.strike.measures), as on 打击挽损.
+                outcome = rng.choice([None, "stopped", "partial", "failed"])
                 session.add(Interception(unit_id=unit, intercepted_at=at, branch_name="某银行", amount_fen=loss,
-                                         created_at=NOW))
-                blocked.append((unit, day, loss))
+                                         outcome=outcome, created_at=NOW))
+                if outcome != "failed":
+                    blocked.append((unit, day, loss))
             if n % 3 == 0:
                 own = rng.random() < 0.3  # no jurisdiction: the desk's own unit
                 outcome = rng.choice(["dissuaded", "answered"])

@@ -14,7 +14,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 REVIEWS_PER_FILE = 350
 NEWS_PARAGRAPHS = 650
-EXCERPT_FILES = ("ccl2023_excerpts.tsv", "ccl2023_more.tsv", "ccl2023_train_more.tsv", "ccl2023_train_extra.tsv")
+EXCERPT_FILES = ("ccl2023_excerpts.tsv", "ccl2023_more.tsv", "ccl2023_train_more.tsv", "ccl2023_train_extra.tsv",
+               "ccl2023_train_fourth.tsv")
 SAME_RECORD_PREFIX = 25  # two excerpts opening with the same 25 characters come from one police record
 TAG = re.compile(r"/[A-Za-z]+\s*")
 

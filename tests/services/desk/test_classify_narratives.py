@@ -1,13 +1,13 @@
 """The type proposal and APP extraction measured on the held-out split of tests/data/narratives (scripts/eval_narratives.py).
 
 Uses the committed weights (services/desk/type_model.json, trained on the training split only). Asserted, just under
-what is reached on the held-out split of 879 texts (418 fraud, 11–80 per type; 461 not fraud): mean per-type accuracy
-≥ 0.78 (reached 0.793), every type ≥ 0.42 (lowest: 虚假购物 0.431, 25 of 58), at most 1% of non-fraud texts given a type
-(reached 1 of 461), APP precision ≥ 0.98 (reached 0.988), and the model ≥ 0.08 above the lexicon alone (0.695).
-GAP: the issue's goal is a mean ≥ 0.85 with every type ≥ 0.6. Not reached: 虚假购物 (0.43) and 婚恋 (0.50, 6 of 12; the
-public source has no more 婚恋 records) are the catch-all and the thinnest types, and many of their records read like
-another type (see /work/notes/narratives-results.md). The lowest type fell from 0.50 (虚假购物 29 of 58, before TF-IDF) to
-0.43: the floor is what the model chosen by cross-validation reaches, not the goal.
+what is reached on the held-out split of 956 texts (495 fraud, 11–112 per type; 461 not fraud): mean per-type accuracy
+≥ 0.81 (reached 0.812), every type ≥ 0.45 (lowest: 虚假购物 0.452, 28 of 62), at most 1% of non-fraud texts given a type
+(reached 1 of 461), APP precision ≥ 0.98 (reached 0.990), and the model ≥ 0.08 above the lexicon alone (0.720).
+GAP: the issue's goal is a mean ≥ 0.85 with every type ≥ 0.6. Not reached: 虚假购物 (0.45) and 婚恋 (0.58, 7 of 12; the
+public source has no more 婚恋 records, and its 虚假购物 records are all taken) are the catch-all and the thinnest types,
+and many of their records read like another type (see /work/notes/narratives4-results.md). The floors are what the model
+chosen by cross-validation reaches, not the goal; they were raised (0.78 → 0.81, 0.42 → 0.45), never lowered.
 """
 
 import importlib.util
@@ -30,9 +30,9 @@ def test_held_out_split_meets_the_goals_reached():
     e = _evaluation()
     model = type_model.load()
     after = e.measure(e.rows("test"), lambda text: e.model_guess(model, text))
-    assert min(after["per_type"].values()) >= 0.42, after["per_type"]
+    assert min(after["per_type"].values()) >= 0.45, after["per_type"]
     assert after["nonfraud_typed"] <= 0.01, after["nonfraud_typed"]
-    assert after["mean"] >= 0.78, after["mean"]
+    assert after["mean"] >= 0.81, after["mean"]
     assert after["mean"] >= e.measure(e.rows("test"), e.lexicon_guess)["mean"] + 0.08  # the model beats the lexicon
 
 

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import func, select
 
-from db import call_tally, case_tally, strike_tally
+from db import call_tally, case_tally, month_tallies, strike_tally
 from db.engine import make_engine, read_session, write_session
 from db.migrate import upgrade
 from db.models import AppUser, CampaignUnitTally, Unit
@@ -24,7 +24,7 @@ from services.campaigns.text import CONSEQ_CLI_DONE, TALLY_CLI_DONE
 from services.case_import.writer import import_file
 from services.demo.generator import DemoSpec
 from services.demo.loader import DemoRefused, ProgressSink, load_demo
-from services.overview.text import CALL_TALLY_CLI_DONE, CASE_TALLY_CLI_DONE
+from services.overview.text import CALL_TALLY_CLI_DONE, CASE_TALLY_CLI_DONE, MONTH_TALLIES_CLI_DONE
 from services.shared.backup import BackupRefused, backup, data_tables, restore
 from services.shared.backup_text import BACKUP_DONE, RESTORE_DONE, RESTORE_HINT_UPGRADE
 from services.shared.config import PROJECT_ROOT, load_settings
@@ -140,15 +140,17 @@ def campaigns_check() -> None:
 
 @app.command("rebuild-tallies")
 def rebuild_tallies() -> None:
-    """Recount the cases' and desk calls' day tallies (总览/大屏 sums) and the 打击挽损 month tallies from their rows (after a bulk load
-    or a repair); one transaction, safe to repeat."""
+    """Recount the cases' and desk calls' day tallies and their roll-ups, the headline's month tallies (总览/大屏 sums)
+    and the 打击挽损 month tallies from their rows (after a bulk load or a repair); one transaction, safe to repeat."""
     with write_session(_engine()) as session:
         rows = case_tally.rebuild(session)
         call_rows = call_tally.rebuild(session)
+        month_tallies.rebuild(session)
         kept = strike_tally.fill_kept(session)
         strike_rows = strike_tally.rebuild(session)
     console.print(CASE_TALLY_CLI_DONE.format(rows=rows))
     console.print(CALL_TALLY_CLI_DONE.format(rows=call_rows))
+    console.print(MONTH_TALLIES_CLI_DONE)
     console.print(STRIKE_TALLY_CLI_DONE.format(rows=strike_rows, kept=kept))
 
 

@@ -177,6 +177,47 @@ class DeskCallDayTally(SQLModel, table=True):
     dissuaded: int
 
 
+class DeskCallMonthTally(SQLModel, table=True):
+    """desk_call_day_tally by Beijing month: calls and dissuasions per month and unit, kept by database triggers with
+    every change of the day tally (migration 0023)."""
+
+    __tablename__ = "desk_call_month_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: date = Field(primary_key=True)  # the month's first day
+    unit_id: int = Field(primary_key=True)
+    calls: int
+    dissuaded: int
+
+
+class LedgerMonthTally(SQLModel, table=True):
+    """The ledger per Beijing month of request and unit: requests and their 止付/冻结/返还 to date, kept by database
+    triggers with every write of recovery_request (migration 0023; 总览/大屏's whole months)."""
+
+    __tablename__ = "ledger_month_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: date = Field(primary_key=True)
+    unit_id: int = Field(primary_key=True)
+    requests: int
+    stopped_fen: int = Field(sa_type=BigInteger)
+    frozen_fen: int = Field(sa_type=BigInteger)
+    returned_fen: int = Field(sa_type=BigInteger)
+
+
+class InterceptionMonthTally(SQLModel, table=True):
+    """Counted 阻截 (not 未能阻截) per Beijing month and unit: how many and their amounts, kept by database triggers
+    with every write of interception (migration 0023; 总览/大屏's whole months)."""
+
+    __tablename__ = "interception_month_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: date = Field(primary_key=True)
+    unit_id: int = Field(primary_key=True)
+    interceptions: int
+    amount_fen: int = Field(sa_type=BigInteger)
+
+
 class CaseRevision(SQLModel, table=True):
     """One changed field of a case: who, when, old → new and why (kept for ever)."""
 

@@ -74,7 +74,9 @@ def test_import_cases_reports_bad_rows_then_imports_once(database, tmp_path):
 def test_rebuild_tallies_recounts_the_case_call_and_strike_tallies(database):
     assert runner.invoke(app, ["demo", "--cases", "300", "--seed", "4", "--anchor", "2026-11-28T10:00+08:00"]).exit_code == 0
     engine = make_engine(database)
-    tables = ("case_day_tally", "desk_call_day_tally", "strike_month_tally", "strike_month_values")
+    tables = ("case_day_tally", "case_day_unit_tally", "case_month_type_tally", "desk_call_day_tally",
+              "desk_call_month_tally", "ledger_month_tally", "interception_month_tally", "strike_month_tally",
+              "strike_month_values")
 
     def contents() -> dict[str, list]:
         with engine.connect() as connection:
@@ -87,9 +89,13 @@ def test_rebuild_tallies_recounts_the_case_call_and_strike_tallies(database):
         connection.execute(text("UPDATE desk_call_day_tally SET calls = calls + 3"))
         connection.execute(text("UPDATE strike_month_tally SET requests = requests + 7"))
         connection.execute(text("UPDATE recovery_request SET stop_ms = NULL"))
+        connection.execute(text("DELETE FROM case_month_type_tally"))
+        connection.execute(text("UPDATE case_day_unit_tally SET cases = cases + 1"))
+        connection.execute(text("UPDATE ledger_month_tally SET stopped_fen = stopped_fen + 100"))
+        connection.execute(text("DELETE FROM interception_month_tally"))
     result = runner.invoke(app, ["rebuild-tallies"])
     assert result.exit_code == 0, result.output
-    assert "案件日汇总已按案件重算" in result.output and "专家席来电日汇总已按来电重算" in result.output and "打击挽损月汇总已按台账、阻截和劝阻重算" in result.output
+    assert "案件日汇总已按案件重算" in result.output and "专家席来电日汇总已按来电重算" in result.output and "总览月汇总" in result.output and "打击挽损月汇总已按台账、阻截和劝阻重算" in result.output
     assert contents() == kept
     with engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM recovery_request WHERE stopped_at IS NOT NULL "

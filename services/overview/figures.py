@@ -1,15 +1,16 @@
 """SQL aggregates of a unit subtree over Beijing-day periods: cases, loss, interceptions, desk calls, open items.
 
-Cases and loss come from the case tallies (db/case_tally.py: per Beijing day, unit and type, and its roll-ups per day
-and unit and per month; strike_month_cases per month and unit), desk calls and dissuasions from desk_call_day_tally
-(per Beijing day and unit): the periods are cut into disjoint runs of whole days, and a run covering most of a month
-reads the month less its other days (timeutil.month_plan), so the work grows with months and edge days x units
-(x types), not with cases or calls (a period that is not whole days, which no page asks for, is summed from the
-rows). 破案 reads whole months from strike_month_cases the same way and edge days from the cases. Interceptions,
-抓获 and the ledger's 止付/冻结/返还 (counted as services.strike.measures defines them, as on the 打击挽损
-page): several periods read together (今日, 昨日, 本月, the same days last month and last year) are cut at every
-period's boundaries into disjoint pieces; each piece is one plain range sum over a covering index, each row is read
-once, and a period adds up its pieces here. Every period is a whole number of pieces, so the figures are exact."""
+Every measure is read from tallies kept with its rows, so the work grows with months, edge days and units, never with
+cases, calls or requests. The periods are cut into disjoint runs of whole days; a run covering most of a month reads
+the month's tally less its other days (timeutil.month_plan), the rest is read by day:
+- cases and loss: db/case_tally.py (per day, unit and type; per day and unit; per month, unit and type) and
+  strike_month_cases (per month and unit); 破案 from strike_month_cases and, for edge days, the cases' solved_on;
+- desk calls and dissuasions: desk_call_month_tally and desk_call_day_tally;
+- 阻截 (not 未能阻截) and the ledger's 止付/冻结/返还 (as services.strike.measures defines them, as on 打击挽损):
+  interception_month_tally and ledger_month_tally (db/month_tallies.py), edge days from the rows' covering indexes;
+- 抓获 from the strike results' covering index (a few rows a day).
+A period that is not whole days (no page asks for one) is summed from the rows: cut at every period's boundaries into
+disjoint pieces, one range read each. Every period is a whole number of runs or pieces, so the figures are exact."""
 
 from collections import defaultdict
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Date, and_, case, func, literal, select, true, type_coerce, union_all
 from sqlmodel import Session
 
+from db import month_tallies
 from db.beijing_days import beijing_day_sql
 from db.models import (
     AccountabilityItem,
@@ -27,8 +29,11 @@ from db.models import (
     CaseMonthTypeTally,
     DeskCall,
     DeskCallDayTally,
+    DeskCallMonthTally,
     FraudCase,
     Interception,
+    InterceptionMonthTally,
+    LedgerMonthTally,
     RecoveryRequest,
     StrikeMonthCases,
     StrikeResult,
@@ -135,17 +140,19 @@ def _day_pieces(periods: Sequence[Period]) -> list[tuple[date, date]]:
 Run = tuple[date, date]  # a run of days [first, after)
 
 
-def _signed_sums(session: Session, runs: list[Run], month_read, day_read, keys: int
+def _signed_sums(session: Session, runs: list[Run], month_read, day_read, keys: int, months_from: date | None = None
                  ) -> dict[Run, dict[tuple, tuple[int, ...]]]:
     """Per run of days: the measures summed per key, whole months read by month_read(tag, first, last month) and the
     edge days by day_read(tag, first, last day), added or taken away (timeutil.month_plan; every day by day_read when
-    month_read is None), all in one statement. Each read selects its tag, the keys, a row count (0: nothing read)
-    and the measures; keys whose first measure nets to 0 are left out."""
+    month_read is None, and for runs with a month before months_from), all in one statement. Each read selects its
+    tag, the keys, a row count (0: nothing read) and the measures; keys whose first measure nets to 0 are left out."""
     sums: dict[Run, dict[tuple, list[int]]] = {run: {} for run in runs}
     selects, tags = [], []
     for first, after in runs:
         last = after - timedelta(days=1)
         months, days = month_plan(first, last) if month_read is not None else (None, [(1, first, last)])
+        if months is not None and months_from is not None and months[0] < months_from:
+            months, days = None, [(1, first, last)]  # a month the tally does not hold exactly: its days
         if months is not None:
             selects.append(month_read(len(tags), *months))
             tags.append(((first, after), 1))
@@ -260,6 +267,53 @@ def _solved(session: Session, units: set[int] | None, runs: list[Run]) -> dict[R
     return _signed_sums(session, runs, month_read, day_read, 0)
 
 
+def _month_sums(table, units: set[int] | None):
+    """A read of a month tally's measures (every column but month and unit) over a range of months."""
+    measures = [func.sum(c) for c in table.c if c.name not in ("month", "unit_id")]
+
+    def read(tag: int, first: date, last: date):
+        return select(literal(tag).label("piece"), func.count(), *measures).where(
+            table.c.month >= first, table.c.month <= last,
+            true() if units is None else table.c.unit_id.in_(sorted(units)))
+    return read
+
+
+def _instant_sums(column, measures: Sequence, where):
+    """A read of rows' measures over whole Beijing days by their instant (one range over the column's index)."""
+    def read(tag: int, first: date, last: date):
+        return select(literal(tag).label("piece"), func.count(), *measures).where(
+            where, column >= day_start_utc(first), column < day_start_utc(last + timedelta(days=1)))
+    return read
+
+
+def _ledger(session: Session, units: set[int] | None, periods: Sequence[Period]) -> list[tuple[int, ...]]:
+    """Per period: ledger requests made in it and their 止付/冻结/返还 (fen); whole Beijing days read whole months
+    from ledger_month_tally and edge days from the requests (kept by triggers, migration 0023)."""
+    amounts = (func.count(), func.sum(strike.STOPPED), func.sum(strike.FROZEN), func.sum(strike.RETURNED))
+    if all(_whole_days(p) for p in periods):
+        runs = _day_pieces(periods)
+        sums = _signed_sums(session, runs, _month_sums(LedgerMonthTally.__table__, units),
+                            _instant_sums(strike.LEDGER_AT, amounts, _among(RecoveryRequest.unit_id, units)), 0,
+                            month_tallies.READ_FROM)
+        return _per_period_days(periods, _totals(sums, 4), 4)
+    return _per_period(periods, _totals(_range_sums(session, strike.LEDGER_AT, amounts,
+                                                    _among(RecoveryRequest.unit_id, units), _pieces(periods)), 4), 4)
+
+
+def _blocked(session: Session, units: set[int] | None, periods: Sequence[Period]) -> list[tuple[int, ...]]:
+    """Per period: counted 阻截 (not 未能阻截) and their amounts (fen); whole Beijing days read whole months from
+    interception_month_tally and edge days from the interceptions (kept by triggers, migration 0023)."""
+    measures = (func.count(), func.sum(Interception.amount_fen))
+    where = and_(_among(Interception.unit_id, units), strike.INTERCEPTION_COUNTED)
+    if all(_whole_days(p) for p in periods):
+        runs = _day_pieces(periods)
+        sums = _signed_sums(session, runs, _month_sums(InterceptionMonthTally.__table__, units),
+                            _instant_sums(Interception.intercepted_at, measures, where), 0, month_tallies.READ_FROM)
+        return _per_period_days(periods, _totals(sums, 2), 2)
+    return _per_period(periods, _totals(_range_sums(session, Interception.intercepted_at, measures, where,
+                                                    _pieces(periods)), 2), 2)
+
+
 def _strike_sums(session: Session, units: set[int] | None, periods: Sequence[Period]) -> list[tuple[int, ...]]:
     """Per period: cases solved on its days, people caught on its days, 止付/冻结/返还 (fen) of requests made in it.
 
@@ -270,21 +324,24 @@ def _strike_sums(session: Session, units: set[int] | None, periods: Sequence[Per
     caught = _per_period_days(periods, _totals(_range_sums(
         session, strike.CAUGHT_ON, (func.count(), func.sum(strike.CAUGHT)), _among(StrikeResult.unit_id, units),
         days)), 2)
-    amounts = (func.count(), func.sum(strike.STOPPED), func.sum(strike.FROZEN), func.sum(strike.RETURNED))
-    ledger = _per_period(periods, _totals(_range_sums(session, strike.LEDGER_AT, amounts,
-                                                      _among(RecoveryRequest.unit_id, units), _pieces(periods)), 4), 4)
+    ledger = _ledger(session, units, periods)
     return [(s[0], c[1], *money[1:]) for s, c, money in zip(solved, caught, ledger, strict=True)]
 
 
 def _call_sums(session: Session, units: set[int] | None, periods: Sequence[Period], pieces: list[Piece]
                ) -> list[tuple[int, ...]]:
-    """Per period: desk calls and dissuasions of the units (whole Beijing days from desk_call_day_tally)."""
+    """Per period: desk calls and dissuasions of the units (whole Beijing days: whole months from
+    desk_call_month_tally, edge days from desk_call_day_tally)."""
     if all(_whole_days(p) for p in periods):
-        days = _day_pieces(periods)
-        where = true() if units is None else DeskCallDayTally.unit_id.in_(sorted(units))
-        sums = _range_sums(session, DeskCallDayTally.day, (func.count(), func.sum(DeskCallDayTally.calls),
-                                                          func.sum(DeskCallDayTally.dissuaded)), where, days)
-        return [(calls, dissuaded) for _, calls, dissuaded in _per_period_days(periods, _totals(sums, 3), 3)]
+        day = DeskCallDayTally
+
+        def day_read(tag: int, first: date, last: date):
+            return select(literal(tag).label("piece"), func.count(), func.sum(day.calls), func.sum(day.dissuaded)).where(
+                day.day >= first, day.day <= last, true() if units is None else day.unit_id.in_(sorted(units)))
+
+        sums = _signed_sums(session, _day_pieces(periods), _month_sums(DeskCallMonthTally.__table__, units), day_read,
+                            0)
+        return _per_period_days(periods, _totals(sums, 2), 2)
     # A call belongs to its jurisdiction, or to the desk's own unit when no jurisdiction was given (as everywhere).
     owner = func.coalesce(DeskCall.jurisdiction_unit_id, DeskCall.desk_unit_id)
     dissuaded = func.sum(case((DeskCall.outcome == CallOutcome.DISSUADED.value, 1), else_=0))
@@ -294,7 +351,7 @@ def _call_sums(session: Session, units: set[int] | None, periods: Sequence[Perio
 
 def tallies(session: Session, units: set[int] | None, periods: Sequence[Period],
             known_cases: dict[Period, tuple[int, int]] | None = None) -> list[Tally]:
-    """Every headline measure of the units in each period (cases from the day tally; the rest in range reads).
+    """Every headline measure of the units in each period (from the tallies; see the module's docstring).
 
     known_cases: cases and loss of some of the periods for the same units, already summed by the caller (the
     branch table's per-unit sums added up); only the other periods' cases are read.
@@ -304,10 +361,7 @@ def tallies(session: Session, units: set[int] | None, periods: Sequence[Period],
     unknown = list(dict.fromkeys(p for p in periods if p not in known))
     read = dict(zip(unknown, (sums.get((), (0, 0)) for sums in _case_sums(session, units, unknown)), strict=True))
     cases = [known[p] if p in known else read[p] for p in periods]
-    blocked = _per_period(periods, _totals(_range_sums(session, Interception.intercepted_at,
-                                                       (func.count(), func.sum(Interception.amount_fen)),
-                                                       and_(_among(Interception.unit_id, units),
-                                                            strike.INTERCEPTION_COUNTED), pieces)), 2)
+    blocked = _blocked(session, units, periods)
     calls = _call_sums(session, units, periods, pieces)
     struck = _strike_sums(session, units, periods)
     return [Tally(*c, *b, *k, *s) for c, b, k, s in zip(cases, blocked, calls, struck, strict=True)]

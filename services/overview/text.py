@@ -132,3 +132,4 @@ COL_LOSS_LAST_YEAR = "去年同日损失(万元)"
 # ---------------------------------------------------------------- case day tally (fanzha rebuild-tallies)
 CASE_TALLY_CLI_DONE = "案件日汇总已按案件重算（{rows:,}行）。"
 CALL_TALLY_CLI_DONE = "专家席来电日汇总已按来电重算（{rows:,}行）。"
+MONTH_TALLIES_CLI_DONE = "总览月汇总（专家席来电、止付冻结返还、阻截）已按记录重算。"

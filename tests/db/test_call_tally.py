@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from db import call_tally
+from db import call_tally, month_tallies
 from db.engine import make_engine, read_session, write_session
 from db.migrate import upgrade
 from db.models import DeskCall, Unit
@@ -118,6 +118,8 @@ def test_tally_equals_a_recount_after_any_writes(engine, operations):
         _run(engine, units, city, actor, op)
         with read_session(engine) as session:
             assert call_tally.stored(session) == call_tally.recount(session), op
+            calls = month_tallies.stored(session)["desk_call_month_tally"]
+            assert calls == month_tallies.recount(session)["desk_call_month_tally"], op
     with write_session(engine) as session:
         expected = call_tally.recount(session)
         call_tally.rebuild(session)
@@ -171,6 +173,8 @@ def test_migration_counts_the_calls_already_there(backend):
         upgrade(engine)
         with read_session(engine) as session:
             stored, expected = call_tally.stored(session), call_tally.recount(session)
+            months, months_expected = month_tallies.stored(session), month_tallies.recount(session)
+            assert months == months_expected and months["desk_call_month_tally"]
         assert stored == expected and sum(n for n, _ in stored.values()) == 301
         assert sum(k for _, k in stored.values()) == sum(1 for row in rows if row["outcome"] == "dissuaded")
     finally:

@@ -133,6 +133,7 @@ class CaseDayTally(SQLModel, table=True):
     fraud_type: str = Field(primary_key=True, max_length=32)
     cases: int
     loss_fen: int = Field(sa_type=BigInteger)
+    unlocated: int = Field(sa_column_kwargs={"server_default": "0"})  # of the cases, those without coordinates
 
 
 class CaseDayUnitTally(SQLModel, table=True):
@@ -147,6 +148,7 @@ class CaseDayUnitTally(SQLModel, table=True):
     unit_id: int = Field(primary_key=True)
     cases: int
     loss_fen: int = Field(sa_type=BigInteger)
+    unlocated: int  # of the cases, those without coordinates (the map counts them apart)
 
 
 class CaseMonthTypeTally(SQLModel, table=True):
@@ -162,6 +164,18 @@ class CaseMonthTypeTally(SQLModel, table=True):
     fraud_type: str = Field(primary_key=True, max_length=32)
     cases: int
     loss_fen: int = Field(sa_type=BigInteger)
+
+
+class SolvedDayTally(SQLModel, table=True):
+    """破案: cases solved per Beijing day of solving (solved_on) and unit, kept by database triggers with every write
+    of a case's solving day or unit (migration 0022)."""
+
+    __tablename__ = "solved_day_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: date = Field(primary_key=True)
+    unit_id: int = Field(primary_key=True)
+    solved: int
 
 
 class DeskCallDayTally(SQLModel, table=True):

@@ -4,7 +4,7 @@ Every measure is read from tallies kept with its rows, so the work grows with mo
 cases, calls or requests. The periods are cut into disjoint runs of whole days; a run covering most of a month reads
 the month's tally less its other days (timeutil.month_plan), the rest is read by day:
 - cases and loss: db/case_tally.py (per day, unit and type; per day and unit; per month, unit and type) and
-  strike_month_cases (per month and unit); 破案 from strike_month_cases and, for edge days, the cases' solved_on;
+  strike_month_cases (per month and unit); 破案 from strike_month_cases and solved_day_tally;
 - desk calls and dissuasions: desk_call_month_tally and desk_call_day_tally;
 - 阻截 (not 未能阻截) and the ledger's 止付/冻结/返还 (as services.strike.measures defines them, as on 打击挽损):
   interception_month_tally and ledger_month_tally (db/month_tallies.py), edge days from the rows' covering indexes;
@@ -35,6 +35,7 @@ from db.models import (
     InterceptionMonthTally,
     LedgerMonthTally,
     RecoveryRequest,
+    SolvedDayTally,
     StrikeMonthCases,
     StrikeResult,
 )
@@ -252,17 +253,20 @@ def _per_period_days(periods: Sequence[Period], pieces: dict, width: int) -> lis
 
 
 def _solved(session: Session, units: set[int] | None, runs: list[Run]) -> dict[Run, dict[tuple, tuple[int, ...]]]:
-    """Per run of days: cases solved on them (破案), whole months from strike_month_cases (kept by the database with
-    every change of a case's solving day or unit), edge days from the (solved_on, unit) index of the cases."""
+    """Per run of days: cases solved on them (破案, services.strike.measures.SOLVED_ON), whole months from
+    strike_month_cases and edge days from solved_day_tally (both kept by the database with every change of a case's
+    solving day or unit)."""
     month = StrikeMonthCases
 
     def month_read(tag: int, first: date, last: date):
         return select(literal(tag).label("piece"), func.count(), func.sum(month.solved)).where(
             month.month >= first, month.month <= last, true() if units is None else month.unit_id.in_(sorted(units)))
 
+    day = SolvedDayTally
+
     def day_read(tag: int, first: date, last: date):
-        return select(literal(tag).label("piece"), func.count(), func.count()).where(
-            _among(FraudCase.unit_id, units), strike.SOLVED_ON >= first, strike.SOLVED_ON <= last)
+        return select(literal(tag).label("piece"), func.count(), func.sum(day.solved)).where(
+            day.day >= first, day.day <= last, true() if units is None else day.unit_id.in_(sorted(units)))
 
     return _signed_sums(session, runs, month_read, day_read, 0)
 

@@ -37,11 +37,15 @@ moment = st.one_of(
               st.integers(0, 400), st.integers(0, 1439)),
     st.builds(lambda m: datetime(1988, 7, 1, 14, 30, tzinfo=UTC) + timedelta(minutes=m), st.integers(0, 120)),
 )
+# The map counts a case without both coordinates apart.
+longitude, latitude = st.one_of(st.none(), st.just(117.65)), st.one_of(st.none(), st.just(24.51))
 new_case = st.fixed_dictionaries({"unit": st.sampled_from(STATIONS), "reported_at": moment,
-                                  "fraud_type": st.sampled_from(TYPES), "loss_fen": st.integers(0, 20_000_000)})
+                                  "fraud_type": st.sampled_from(TYPES), "loss_fen": st.integers(0, 20_000_000)},
+                                 optional={"lon": longitude, "lat": latitude})
 edit = st.fixed_dictionaries({}, optional={"unit": st.sampled_from(STATIONS), "reported_at": moment,
                                            "fraud_type": st.sampled_from(TYPES),
-                                           "loss_fen": st.integers(0, 20_000_000)})
+                                           "loss_fen": st.integers(0, 20_000_000), "lon": longitude,
+                                           "lat": latitude})
 operation = st.one_of(
     st.tuples(st.just("create"), new_case),
     st.tuples(st.just("edit"), st.integers(0, 1000), edit),
@@ -178,7 +182,8 @@ def _case_rows(units: list[int]) -> list[dict]:
     start = datetime(2026, 3, 1, 15, tzinfo=UTC)
     return [{"case_no": f"M{n}", "unit_id": units[n % len(units)], "reported_at": start + timedelta(hours=7 * n),
              "fraud_type": TYPES[n % 3], "loss_fen": n * 1_000, "status": "registered", "recovered_fen": 0,
-             "frozen_fen": 0, "source": "manual", "created_at": NOW, "updated_at": NOW} for n in range(300)]
+             "frozen_fen": 0, "source": "manual", "created_at": NOW, "updated_at": NOW,
+             "lon": 117.6 if n % 4 else None, "lat": 24.5 if n % 5 else None} for n in range(300)]
 
 
 def _migration_database(backend: str):
@@ -209,7 +214,8 @@ def test_migration_counts_the_cases_already_there(backend):
         with read_session(engine) as session:
             stored, expected = case_tally.stored(session), case_tally.recount(session)
             rollups = case_tally.rollups_stored(session)
-        assert stored == expected and sum(n for n, _ in stored.values()) == 301
+        assert stored == expected and sum(n for n, *_ in stored.values()) == 301
+        assert 0 < sum(unlocated for *_, unlocated in stored.values()) < 301
         assert rollups == case_tally.rolled_up(expected) and all(rollups)
     finally:
         engine.dispose()

@@ -185,6 +185,7 @@ def _check(engine) -> None:
         assert month_tallies.stored(session) == month_tallies.recount(session)  # the headline's (migration 0023)
         assert strike_tally.stored_values(session) == strike_tally.recount_values(session)
         assert _stored_cases(session) == _month_cases(session)
+        assert case_tally.solved_stored(session) == case_tally.solved_recount(session)  # 破案 by day (0022)
         for reported, stopped, kept in session.execute(
                 select(RecoveryRequest.reported_at, RecoveryRequest.stopped_at, RecoveryRequest.stop_ms)):
             assert kept == strike_tally.stop_ms(reported, stopped)

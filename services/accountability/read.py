@@ -245,6 +245,7 @@ class _Tally:
     """Counts of some units' items, added up the unit tree before they become a UnitRow."""
 
     open_by_level: Counter = field(default_factory=Counter)
+    open_case_by_level: Counter = field(default_factory=Counter)  # of those, the loss-threshold (case) items
     overdue: int = 0
     earliest_overdue_due: date | None = None
     needs_review: int = 0
@@ -261,6 +262,7 @@ class _Tally:
 
     def add(self, other: "_Tally") -> None:
         self.open_by_level.update(other.open_by_level)
+        self.open_case_by_level.update(other.open_case_by_level)
         self.add_overdue(other.overdue, other.earliest_overdue_due)
         self.needs_review += other.needs_review
         self.awaiting_approval += other.awaiting_approval
@@ -300,17 +302,20 @@ def _scope(root: Unit, units: dict[int, str]) -> list:
 def _open_counts(session: Session, root: Unit, units: dict[int, str], today: date,
                  tallies: defaultdict[int, _Tally]) -> None:
     item = AccountabilityItem
+    of_case = item.case_id.is_not(None)
     statement = (
-        select(item.level, item.status, item.unit_id, func.count(), _count(item.needs_review.is_(True)),
+        select(item.level, item.status, item.unit_id, of_case, func.count(), _count(item.needs_review.is_(True)),
                _count(item.due_date < today), func.min(item.due_date))
         .where(item.unit_id.in_(sorted(units)), item.status.in_(OPEN_STATUSES))
-        .group_by(item.level, item.status, item.unit_id)
+        .group_by(item.level, item.status, item.unit_id, of_case)
     )
-    for level, status, unit_id, n, review, late, earliest_due in session.execute(statement):
+    for level, status, unit_id, is_case, n, review, late, earliest_due in session.execute(statement):
         if unit_id not in units:
             continue
         tally = tallies[unit_id]
         tally.open_by_level[level] += n
+        if is_case:
+            tally.open_case_by_level[level] += n
         tally.needs_review += review
         if status == ItemStatus.SUBMITTED.value:
             tally.awaiting_approval += n
@@ -491,6 +496,8 @@ class AccountabilitySummary:
     overdue_by_unit: list[tuple[str, int]] = field(default_factory=list)
     awaiting_approval: int = 0  # explanations submitted, waiting for a leader's approval
     open_campaign: int = 0  # open campaign items (in open_total, not in open_by_level)
+    # Open loss-threshold (case) items per level, every level: the 总览 headline's open items, read with the rest.
+    open_case_items: dict[AccountabilityLevel, int] = field(default_factory=dict)
 
 
 def summary(session: Session, actor: Actor, now: datetime, unit_id: int | None = None) -> AccountabilitySummary:
@@ -515,6 +522,7 @@ def summary(session: Session, actor: Actor, now: datetime, unit_id: int | None =
         closed_this_month=total.closed_this_month,
         overdue_by_unit=sorted(overdue_units.items(), key=lambda kv: (-kv[1], kv[0]))[:5],
         awaiting_approval=total.awaiting_approval, open_campaign=figures.open_campaign,
+        open_case_items={level: total.open_case_by_level[level.value] for level in AccountabilityLevel},
     )
 
 

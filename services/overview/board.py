@@ -255,14 +255,17 @@ def headline(session: Session, actor: Actor, moment: datetime, unit_id: int | No
 
 
 def _headline(session: Session, scope: Scope, moment: datetime, span: Span | None = None,
-              known_cases: dict[Period, tuple[int, int]] | None = None) -> Headline:
+              known_cases: dict[Period, tuple[int, int]] | None = None,
+              known_open_items: dict[AccountabilityLevel, int] | None = None) -> Headline:
     root, tree, units = scope
     today = shanghai_today(moment)
     spans = [span] if span is not None else [reporting_span(TODAY, today), reporting_span(MONTH, today)]
+    open_items = known_open_items if known_open_items is not None else figures.open_items_by_level(
+        session, set(tree.units) if units is None else units)
     return Headline(
         root_id=root.id, root_name=root.name, root_level=root.level, as_of=moment,
         blocks=_blocks(session, units, spans, known_cases),
-        open_items=figures.open_items_by_level(session, set(tree.units) if units is None else units),
+        open_items=open_items,
         is_demo=queries.setting(session, queries.DEMO_SETTING_KEY) is not None,
     )
 
@@ -439,16 +442,20 @@ class Together:
 
 
 def together(session: Session, actor: Actor, moment: datetime, unit_id: int | None, span: Span,
-             first_day: date, last_day: date, headline_span: Span | None = None) -> Together:
+             first_day: date, last_day: date, headline_span: Span | None = None,
+             known_open_items: dict[AccountabilityLevel, int] | None = None) -> Together:
     """The headline (of `headline_span`, or 今日 and 本月 when None), the branch table and fraud types of `span`
     and the trend first_day..last_day, read with one scope; the span's cases and loss per unit are read once
-    (for the branch table) and the headline's figures of the same periods are their totals, not read again."""
+    (for the branch table) and the headline's figures of the same periods are their totals, not read again.
+    known_open_items: the unit's open case items per level at `moment`, already read by the caller (the wall's
+    accountability panel reads the same items)."""
     scope = _scope(session, actor, unit_id)
     periods = _periods(span)
     by_unit = figures.case_sums_by_unit(session, scope[2], periods)
     known = {period: (sum(n for n, _ in sums.values()), sum(loss for _, loss in sums.values()))
              for period, sums in zip(periods, by_unit, strict=True)}
-    return Together(_headline(session, scope, moment, headline_span, known), _branches(scope, span, by_unit),
+    return Together(_headline(session, scope, moment, headline_span, known, known_open_items),
+                    _branches(scope, span, by_unit),
                     _types(session, scope, span.current), _trend(session, scope, last_day, first_day=first_day),
                     tuple(by_unit))
 

@@ -125,17 +125,19 @@ def board(session: Session, actor: Actor, moment: datetime, unit_id: int | None 
     """The wall's figures for a unit in the viewer's scope (default: their own unit) at an instant.
 
     The 总览 figures are read together (one unit tree; 本月's cases and loss per unit read once for the branch
-    table, the headline's 本月 and the map)."""
+    table, the headline's 本月 and the map; the open items once for the accountability panel and the headline)."""
     require(actor, Permission.VIEW_WALL)
     root = scoped_unit(session, actor, unit_id)
     today = shanghai_today(moment)
     month = reporting_span(MONTH, today)
+    accountability = summary(session, actor, moment, root.id)
     read = overview_board.together(session, actor, moment, root.id, month,
-                                   today - timedelta(days=TREND_DAYS - 1), today)
+                                   today - timedelta(days=TREND_DAYS - 1), today,
+                                   known_open_items=accountability.open_case_items)
     return Board(
         root_id=root.id, root_name=root.name, as_of=moment,
         headline=read.headline,
-        accountability=summary(session, actor, moment, root.id),
+        accountability=accountability,
         branches=read.branches,
         jurisdictions=map_measures(session, actor, root, today, read),
         trend=read.trend,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from db.engine import read_session
+from db.engine import read_session, write_session
 from db.models import AccountabilityItem, DeskCall, FraudCase, Identifier, RecoveryRequest, StrikeResult, Unit
 from services.access.actor import AccessDenied
 from services.access.auth import actor_by_username
@@ -165,8 +165,18 @@ def test_board_read_together_equals_each_read_model_alone(demo, username):
     moment = datetime.now(UTC)
     day = shanghai_today(moment)
     month = reporting_span(MONTH, day)
+    with write_session(demo) as session:  # an open campaign item: in the panel's open items, not the headline's
+        unit_id, campaign_id = session.execute(text(
+            "SELECT u.id, c.id FROM app_user a JOIN unit u ON u.id = a.unit_id, campaign c "
+            "WHERE a.username = :name ORDER BY c.id LIMIT 1"), {"name": username}).one()
+        # One at a campaign level, and one whose level reads like a case level: the headline counts case items.
+        for n, level in enumerate(("warn", "l10w")):
+            session.add(AccountabilityItem(unit_id=unit_id, campaign_id=campaign_id, trigger_key=f"test:open:{n}",
+                                           level=level, required_action="说明", responsible="所长",
+                                           due_date=day, raised_at=moment))
     with read_session(demo) as session:
         shown = board(session, actor, moment)
+        assert shown.accountability.open_campaign >= 2
         root = shown.root_id
         assert shown.headline == overview_board.headline(session, actor, moment, root)
         assert shown.branches == overview_board.branches(session, actor, month, root)

@@ -11,10 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import Date, case, cast, delete, event, func, inspect, or_, select, text, tuple_
+from sqlalchemy import case, delete, event, func, inspect, or_, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
-from db.beijing_days import FIXED_OFFSET_SINCE, beijing_day, beijing_day_sql
+from db.beijing_days import FIXED_OFFSET_SINCE, beijing_day, beijing_day_sql, month_of_day_sql
 from db.models import CaseDayTally, CaseDayUnitTally, CaseMonthTypeTally, FraudCase, SolvedDayTally
 
 TALLY = CaseDayTally.__table__
@@ -120,10 +120,6 @@ def rebuild(db) -> int:
     return db.execute(select(func.count()).select_from(TALLY)).scalar_one()
 
 
-def _month_of(day, dialect: str):
-    return cast(func.date_trunc("month", day), Date) if dialect == "postgresql" else func.date(day, "start of month")
-
-
 def _recount_rollups(db, dialect: str) -> None:
     """Count case_day_unit_tally and case_month_type_tally afresh from case_day_tally, and solved_day_tally from the
     cases (the triggers kept them through the recount, but a repair should not rely on what it repairs)."""
@@ -131,7 +127,7 @@ def _recount_rollups(db, dialect: str) -> None:
     db.execute(delete(DAY_UNIT))
     db.execute(DAY_UNIT.insert().from_select(["day", "unit_id", "cases", "loss_fen", "unlocated"], select(
         TALLY.c.day, TALLY.c.unit_id, *sums, func.sum(TALLY.c.unlocated)).group_by(TALLY.c.day, TALLY.c.unit_id)))
-    month = _month_of(TALLY.c.day, dialect)
+    month = month_of_day_sql(TALLY.c.day, dialect)
     db.execute(delete(MONTH_TYPE))
     db.execute(MONTH_TYPE.insert().from_select(["month", "unit_id", "fraud_type", "cases", "loss_fen"], select(
         month, TALLY.c.unit_id, TALLY.c.fraud_type, *sums).group_by(month, TALLY.c.unit_id, TALLY.c.fraud_type)))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Date, cast, delete, func, literal_column, or_, select
 
-from db.beijing_days import SHANGHAI
+from db.beijing_days import SHANGHAI, month_of_day_sql
 from db.models import (
     DeskCallDayTally,
     DeskCallMonthTally,
@@ -29,11 +29,6 @@ def _dialect(db) -> str:
     return db.dialect.name if hasattr(db, "dialect") else db.get_bind().dialect.name
 
 
-def _month_of_day(column, dialect: str):
-    return cast(func.date_trunc("month", column), Date) if dialect == "postgresql" else func.date(
-        column, literal_column("'start of month'"))
-
-
 def _month_of_instant(column, dialect: str):
     if dialect == "postgresql":
         return cast(func.date_trunc("month", func.timezone("Asia/Shanghai", column)), Date)
@@ -47,7 +42,7 @@ def _counted(outcome) -> bool:
 def rebuild(db) -> None:
     """Count the three tallies afresh from their sources (the triggers keep them; a repair does not rely on them)."""
     dialect = _dialect(db)
-    month = _month_of_day(DAYS.c.day, dialect).label("month")
+    month = month_of_day_sql(DAYS.c.day, dialect).label("month")
     sources = [
         (CALLS, ["calls", "dissuaded"], select(month, DAYS.c.unit_id, func.sum(DAYS.c.calls),
                                                func.sum(DAYS.c.dissuaded)).group_by(month, DAYS.c.unit_id)),
@@ -100,9 +95,6 @@ def stored(db) -> dict[str, Rows]:
     result = {}
     for table in (CALLS, LEDGER, BLOCKED):
         values = [c for c in table.c if c.name not in ("month", "unit_id")]
-        result[table.name] = {
-            (month if isinstance(month, date) else date.fromisoformat(month), unit_id): tuple(int(v) for v in rest)
-            for month, unit_id, *rest in db.execute(select(table.c.month, table.c.unit_id, *values))
-            if any(rest)}
-        result[table.name] = {k: v for k, v in result[table.name].items() if k[0] >= READ_FROM}
+        result[table.name] = {(month, unit_id): tuple(int(v) for v in rest) for month, unit_id, *rest in db.execute(
+            select(table.c.month, table.c.unit_id, *values).where(table.c.month >= READ_FROM)) if any(rest)}
     return result

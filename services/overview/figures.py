@@ -139,6 +139,7 @@ def _day_pieces(periods: Sequence[Period]) -> list[tuple[date, date]]:
 
 
 Run = tuple[date, date]  # a run of days [first, after)
+LEDGER_MEASURES = ("requests", "stopped_fen", "frozen_fen", "returned_fen")  # ledger_month_tally's, in Tally's order
 
 
 def _signed_sums(session: Session, runs: list[Run], month_read, day_read, keys: int, months_from: date | None = None
@@ -176,13 +177,13 @@ def _grouped(statement, columns: list):
     return statement.group_by(*columns) if columns else statement
 
 
-def _tally_read(table, period_column, units: set[int] | None, keys: Sequence[str]):
-    """A function reading cases and loss per key of one tally over a range of its days or months (tagged)."""
+def _tally_read(model, period_column: str, units: set[int] | None, measures: Sequence[str], keys: Sequence[str] = ()):
+    """A read (for _signed_sums) of a tally's measures summed per key over a range of its days or months."""
+    table = model.__table__
     columns = [table.c[k] for k in keys]
 
     def read(tag: int, first: date, last: date):
-        statement = (select(literal(tag).label("piece"), *columns, func.count(), func.sum(table.c.cases),
-                            func.sum(table.c.loss_fen))
+        statement = (select(literal(tag).label("piece"), *columns, func.count(), *[func.sum(table.c[m]) for m in measures])
                      .where(table.c[period_column] >= first, table.c[period_column] <= last,
                             true() if units is None else table.c.unit_id.in_(sorted(units))))
         return _grouped(statement, columns)
@@ -195,10 +196,10 @@ def _tally_pieces(session: Session, units: set[int] | None, pieces: list[Run], k
     (db/case_tally.py): by type, whole months from case_month_type_tally and the edge days from case_day_tally;
     otherwise whole months from strike_month_cases and days from case_day_unit_tally; by day, every day. The rows
     read grow with days (or months) x units (x types), never with cases."""
-    by_type = "fraud_type" in keys
-    days = _tally_read((CaseDayTally if by_type else CaseDayUnitTally).__table__, "day", units, keys)
+    by_type, measures = "fraud_type" in keys, ("cases", "loss_fen")
+    days = _tally_read(CaseDayTally if by_type else CaseDayUnitTally, "day", units, measures, keys)
     months = None if "day" in keys else _tally_read(
-        (CaseMonthTypeTally if by_type else StrikeMonthCases).__table__, "month", units, keys)
+        CaseMonthTypeTally if by_type else StrikeMonthCases, "month", units, measures, keys)
     return _signed_sums(session, pieces, months, days, len(keys))
 
 
@@ -256,30 +257,8 @@ def _solved(session: Session, units: set[int] | None, runs: list[Run]) -> dict[R
     """Per run of days: cases solved on them (破案, services.strike.measures.SOLVED_ON), whole months from
     strike_month_cases and edge days from solved_day_tally (both kept by the database with every change of a case's
     solving day or unit)."""
-    month = StrikeMonthCases
-
-    def month_read(tag: int, first: date, last: date):
-        return select(literal(tag).label("piece"), func.count(), func.sum(month.solved)).where(
-            month.month >= first, month.month <= last, true() if units is None else month.unit_id.in_(sorted(units)))
-
-    day = SolvedDayTally
-
-    def day_read(tag: int, first: date, last: date):
-        return select(literal(tag).label("piece"), func.count(), func.sum(day.solved)).where(
-            day.day >= first, day.day <= last, true() if units is None else day.unit_id.in_(sorted(units)))
-
-    return _signed_sums(session, runs, month_read, day_read, 0)
-
-
-def _month_sums(table, units: set[int] | None):
-    """A read of a month tally's measures (every column but month and unit) over a range of months."""
-    measures = [func.sum(c) for c in table.c if c.name not in ("month", "unit_id")]
-
-    def read(tag: int, first: date, last: date):
-        return select(literal(tag).label("piece"), func.count(), *measures).where(
-            table.c.month >= first, table.c.month <= last,
-            true() if units is None else table.c.unit_id.in_(sorted(units)))
-    return read
+    return _signed_sums(session, runs, _tally_read(StrikeMonthCases, "month", units, ("solved",)),
+                        _tally_read(SolvedDayTally, "day", units, ("solved",)), 0)
 
 
 def _instant_sums(column, measures: Sequence, where):
@@ -296,7 +275,7 @@ def _ledger(session: Session, units: set[int] | None, periods: Sequence[Period])
     amounts = (func.count(), func.sum(strike.STOPPED), func.sum(strike.FROZEN), func.sum(strike.RETURNED))
     if all(_whole_days(p) for p in periods):
         runs = _day_pieces(periods)
-        sums = _signed_sums(session, runs, _month_sums(LedgerMonthTally.__table__, units),
+        sums = _signed_sums(session, runs, _tally_read(LedgerMonthTally, "month", units, LEDGER_MEASURES),
                             _instant_sums(strike.LEDGER_AT, amounts, _among(RecoveryRequest.unit_id, units)), 0,
                             month_tallies.READ_FROM)
         return _per_period_days(periods, _totals(sums, 4), 4)
@@ -311,7 +290,7 @@ def _blocked(session: Session, units: set[int] | None, periods: Sequence[Period]
     where = and_(_among(Interception.unit_id, units), strike.INTERCEPTION_COUNTED)
     if all(_whole_days(p) for p in periods):
         runs = _day_pieces(periods)
-        sums = _signed_sums(session, runs, _month_sums(InterceptionMonthTally.__table__, units),
+        sums = _signed_sums(session, runs, _tally_read(InterceptionMonthTally, "month", units, ("interceptions", "amount_fen")),
                             _instant_sums(Interception.intercepted_at, measures, where), 0, month_tallies.READ_FROM)
         return _per_period_days(periods, _totals(sums, 2), 2)
     return _per_period(periods, _totals(_range_sums(session, Interception.intercepted_at, measures, where,
@@ -337,14 +316,9 @@ def _call_sums(session: Session, units: set[int] | None, periods: Sequence[Perio
     """Per period: desk calls and dissuasions of the units (whole Beijing days: whole months from
     desk_call_month_tally, edge days from desk_call_day_tally)."""
     if all(_whole_days(p) for p in periods):
-        day = DeskCallDayTally
-
-        def day_read(tag: int, first: date, last: date):
-            return select(literal(tag).label("piece"), func.count(), func.sum(day.calls), func.sum(day.dissuaded)).where(
-                day.day >= first, day.day <= last, true() if units is None else day.unit_id.in_(sorted(units)))
-
-        sums = _signed_sums(session, _day_pieces(periods), _month_sums(DeskCallMonthTally.__table__, units), day_read,
-                            0)
+        measures = ("calls", "dissuaded")
+        sums = _signed_sums(session, _day_pieces(periods), _tally_read(DeskCallMonthTally, "month", units, measures),
+                            _tally_read(DeskCallDayTally, "day", units, measures), 0)
         return _per_period_days(periods, _totals(sums, 2), 2)
     # A call belongs to its jurisdiction, or to the desk's own unit when no jurisdiction was given (as everywhere).
     owner = func.coalesce(DeskCall.jurisdiction_unit_id, DeskCall.desk_unit_id)

@@ -3,13 +3,17 @@
     .venv/bin/python scripts/eval_narratives.py            # tables for the committed services/desk/type_model.json
     .venv/bin/python scripts/eval_narratives.py --write    # retrain on the training split, write the weights, tables
 
-Split: a text is held out when int(sha1(text)[:8], 16) % 3 == 0 (tests/data/narratives/build.py). Everything that is
-tuned (vocabulary size, L2 penalty, whether and which per-type offsets, the "fraud story" gate on P(not fraud),
-calibration bins) is chosen by 3-fold cross-validation on the training split; the held-out split is only measured.
+Split: a text is held out when int(sha1(text)[:8], 16) % 3 == 0, a police record by its opening as first transcribed
+(tests/data/narratives/build.py). Everything that is tuned (vocabulary size, L2 penalty, whether and which per-type
+offsets, the "fraud story" gate on P(not fraud), calibration bins) is chosen by 3-fold cross-validation on the training
+split, scored by the goal's two parts weighed alike (mean per-type accuracy + the lowest type's); the held-out split is
+only measured.
 No proposal (the story does not read as fraud, or its calibrated confidence is below classify.PROPOSE_AT) counts as no
 type: wrong for a fraud text, right for a non-fraud one.
 Held-out measurements, each taken once after the round's tuning: third round mean per-type 0.793, lowest 0.43 (虚假购物),
 879 texts; fourth round 0.812, lowest 0.45 (虚假购物 28 of 62), 956 texts (0.807 on the third round's 879).
+Fifth round (each record's first 200 characters instead of its opening; measured four times, see SOURCES.md): 0.866,
+lowest 虚假购物 0.629 (39 of 62), 955 texts; cross-validated 0.809, lowest 0.57.
 """
 
 import json
@@ -50,6 +54,9 @@ OFFSET_STEPS = (-1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0)
 OFFSET_PASSES = 2
 OFFSET_CHECKS = 3
 OFFSETS_MIN_GAIN = 0.005  # per-type offsets are used only when they gain this much on readings they were not tuned on
+# ... and only when that gain is clear of its noise: above this many standard errors of the nine checks (the lowest type
+# of a third of the readings moves by a text or two, so one check can swing by ±0.05).
+OFFSETS_STANDARD_ERRORS = 2.0
 BIN_EDGES = (0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 # A story reads as fraud when P(not fraud) is below one of these: the one with the best cross-validated mean per-type
 # accuracy among those whose cross-validated share of non-fraud texts given a type stays within NONFRAUD_TYPED_CV (a
@@ -114,19 +121,22 @@ def _readings(labels: list[str], held: list[tuple[dict, np.ndarray]], offsets: n
     return out
 
 
-def _mean_accuracy(readings: list[tuple[dict, str, float]]) -> float:
+def _goal_score(readings: list[tuple[dict, str, float]]) -> float:
+    """The goal's two parts weighed alike: mean per-type accuracy plus the lowest type's (the mean alone lets a thin or
+    catch-all type be given up for a little more on the others)."""
     right, seen = Counter(), Counter()
     for r, label, _ in readings:
         if r["label"] != NONE:
             seen[r["label"]] += 1
             right[r["label"]] += label == r["label"]
-    return sum(right[t] / seen[t] for t in seen) / len(seen)
+    per_type = [right[t] / seen[t] for t in seen]
+    return sum(per_type) / len(per_type) + min(per_type)
 
 
 def tune_offsets(labels: list[str], held: list[tuple[dict, np.ndarray]]) -> np.ndarray:
-    """Per-type offsets to the log-probabilities (coordinate ascent) that raise the cross-validated mean accuracy."""
+    """Per-type offsets to the log-probabilities (coordinate ascent) that raise the cross-validated goal score."""
     offsets = np.zeros(len(labels))
-    best = _mean_accuracy(_readings(labels, held, offsets))
+    best = _goal_score(_readings(labels, held, offsets))
     for _ in range(OFFSET_PASSES):
         for c, label in enumerate(labels):
             if label == NONE:
@@ -134,14 +144,14 @@ def tune_offsets(labels: list[str], held: list[tuple[dict, np.ndarray]]) -> np.n
             for step in OFFSET_STEPS:
                 trial = offsets.copy()
                 trial[c] = step
-                score = _mean_accuracy(_readings(labels, held, trial))
+                score = _goal_score(_readings(labels, held, trial))
                 if score > best + 1e-9:
                     best, offsets = score, trial
     return offsets
 
 
 def offsets_help(labels: list[str], held: list[tuple[dict, np.ndarray]]) -> bool:
-    """Whether per-type offsets raise the mean per-type accuracy on readings they were not tuned on (tuned on two thirds
+    """Whether per-type offsets raise the goal score on readings they were not tuned on (tuned on two thirds
     of the cross-validated readings, scored on the other third; three ways of cutting them in thirds): tuned and scored
     on the same readings they always look better."""
     gains = []
@@ -151,11 +161,13 @@ def offsets_help(labels: list[str], held: list[tuple[dict, np.ndarray]]) -> bool
             tune_on = [h for h, p in zip(held, part_of) if p % FOLDS != part]
             score_on = [h for h, p in zip(held, part_of) if p % FOLDS == part]
             offsets = tune_offsets(labels, tune_on)
-            gains.append(_mean_accuracy(_readings(labels, score_on, offsets))
-                         - _mean_accuracy(_readings(labels, score_on, np.zeros(len(labels)))))
-    print(f"per-type offsets on readings they were not tuned on: mean per-type accuracy {sum(gains) / len(gains):+.3f} "
+            gains.append(_goal_score(_readings(labels, score_on, offsets))
+                         - _goal_score(_readings(labels, score_on, np.zeros(len(labels)))))
+    print(f"per-type offsets on readings they were not tuned on: goal score (mean + lowest type) {sum(gains) / len(gains):+.3f} "
           f"({' '.join(f'{g:+.3f}' for g in gains)})")
-    return sum(gains) / len(gains) > OFFSETS_MIN_GAIN
+    mean = sum(gains) / len(gains)
+    standard_error = float(np.std(gains, ddof=1)) / len(gains) ** 0.5
+    return mean > max(OFFSETS_MIN_GAIN, OFFSETS_STANDARD_ERRORS * standard_error)
 
 
 def calibrate(readings: list[tuple[dict, str, float]]) -> type_model.Calibration:
@@ -203,25 +215,26 @@ def _threshold_table(train: list[dict], readings: list[tuple[dict, str, float]],
 
 def _gated(train: list[dict], labels: list[str], held: list[tuple[dict, np.ndarray]], offsets: np.ndarray,
            verbose: bool = False) -> tuple[float, float, list[tuple[dict, str, float]], type_model.Calibration]:
-    """The gate on P(not fraud) with the best cross-validated mean per-type accuracy of what the desk proposes (gate,
+    """The gate on P(not fraud) with the best cross-validated goal score (mean + lowest type) of what the desk proposes (gate,
     calibration and classify.PROPOSE_AT applied; no proposal is wrong for a fraud text) among those that give a type to
-    at most NONFRAUD_TYPED_CV of the non-fraud texts (the smallest gate if none does): (mean, gate, readings,
+    at most NONFRAUD_TYPED_CV of the non-fraud texts (the smallest gate if none does): (score, gate, readings,
     calibration)."""
     gates = []
     for below in NOT_FRAUD_BELOW:
         readings = _readings(labels, held, offsets, below)
         calibration = calibrate(readings)
         mean, low, typed = _scores(train, readings, calibration, PROPOSE_AT)
+        score = mean + low
         if verbose:
             print(f"  fraud story when P(not fraud) < {below}: cross-validated mean {mean:.3f} (lowest type {low:.2f}), "
                   f"non-fraud given a type {typed:.3f}")
-        gates.append((typed <= NONFRAUD_TYPED_CV or below == NOT_FRAUD_BELOW[0], mean, below, readings, calibration))
-    _, mean, below, readings, calibration = max(gates, key=lambda g: (g[0], g[1], -g[2]))
-    return mean, below, readings, calibration
+        gates.append((typed <= NONFRAUD_TYPED_CV or below == NOT_FRAUD_BELOW[0], score, below, readings, calibration))
+    _, score, below, readings, calibration = max(gates, key=lambda g: (g[0], g[1], -g[2]))
+    return score, below, readings, calibration
 
 
 def fit(train: list[dict]) -> type_model.TypeModel:
-    """Vocabulary size and L2 penalty with the best cross-validated mean per-type accuracy of what the desk proposes
+    """Vocabulary size and L2 penalty with the best cross-validated goal score (mean + lowest type) of what the desk proposes
     (gate, calibration and abstention included), then per-type offsets (only if they help out of sample), the gate
     and the calibration, all from the same cross-validated readings."""
     scored = []
@@ -230,7 +243,7 @@ def fit(train: list[dict]) -> type_model.TypeModel:
             runs = [_cross_validated(train, l2, size, seed) for seed in range(CV_REPEATS)]
             means = [_gated(train, labels, held, np.zeros(len(labels)))[0] for labels, held in runs]
             scored.append((sum(means) / len(means), size, l2, *runs[0]))
-            print(f"cross-validation, {size} n-grams, L2 {l2:g}: mean per-type accuracy of the proposals "
+            print(f"cross-validation, {size} n-grams, L2 {l2:g}: goal score (mean + lowest type) of the proposals "
                   f"{scored[-1][0]:.3f} ({' '.join(f'{m:.3f}' for m in means)})")
     _, size, l2, labels, held = max(scored, key=lambda s: s[0])
     print(f"chosen: {size} n-grams, L2 {l2:g}")

@@ -95,14 +95,17 @@ GENERIC_APP_WORDS = frozenset((
     "你们", "我", "他", "她", "对方", "人家", "自己", "一个", "一款", "个", "款", "这个", "那个", "这款", "那款",
     "某", "某个", "一下", "什么", "某某", "陌生", "第三方", "加密", "下载", "安装", "注册", "的",
     "我们的官方", "虚假贷款", "业务", "贷款业务", "平台", "软件", "英文", "聊天软件", "约炮", "理财软件", "工作",
+    "APP", "App", "app", "浏览器", "程序", "外国",
 ))
 # cut after a name ("工银E贷手机APP" → 工银E贷); 证券/聊天 may end one (源盛证券)
-_TRAILING_GENERIC = frozenset(("贷款", "软件", "平台", "业务", "手机"))
+_TRAILING_GENERIC = frozenset(("贷款", "软件", "平台", "业务", "手机", "刷单", "约炮"))
 # Words around a name that are not part of it ("下载了一款叫事密达", "并注册大聪网络科技"): the name starts after the last.
 # A second 下载/安装 inside ("安装包田点击下载聊天APP"): the name is after it.
 _NAME_LEAD = re.compile(r"(?:名字叫|叫做|名叫|名为|改名|一款|一个|之后|然后|下载|安装|叫|款|了|在|和|及|并|后|就)")
-# A name never holds these (pronouns, "对方", verbs of the story): "注册后我在该" is not an app.
-_NOT_IN_NAME = re.compile(r"[我你他她它该这那们是让对把被给说称]|对方|登录|关注")
+# A name never holds these (pronouns, "对方", verbs and words of the story, how many): "注册后我在该" is not an app, nor
+# "按照", "上述", "对方提供的", "涉诈", "个人信息", "两个".
+_NOT_IN_NAME = re.compile(r"[我你他她它该这那们是让对把被给说称]|对方|登录|登陆|关注|按照|上述|提供|进去|里面|可以|用于"
+                          r"|网址|诈骗|涉诈|虚假|正规|人信息|[两几多]个")
 _GENERIC_LONGEST = max(map(len, GENERIC_APP_WORDS))
 APP_PATTERNS = (
     re.compile(rf"(?:下载|安装|注册|{_APP_WORD}){_FILLER}\s*{_QUOTED}"),

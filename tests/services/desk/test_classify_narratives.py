@@ -1,13 +1,11 @@
 """The type proposal and APP extraction measured on the held-out split of tests/data/narratives (scripts/eval_narratives.py).
 
-Uses the committed weights (services/desk/type_model.json, trained on the training split only). Asserted, just under
-what is reached on the held-out split of 956 texts (495 fraud, 11–112 per type; 461 not fraud): mean per-type accuracy
-≥ 0.81 (reached 0.812), every type ≥ 0.45 (lowest: 虚假购物 0.452, 28 of 62), at most 1% of non-fraud texts given a type
-(reached 1 of 461), APP precision ≥ 0.98 (reached 0.990), and the model ≥ 0.08 above the lexicon alone (0.720).
-GAP: the issue's goal is a mean ≥ 0.85 with every type ≥ 0.6. Not reached: 虚假购物 (0.45) and 婚恋 (0.58, 7 of 12; the
-public source has no more 婚恋 records, and its 虚假购物 records are all taken) are the catch-all and the thinnest types,
-and many of their records read like another type (see /work/notes/narratives4-results.md). The floors are what the model
-chosen by cross-validation reaches, not the goal; they were raised (0.78 → 0.81, 0.42 → 0.45), never lowered.
+Uses the committed weights (services/desk/type_model.json, trained on the training split only). Asserted: issue 16's goal
+on the held-out split of 955 texts (494 fraud, 10–112 per type; 461 not fraud): mean per-type accuracy ≥ 0.85 (reached
+0.866), every type ≥ 0.6 (lowest: 虚假购物 0.629, 39 of 62; 冒充客服 0.696), at most 1% of non-fraud texts given a type
+(the goal allows 3%; reached 1 of 461), APP precision ≥ 0.95 (reached 0.984), and the model ≥ 0.08 above the lexicon
+alone (0.772). Each police record is its first 200 characters (SOURCES.md, fifth round), held out by its opening.
+Cross-validation on the training split gives less (mean 0.81, lowest type 0.57): see bench/RESULTS.md.
 """
 
 import importlib.util
@@ -17,6 +15,7 @@ from services.desk import type_model
 from services.desk.classify import PROPOSE_AT, propose_fraud_type
 
 SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "eval_narratives.py"
+BUILD = Path(__file__).resolve().parents[3] / "tests" / "data" / "narratives" / "build.py"
 
 
 def _evaluation():
@@ -26,13 +25,20 @@ def _evaluation():
     return module
 
 
-def test_held_out_split_meets_the_goals_reached():
+def _build():
+    spec = importlib.util.spec_from_file_location("narratives_build", BUILD)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_held_out_split_meets_the_goal():
     e = _evaluation()
     model = type_model.load()
     after = e.measure(e.rows("test"), lambda text: e.model_guess(model, text))
-    assert min(after["per_type"].values()) >= 0.45, after["per_type"]
+    assert min(after["per_type"].values()) >= 0.6, after["per_type"]
     assert after["nonfraud_typed"] <= 0.01, after["nonfraud_typed"]
-    assert after["mean"] >= 0.81, after["mean"]
+    assert after["mean"] >= 0.85, after["mean"]
     assert after["mean"] >= e.measure(e.rows("test"), e.lexicon_guess)["mean"] + 0.08  # the model beats the lexicon
 
 
@@ -40,9 +46,9 @@ def test_app_names_are_real_apps():
     e = _evaluation()
     precision, found, unjudged = e.app_precision([r["text"] for r in e.rows()])
     assert not unjudged, unjudged  # every extraction outside the known list has a recorded judgement
-    assert precision >= 0.98, precision
+    assert precision >= 0.95, precision
     assert not {"我们", "我们的官方", "安全防护", "一个", "一款", "贷款", "虚假贷款", "指定", "官方", "屏幕共享",
-                "刷单"} & set(found)
+                "刷单", "按照", "上述", "登陆", "涉诈", "两个", "网址", "APP"} & set(found)
 
 
 def test_proposal_has_reasons_and_calibrated_confidence():
@@ -76,6 +82,29 @@ def test_dataset_has_every_type_and_enough_texts():
                                           "credit_record", "shopping_service", "fake_authority", "fake_acquaintance",
                                           "game_trade", "romance", "net_blackmail", "fake_military_purchase",
                                           "not_fraud"}
+
+
+def test_set_is_what_build_makes_from_the_excerpt_files():
+    """narratives.jsonl is reproducible from the committed excerpt files; a record never changes side when its text is
+    lengthened (held out by its opening), and no record is on both sides."""
+    build = _build()
+    e = _evaluation()
+    made: dict[str, tuple[str, str]] = {}
+    for r in build.ccl_rows():
+        made.setdefault(r["text"], (r["label"], r["split"]))  # build keeps the first of two equal texts
+    stored = {r["text"]: (r["label"], r["split"]) for r in e.rows() if r["source"] == "ccl2023"}
+    assert stored.items() <= made.items() and len(made) - len(stored) <= 3  # three records were transcribed twice
+    longer = build.longer_excerpts()
+    used = sum(text[:build.EXCERPT_CHARS] in stored for _, text in longer.values())
+    assert used >= 1400 and all(len(text) <= build.EXCERPT_CHARS for text in stored)
+
+
+def test_longer_excerpt_is_used_only_when_it_begins_like_the_opening():
+    build = _build()
+    opening = "许男汉族身份证报称因前期在网上超值教育报名学习后面因为其他原因没有学习在学校有几千元还没有退费"
+    assert build.begins_like(opening, opening + "许发现自己被拉进两个QQ群")
+    assert build.begins_like(opening.replace("身份证", ""), opening)  # the opening skipped a word
+    assert not build.begins_like(opening, "至在发生诈骗案受害人男汉族身份证件种类及号码户籍地" + opening)
 
 
 def test_gate_and_calibration_round_trip_through_the_weights_file(tmp_path):

@@ -169,6 +169,9 @@ def test_email_address_is_not_a_url():
     ("下载了安全会议APP", "安全会议"),
     ("已下载过国家反诈APP", "国家反诈"),
     ("下载一个名叫太爱速M后改名巅峰小店的app", "巅峰小店"),
+    ("下载了一款APPZoom的APP并在APP内", "Zoom"),
+    ("下载了一个APP叫E奇端刷单app平台", "E奇端"),
+    ("对方给我发了一条下载悦爱约炮软件的链接", "悦爱"),
 ])
 def test_app_names(text, app):
     assert _values(extract(text), IdentifierKind.APP) == [app]
@@ -272,7 +275,13 @@ GENERIC_APP_PHRASES = ["会议", "我们", "官方", "贷款", "刷单", "一个
 
 @pytest.mark.parametrize("text", ["让我下载会议软件，说要开个会", "下载了一个屏幕共享APP", "让我安装安全防护软件",
                                   "叫我下载他们指定的会议软件", "注册了官方贷款APP", "叫我下载另一聊天软件APP",
-                                  "让我下载工作APP", "通过链接下载阶梯宝及聊天软件联系客服"])
+                                  "让我下载工作APP", "通过链接下载阶梯宝及聊天软件联系客服",
+                                  # words of the story, not names (case records, issue 16)
+                                  "信以为真下载之后按照APP内客服指示", "让报警人下载了上述app后", "其注册并登陆APP内",
+                                  "未下载涉诈APP未登陆涉诈网址", "安装了会汇和安全防护两个app", "下载网址APP远程操作",
+                                  "下载对方提供的APP链接", "下载好之后进去APP里面", "下载一个叫的APP软件已删除",
+                                  "注册了报案人的个人信息软件", "下载用于炒股的APP", "下载X世界虚假博彩软件",
+                                  "就可以破解手机直接下载外国的软件", "是一个叫浏览器APP"])
 def test_generic_words_before_app_are_not_app_names(text):
     assert extract(text).apps == []
 

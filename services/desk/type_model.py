@@ -11,7 +11,7 @@ of "not fraud" is below the model's `not_fraud_below` (chosen by cross-validatio
 texts almost never get a type). The probability of the best fraud type is the raw confidence, mapped through reliability
 bins measured by cross-validation on the training split (the share of fraud-story readings in each bin whose type was
 right) to the calibrated confidence. The reasons are the n-grams that pushed the story most towards that type rather
-than "not fraud".
+than "not fraud" and rather than the other types.
 """
 
 import base64
@@ -137,12 +137,15 @@ class TypeModel:
         return Reading(self.labels[best], raw, self.calibration(raw), self._reasons(found, values, best), story)
 
     def _reasons(self, found: list[int], values: np.ndarray, best: int, count: int = 5) -> list[str]:
-        """The n-grams (two characters or more) pushing most towards the type rather than "not fraud" (weight
-        difference times the n-gram's value in this story), no overlaps."""
+        """The n-grams (two characters or more) pushing most towards the type both rather than "not fraud" and rather
+        than the other fraud types on average (the smaller of the two weight differences, times the n-gram's value in
+        this story), no overlaps: 转账 or 对方 push every fraud type alike and tell the officer nothing about which."""
         if not found:
             return []
-        other = self.labels.index(NOT_FRAUD)
-        lift = (self.weights[found, best] - self.weights[found, other]) * values
+        weights = self.weights[found]
+        fraud = [self.labels.index(c) for c in self.fraud_labels if self.labels.index(c) != best]
+        lift = np.minimum(weights[:, best] - weights[:, self.labels.index(NOT_FRAUD)],
+                          weights[:, best] - weights[:, fraud].mean(axis=1)) * values
         chosen: list[str] = []
         for j in np.argsort(-lift):
             gram = self.vocab[found[j]]

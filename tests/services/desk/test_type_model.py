@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.desk import type_model
+from services.desk.classify import suggest_fraud_type
 
 STORY = "对方自称是京东金融客服，说我的京东金条利率过高会影响征信，让我下载腾讯会议把贷款转到指定账户"
 
@@ -62,3 +63,12 @@ def test_features_are_tfidf_of_unit_length():
     once = [g for g in by_gram if counts[g] == 1]
     rare, common = max(once, key=lambda g: by_gram[g]), min(once, key=lambda g: by_gram[g])
     assert model.idf[model.index[rare]] > model.idf[model.index[common]]
+
+
+def test_reasons_tell_the_type_apart_from_the_other_types():
+    """Words every fraud story has (对方, 被骗) are not given as the reason for one type."""
+    story = ("事主在闲鱼APP上出售闲置的婴儿推车，有买家联系称已付款但支付宝被冻结，发来一个二维码让事主扫码联系客服，客服称事主"
+             "未开通消费者保障服务，需要缴纳保证金，事主通过手机银行转账后对方又要求继续转账，事主发现被骗")
+    reading = type_model.load().read(story, {s.fraud_type.value: s.score for s in suggest_fraud_type(story)})
+    assert reading.label == "shopping_service" and reading.reasons
+    assert not {"对方", "被骗", "事主"} & set(reading.reasons), reading.reasons

@@ -309,7 +309,7 @@ def main() -> None:
         type_model.load.cache_clear()
     model = type_model.load()
     test = rows("test")
-    print(f"held-out split: {len(test)} texts (sha1(text) % 3 == 0); fraud story when P(not fraud) < "
+    print(f"held-out split: {len(test)} texts (sha1 % 3 == 0 of the text, of a police record its opening); fraud story when P(not fraud) < "
           f"{model.not_fraud_below}; calibration {model.calibration}\n")
     report(measure(test, lexicon_guess), measure(test, lambda text: model_guess(model, text)))
     precision, found, unjudged = app_precision([r["text"] for r in rows()])

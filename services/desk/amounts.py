@@ -40,6 +40,9 @@ ARABIC_SIMPLE = re.compile(rf"({_ARABIC})([亿億万萬千百]?)", re.ASCII)
 CN_DECIMAL = re.compile(r"(?P<int>.+?)点(?P<frac>[零〇一二三四五六七八九]+)(?P<unit>[亿億万萬千百]?)")
 COLLOQUIAL_TAIL = re.compile(r"([亿億万萬千百])([一二两三四五六七八九])$")
 NEXT_UNIT = {"亿": "千万", "億": "千万", "万": "千", "萬": "千", "千": "百", "百": "十"}
+# 二十五亿一千 (no 零 for the empty 万 group: cn2an.an2cn writes it so) is 2,500,001,000, as 一亿一百 is 100,000,100;
+# cn2an reads only 二十五亿零一千, so the 零 is put back.
+SKIPPED_WAN_GROUP = re.compile(r"([亿億])(?=[一二两三四五六七八九][千仟](?:[零一二两三四五六七八九][百佰十拾]?)*$)")
 CN_DIGIT_VALUE = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0}
 BIG_CN_UNITS = set("万萬亿億千仟")
 # A trailing digit followed by one of these starts a new word ("八十万一次性…"), not "八十万一千".
@@ -65,6 +68,7 @@ def _chinese_integer(text: str) -> int | None:
     """A Chinese (or mixed 1万2千) integer numeral, colloquial tails included: 两万三 = 23000, 一亿二 = 1.2亿."""
     text = re.sub(r"\d+", lambda digits: cn2an.an2cn(digits[0]), text)
     text = COLLOQUIAL_TAIL.sub(lambda m: m[1] + m[2] + NEXT_UNIT[m[1]], text)
+    text = SKIPPED_WAN_GROUP.sub(r"\1零", text)
     try:
         value = cn2an.cn2an(text, "normal")
     except (ValueError, KeyError, IndexError, TypeError):

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import cn2an
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from services.desk.amounts import AmountMatch, find_amounts, parse_amount_fen
@@ -121,6 +121,8 @@ def test_arabic_yuan_parse_exactly(n):
 
 
 @given(_amounts)
+@example(2_500_001_000).via("cn2an writes 二十五亿一千, without the 零 of the empty 万 group")
+@example(100_001_001)
 def test_chinese_numerals_parse_back(n):
     assert parse_amount_fen(cn2an.an2cn(n) + "元") == n * 100
 
@@ -147,3 +149,9 @@ def test_find_chinese_amounts_in_a_sentence(n):
     spoken = cn2an.an2cn(n)
     text = f"被骗了{spoken}元。"
     assert _found(text) == [(f"{spoken}元", n * 100)]
+
+
+@pytest.mark.parametrize("text, yuan", [("二十五亿一千元", 2_500_001_000), ("二十五亿一千万元", 2_510_000_000),
+                                        ("一亿一千零一元", 100_001_001), ("一亿二", 120_000_000)])
+def test_yi_followed_by_thousands_without_zero(text, yuan):
+    assert parse_amount_fen(text) == yuan * 100

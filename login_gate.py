@@ -213,11 +213,15 @@ def login_view() -> None:
 def cookie_ready() -> bool:
     """Right after signing in, hold the page until the server has set the session cookie (a refresh keeps the
     sign-in); a browser that never answers gets the page after a few seconds anyway."""
+    # The handoff's component always has a slot of its own: when it leaves after the handoff, the page's elements
+    # below keep their place, so the first rerun after signing in does not redraw (and empty) a box being typed in.
+    slot = st.empty()
     pending = st.session_state.get(HANDOFF_KEY)
     if pending is None:
         return True
     code, since = pending
-    answer = set_cookie(code)
+    with slot:
+        answer = set_cookie(code)
     if answer is None and now_utc() - since < HANDOFF_PATIENCE:
         st.caption(LOGIN_IN_PROGRESS)
         _handoff_wait()

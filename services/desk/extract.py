@@ -40,6 +40,8 @@ URL_PATTERNS = (
                rf"(?![A-Za-z0-9\-])(?::\d{{2,5}})?(?:/[^{_STOP}]*)?"),
 )
 ID_PATTERN = re.compile(rf"{_B}[1-9]\d{{5}} ?(?:18|19|20)\d{{2}} ?\d{{4}} ?\d{{3}}[\dXx]{_E}", re.ASCII)
+# An ID-shaped number the story names as a 身份证号: with a mistyped check digit it is still no bank account.
+NAMED_ID_PATTERN = re.compile(rf"身份证(?:号码|号)?(?:是|为)?[ :：]*(?P<value>{ID_PATTERN.pattern})", re.ASCII)
 QQ_PATTERN = re.compile(r"(?<![A-Za-z])(?:[Qq]{2}|扣扣|企鹅)(?:号码|号)?(?:是|为)?[ :：]*(?P<value>[1-9]\d{4,10})(?!\d)",
                         re.ASCII)
 WECHAT_PATTERNS = (
@@ -208,6 +210,11 @@ class _Reader:
         self.found.append(Found(kind, self.text[start:end], value, start, end, note, bank))
         return end
 
+    def set_aside(self, start: int, end: int) -> int:
+        """Keep the span from every reader without offering it as anything."""
+        self.taken[start:end] = b"\x01" * (end - start)
+        return end
+
     def scan(self, pattern: re.Pattern[str], read: "Read") -> None:
         position = 0
         while (match := pattern.search(self.text, position)) is not None:
@@ -273,6 +280,12 @@ def _read_unquoted_app(reader: _Reader, match: re.Match[str]) -> int | None:
     if len(name) < 2 or generic_app_name(name) or _NOT_IN_NAME.search(name):
         return None
     return reader.add(IdentifierKind.APP, start + cut + head, start + cut + tail)
+
+
+def _read_named_id(reader: _Reader, match: re.Match[str]) -> int | None:
+    """身份证号 followed by an ID-shaped number: an ID card when it checks out, otherwise set aside, never an account."""
+    start, end = _value_span(match)
+    return reader.add(IdentifierKind.ID_CARD, start, end) or reader.set_aside(start, end)
 
 
 def _read_url(reader: _Reader, match: re.Match[str]) -> int | None:
@@ -354,6 +367,7 @@ def _read_digit_chain(reader: _Reader, match: re.Match[str]) -> int | None:
 READERS: tuple[tuple[re.Pattern[str], Read], ...] = (
     *((pattern, _read_url) for pattern in URL_PATTERNS),
     (ID_PATTERN, _reader_of(IdentifierKind.ID_CARD)),
+    (NAMED_ID_PATTERN, _read_named_id),
     (QQ_PATTERN, _reader_of(IdentifierKind.QQ)),
     *((pattern, _reader_of(IdentifierKind.WECHAT)) for pattern in WECHAT_PATTERNS),
     (PREFIXED_PHONE, _read_prefixed_phone),

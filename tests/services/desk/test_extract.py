@@ -1,5 +1,7 @@
 """Identifiers and amounts pulled from a caller's story, overlaps resolved, for one-click confirmation."""
 
+from datetime import date
+
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -106,6 +108,16 @@ def test_an_18_digit_number_with_a_wrong_check_digit_is_an_account_not_an_id():
     result = extract(f"号码{wrong}")
     assert result.id_cards == []
     assert _values(result, IdentifierKind.BANK_ACCOUNT) == [wrong]
+
+
+@given(st.dates(date(1930, 1, 1), date(2020, 12, 31)), st.integers(0, 999), st.sampled_from("0123456789X"),
+       st.sampled_from(["身份证", "身份证号", "身份证号码是", "身份证号：", "身份证 "]))
+def test_a_number_named_as_an_id_is_never_offered_as_a_bank_account(born, serial, check, cue):
+    """Whether its check digit is right (an ID lead) or mistyped (set aside): never a bank-account lead."""
+    number = f"110105{born:%Y%m%d}{serial:03d}{check}"
+    result = extract(f"对方让我报{cue}{number}，又让我转到卡号{ICBC_CARD}")
+    assert _values(result, IdentifierKind.BANK_ACCOUNT) == [ICBC_CARD]
+    assert _values(result, IdentifierKind.ID_CARD) == ([number] if normalise_id_card(number) else [])
 
 
 def test_failed_luhn_is_a_note_not_a_refusal():

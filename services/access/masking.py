@@ -74,7 +74,8 @@ def mask_free_text(text: str | None, names: tuple[str | None, ...] = ()) -> str 
     if not text:
         return text
     pieces, cursor = [], 0
-    for found in sorted(extract(text).identifiers, key=lambda f: f.start):
+    extraction = extract(text)
+    for found in sorted(extraction.identifiers + extraction.withheld, key=lambda f: f.start):
         if found.start < cursor:
             continue
         masked = mask_identifier(found.kind, found.value_norm)

@@ -41,6 +41,7 @@ URL_PATTERNS = (
 )
 ID_PATTERN = re.compile(rf"{_B}[1-9]\d{{5}} ?(?:18|19|20)\d{{2}} ?\d{{4}} ?\d{{3}}[\dXx]{_E}", re.ASCII)
 # An ID-shaped number the story names as a 身份证号: with a mistyped check digit it is still no bank account.
+SPACES_IN_NUMBER = re.compile(r"\s+")
 NAMED_ID_PATTERN = re.compile(rf"身份证(?:号码|号)?(?:是|为)?[ :：]*(?P<value>{ID_PATTERN.pattern})", re.ASCII)
 QQ_PATTERN = re.compile(r"(?<![A-Za-z])(?:[Qq]{2}|扣扣|企鹅)(?:号码|号)?(?:是|为)?[ :：]*(?P<value>[1-9]\d{4,10})(?!\d)",
                         re.ASCII)
@@ -97,7 +98,7 @@ GENERIC_APP_WORDS = frozenset((
     "你们", "我", "他", "她", "对方", "人家", "自己", "一个", "一款", "个", "款", "这个", "那个", "这款", "那款",
     "某", "某个", "一下", "什么", "某某", "陌生", "第三方", "加密", "下载", "安装", "注册", "的",
     "我们的官方", "虚假贷款", "业务", "贷款业务", "平台", "软件", "英文", "聊天软件", "约炮", "理财软件", "工作",
-    "APP", "App", "app", "浏览器", "程序", "外国",
+    "APP", "App", "app", "浏览器", "程序", "外国", "不知名", "理赔",
 ))
 # cut after a name ("工银E贷手机APP" → 工银E贷); 证券/聊天 may end one (源盛证券)
 _TRAILING_GENERIC = frozenset(("贷款", "软件", "平台", "业务", "手机", "刷单", "约炮"))
@@ -109,6 +110,9 @@ _NAME_LEAD = re.compile(r"(?:名字叫|叫做|名叫|名为|改名|一款|一个
 _NOT_IN_NAME = re.compile(r"[我你他她它该这那们是让对把被给说称]|对方|登录|登陆|关注|按照|上述|提供|进去|里面|可以|用于"
                           r"|网址|诈骗|涉诈|虚假|正规|人信息|[两几多]个")
 _GENERIC_LONGEST = max(map(len, GENERIC_APP_WORDS))
+_APP_WORD_AT_END = re.compile(r"\s*(?:APP|App|app|软件|客户端)$")
+# A name a news report masked: 微*, **资本, XX 会议, 腾 X 会议 (an X standing alone between other characters).
+_MASKED = re.compile(r"[*＊×]|[Xx]{2}|(?<![A-Za-z])[Xx](?![A-Za-z])")
 APP_PATTERNS = (
     re.compile(rf"(?:下载|安装|注册|{_APP_WORD}){_FILLER}\s*{_QUOTED}"),
     re.compile(rf"{_QUOTED}\s*(?:这个|这款)?\s*(?:{_APP_WORD}|平台)"),
@@ -145,6 +149,8 @@ class Extraction:
     """Everything proposed from one story; identifiers in text order, amounts by role (lost, pending, other)."""
 
     identifiers: list[Found] = field(default_factory=list)
+    # Personal data offered as no lead (an ID number named as one, with a mistyped check digit): masked all the same.
+    withheld: list[Found] = field(default_factory=list)
     lost: list[AmountMatch] = field(default_factory=list)
     pending: list[AmountMatch] = field(default_factory=list)
     other: list[AmountMatch] = field(default_factory=list)
@@ -193,6 +199,7 @@ class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
         self.found: list[Found] = []
+        self.withheld: list[Found] = []
         self.taken = bytearray(len(text))
 
     def free(self, start: int, end: int) -> bool:
@@ -210,9 +217,11 @@ class _Reader:
         self.found.append(Found(kind, self.text[start:end], value, start, end, note, bank))
         return end
 
-    def set_aside(self, start: int, end: int) -> int:
-        """Keep the span from every reader without offering it as anything."""
+    def set_aside(self, kind: IdentifierKind, start: int, end: int) -> int:
+        """Keep the span from every reader and offer it as no lead; it is still personal data of that kind."""
         self.taken[start:end] = b"\x01" * (end - start)
+        raw = self.text[start:end]
+        self.withheld.append(Found(kind, raw, SPACES_IN_NUMBER.sub("", raw).upper(), start, end))
         return end
 
     def scan(self, pattern: re.Pattern[str], read: "Read") -> None:
@@ -266,6 +275,17 @@ def _trim_generic(name: str) -> tuple[int, int]:
     return start, end
 
 
+def _read_quoted_app(reader: _Reader, match: re.Match[str]) -> int | None:
+    """A name in quotes ("“瞩目”APP"), without an APP word inside the quotes; generic words ("“安全防护”这个软件") and
+    names a report masked ("腾 X 会议", "**资本") name no app the officer could look up."""
+    start, end = _value_span(match)
+    end = start + len(_APP_WORD_AT_END.sub("", reader.text[start:end]))
+    name = reader.text[start:end]
+    if _MASKED.search(name) or generic_app_name(name.replace(" ", "")):
+        return None
+    return reader.add(IdentifierKind.APP, start, end)
+
+
 def _read_unquoted_app(reader: _Reader, match: re.Match[str]) -> int | None:
     """A proper name before APP/软件 ("安全会议APP"); a known app's name is kept, generic words are not."""
     start, end = _value_span(match)
@@ -285,7 +305,9 @@ def _read_unquoted_app(reader: _Reader, match: re.Match[str]) -> int | None:
 def _read_named_id(reader: _Reader, match: re.Match[str]) -> int | None:
     """身份证号 followed by an ID-shaped number: an ID card when it checks out, otherwise set aside, never an account."""
     start, end = _value_span(match)
-    return reader.add(IdentifierKind.ID_CARD, start, end) or reader.set_aside(start, end)
+    if not reader.free(start, end):  # read already, as a valid ID number
+        return None
+    return reader.add(IdentifierKind.ID_CARD, start, end) or reader.set_aside(IdentifierKind.ID_CARD, start, end)
 
 
 def _read_url(reader: _Reader, match: re.Match[str]) -> int | None:
@@ -372,7 +394,7 @@ READERS: tuple[tuple[re.Pattern[str], Read], ...] = (
     *((pattern, _reader_of(IdentifierKind.WECHAT)) for pattern in WECHAT_PATTERNS),
     (PREFIXED_PHONE, _read_prefixed_phone),
     (DIGIT_CHAIN, _read_digit_chain),
-    *((pattern, _reader_of(IdentifierKind.APP)) for pattern in APP_PATTERNS),
+    *((pattern, _read_quoted_app) for pattern in APP_PATTERNS),
     (UNQUOTED_APP, _read_unquoted_app),
     (KNOWN_APP_ALONE, _reader_of(IdentifierKind.APP)),
 )
@@ -413,7 +435,8 @@ def extract(text: str) -> Extraction:
         reader.scan(pattern, read)
     # Report what the officer typed, not its ASCII folding (same length, so the spans agree).
     found = [Found(f.kind, text[f.start:f.end], f.value_norm, f.start, f.end, f.note, f.bank) for f in reader.found]
-    result = Extraction(identifiers=_dedupe(found))
+    withheld = [Found(f.kind, text[f.start:f.end], f.value_norm, f.start, f.end) for f in reader.withheld]
+    result = Extraction(identifiers=_dedupe(found), withheld=withheld)
     previous_end = -1
     for amount in amounts_in(text, ascii_text):
         if reader.free(amount.start, amount.end):

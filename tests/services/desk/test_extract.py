@@ -113,11 +113,14 @@ def test_an_18_digit_number_with_a_wrong_check_digit_is_an_account_not_an_id():
 @given(st.dates(date(1930, 1, 1), date(2020, 12, 31)), st.integers(0, 999), st.sampled_from("0123456789X"),
        st.sampled_from(["身份证", "身份证号", "身份证号码是", "身份证号：", "身份证 "]))
 def test_a_number_named_as_an_id_is_never_offered_as_a_bank_account(born, serial, check, cue):
-    """Whether its check digit is right (an ID lead) or mistyped (set aside): never a bank-account lead."""
+    """Whether its check digit is right (an ID lead) or mistyped (withheld: no lead, masked all the same): never a
+    bank-account lead."""
     number = f"110105{born:%Y%m%d}{serial:03d}{check}"
     result = extract(f"对方让我报{cue}{number}，又让我转到卡号{ICBC_CARD}")
     assert _values(result, IdentifierKind.BANK_ACCOUNT) == [ICBC_CARD]
-    assert _values(result, IdentifierKind.ID_CARD) == ([number] if normalise_id_card(number) else [])
+    valid = normalise_id_card(number) is not None
+    assert _values(result, IdentifierKind.ID_CARD) == ([number] if valid else [])
+    assert [f.value_norm for f in result.withheld] == ([] if valid else [number])  # masked in free text all the same
 
 
 def test_failed_luhn_is_a_note_not_a_refusal():
@@ -184,6 +187,9 @@ def test_email_address_is_not_a_url():
     ("下载了一款APPZoom的APP并在APP内", "Zoom"),
     ("下载了一个APP叫E奇端刷单app平台", "E奇端"),
     ("对方给我发了一条下载悦爱约炮软件的链接", "悦爱"),
+    ("请按链接下载“乐播投屏 APP”", "乐播投屏"),
+    ("下载了“Teams”语音通话APP", "Teams"),
+    ("下载“Xbox”APP", "Xbox"),
 ])
 def test_app_names(text, app):
     assert _values(extract(text), IdentifierKind.APP) == [app]
@@ -191,6 +197,21 @@ def test_app_names(text, app):
 
 def test_quoted_words_that_are_not_apps():
     assert extract("他说“你涉嫌洗钱”，还说“不要告诉家人”").apps == []
+
+
+@given(verb=st.sampled_from(["下载", "安装了", "下载一个名为"]),
+       generic=st.lists(st.sampled_from(["安全防护", "理赔", "会议", "官方", "贷款", "屏幕共享", "视频会议", "指定"]),
+                        min_size=1, max_size=2).map("".join),
+       inside=st.sampled_from(["", "APP", " APP", "软件"]), after=st.sampled_from(["APP", "软件", "这个软件", "的app"]))
+def test_generic_words_in_quotes_are_no_app(verb, generic, inside, after):
+    """“安全防护”这个软件, “理赔 APP”: quotes make no app name of words that name none."""
+    assert extract(f"对方让我{verb}“{generic}{inside}”{after}").apps == []
+
+
+@pytest.mark.parametrize("masked", ["XX 会议", "腾 X 会议", "微*", "**资本", "云**", "银行*会议", "某X理财", "×× 金融"])
+def test_a_name_masked_by_a_report_is_no_app(masked):
+    """News reports mask the apps they name: nothing an officer could look up."""
+    assert extract(f"民警发现其下载了“{masked}”APP并转账").apps == []
 
 
 @pytest.mark.parametrize("text, lost, pending, other", [

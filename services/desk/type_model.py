@@ -35,8 +35,6 @@ LEXICON_SCALE = 1.0  # lexicon inputs are log(1 + cue score) times this (larger:
 # Besides digits and punctuation, the characters of dates and times: the police records the model learns from had every
 # 年, 月, 日, 时 and 分 stripped (当时 reads 当), so left in, they would tell it a text is not a police record, not its type.
 _DROP = re.compile(r"[^\u3400-\u9fffA-Za-z]+|[年月日时分]")
-# Words of the telling itself (who is who in a police record or a caller's story): never a reason for one type, however
-# a model happens to weigh them.
 # A reason is an n-gram typical of the proposed type: in this many of the type's training texts at least, and in a
 # share of them at least TYPICAL_RATIO times its share of all fraud texts (出售 for 虚假购物; not 转账 or 联系).
 TYPICAL_MIN_TEXTS = 2
@@ -45,6 +43,8 @@ TYPICAL_RATIO = 2.0
 EDGE_CHARACTERS = "的了一在是被对后向让给把其于将与和及并又也就都而从"
 # A fragment is shown as a longer n-gram holding it when the longer one is in this share of the texts the fragment is in.
 WHOLE_SHARE = 0.8
+# Words of the telling itself (who is who in a police record or a caller's story): never a reason for one type, however
+# a model happens to weigh them.
 STORY_WORDS = frozenset({"对方", "被骗", "事主", "受害人", "报警人", "报案人", "民警", "本人", "被告人", "被害人", "嫌疑人"})
 
 
@@ -156,15 +156,14 @@ class TypeModel:
         best = max(fraud, key=lambda i: probs[i])
         raw = float(probs[best])
         story = float(probs[self.labels.index(NOT_FRAUD)]) < self.not_fraud_below
-        reasons = self._reasons(found, values, best, _latin_words(text), normalise(text))
+        reasons = self._reasons(found, values, best, text.casefold())
         return Reading(self.labels[best], raw, self.calibration(raw), reasons, story)
 
-    def _reasons(self, found: list[int], values: np.ndarray, best: int, latin_words: set[str], story: str = "",
-                 count: int = 5) -> list[str]:
+    def _reasons(self, found: list[int], values: np.ndarray, best: int, story: str, count: int = 5) -> list[str]:
         """The n-grams (two characters or more) typical of the type that pushed most towards it both rather than "not
         fraud" and rather than the other fraud types on average (the smaller of the two weight differences, times the
-        n-gram's value in this story), no overlaps: 转账 or 对方 push every fraud type alike and tell the officer nothing
-        about which."""
+        n-gram's value in this story): 转账 or 对方 push every fraud type alike and tell the officer nothing about which.
+        Each is written as such in the (case-folded) story and overlaps no other where the story has them."""
         if not found:
             return []
         weights = self.weights[found]
@@ -173,17 +172,24 @@ class TypeModel:
                           weights[:, best] - weights[:, fraud].mean(axis=1)) * values
         grams = [self.vocab[i] for i in found]
         lifting = {g: float(v) for g, v, i in zip(grams, lift, found) if v > 0 and self._typical(i, best)}
+        latin_words = _latin_words(story)
         chosen: list[str] = []
+        shown = bytearray(len(story))  # where the story has the reasons chosen so far
         for j in np.argsort(-lift, kind="stable"):
             if lift[j] <= 0 or len(chosen) == count:
                 break
             if len(grams[j]) == 1 or grams[j] not in lifting:
                 continue
             gram = _trim(self._whole(grams[j], lifting))
+            if gram not in lifting or len(gram) == 1:  # trimmed to a word every type shares (电话对 → 电话), or to nothing
+                continue
             part_of_a_word = gram.isascii() and gram not in latin_words  # pp of APP: no reason an officer can read
             told = any(word in gram for word in STORY_WORDS) or _cuts_a_story_word(gram, story)  # 后对方, 方自
-            if len(gram) > 1 and not told and not part_of_a_word and not any(gram in c or c in gram for c in chosen):
+            spans = _occurrences(gram, story)  # none: only the text without punctuation or dates has it (至间)
+            if spans and not told and not part_of_a_word and not any(shown.find(1, a, b) != -1 for a, b in spans):
                 chosen.append(gram)
+                for a, b in spans:
+                    shown[a:b] = b"\x01" * (b - a)
         return chosen
 
     def _typical(self, i: int, label: int) -> bool:
@@ -210,6 +216,15 @@ class TypeModel:
         index = self.index
         always = [g for g in lifting if gram in g and texts_with[index[g]] >= WHOLE_SHARE * texts_with[index[gram]]]
         return max(always, key=lambda g: (len(g), lifting[g], g))
+
+
+def _occurrences(gram: str, story: str) -> list[tuple[int, int]]:
+    """Where the story has the n-gram, as (start, end)."""
+    spans, at = [], story.find(gram)
+    while at != -1:
+        spans.append((at, at + len(gram)))
+        at = story.find(gram, at + 1)
+    return spans
 
 
 def _cuts_a_story_word(gram: str, story: str) -> bool:
@@ -372,6 +387,8 @@ def save(model: TypeModel, path: Path = MODEL_FILE) -> None:
     if model.idf is not None:
         data["idf"] = [round(float(v), 3) for v in model.idf]
     if model.class_df is not None and model.class_sizes is not None:
+        if model.class_df.max(initial=0) > np.iinfo(np.uint16).max:
+            raise ValueError("class_df counts exceed 65,535: store them wider")
         data["class_df"] = {"shape": list(model.class_df.shape),
                             "uint16": base64.b64encode(model.class_df.astype(np.uint16).tobytes()).decode("ascii")}
         data["class_sizes"] = [int(n) for n in model.class_sizes]

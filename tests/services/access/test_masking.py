@@ -5,7 +5,14 @@ import re
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from services.access.masking import mask_bank_account, mask_id_number, mask_identifier, mask_name, mask_phone
+from services.access.masking import (
+    mask_bank_account,
+    mask_free_text,
+    mask_id_number,
+    mask_identifier,
+    mask_name,
+    mask_phone,
+)
 
 
 def test_examples_from_the_specification():
@@ -34,3 +41,17 @@ def test_masked_card_never_contains_more_than_eight_digits(card):
 def test_masked_name_keeps_only_the_surname(name):
     masked = mask_name(name)
     assert masked[0] == name[0] and set(masked[1:]) <= {"*"} and len(masked) == len(name)
+
+
+@given(hs.sampled_from(["13812345678", "6222021234567890128", "11010519491231002X"]), hs.integers(2, 4),
+       hs.sampled_from(["，又说", "。", " 和 ", "；再打"]))
+def test_free_text_masks_an_identifier_wherever_it_is_repeated(identifier, times, between):
+    shown = mask_free_text(between.join(f"号码{identifier}" for _ in range(times)))
+    assert identifier not in shown and shown.count("*") >= 4 * times
+
+
+def test_free_text_masks_id_numbers_offered_as_no_lead():
+    """A mistyped ID number (named as one, or ending in X) is no lead, but it is personal data all the same."""
+    for text in ("身份证号110105194912310022，", "身份证件号码：110105194912310022", "证件号码11010519900101123X。"):
+        number = re.search(r"\d{17}[\dX]", text)[0]
+        assert number not in mask_free_text(text) and number[:6] in mask_free_text(text), text

@@ -41,6 +41,7 @@ def test_held_out_split_reaches_the_goal():
     assert min(after["per_type"].values()) >= 0.6, after["per_type"]
     assert after["mean"] >= 0.85, after["mean"]
     assert after["nonfraud_typed"] <= 0.03, after["nonfraud_typed"]
+    assert after["nonfraud_typed"] <= 0.01, after["nonfraud_typed"]  # what the gate is tuned for (reached: 0.2%)
     typed, messages = after["nonfraud_typed_by_source"]["public_sms"]
     assert messages >= 150 and typed <= 0.03 * messages, (typed, messages)  # ordinary text messages, unseen sources
     assert after["mean"] >= e.measure(e.rows("test"), e.lexicon_guess)["mean"] + 0.05  # the model beats the lexicon

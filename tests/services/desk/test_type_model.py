@@ -54,6 +54,8 @@ def test_weights_round_trip_through_the_file(tmp_path):
         p2 = again.probabilities(text, {})[0]
         assert np.allclose(p1, p2, atol=0.02)
     assert again.calibration == model.calibration and again.vocab == model.vocab
+    assert np.array_equal(again.class_df, model.class_df) and np.array_equal(again.class_sizes, model.class_sizes)
+    assert model.class_df.sum() > 0 and list(model.class_sizes) == [2, 2, 2]
     assert model.idf is not None and np.allclose(again.idf, model.idf, atol=1e-3)
 
 
@@ -90,9 +92,9 @@ def _toy_model(vocab: list[str], texts_with: list[int]) -> type_model.TypeModel:
 
 
 def test_a_fragment_is_shown_as_the_word_that_always_holds_it():
-    """付宝 is in a training text only as 支付宝: shown as 支付宝. 刷单 is in many texts that do not say 刷单被: stays 刷单."""
-    model = _toy_model(["付宝", "支付宝", "刷单", "刷单被"], [8, 8, 20, 3])
-    reasons = model.read("刷单被骗，用支付宝转的", {}).reasons
+    """付宝 is in a training text only as 支付宝: shown as 支付宝. 刷单 is in many texts that do not say 刷单任: stays 刷单."""
+    model = _toy_model(["付宝", "支付宝", "刷单", "刷单任"], [8, 8, 20, 3])
+    reasons = model.read("刷单任务，用支付宝转的", {}).reasons
     assert set(reasons) == {"支付宝", "刷单"}, reasons
 
 
@@ -111,7 +113,7 @@ def test_reasons_are_words_of_the_type_not_of_the_telling():
             assert reason[-1] not in type_model.EDGE_CHARACTERS, reason
             assert not any(word in reason for word in type_model.STORY_WORDS), reason
             assert not reason.isascii() or reason in r["text"].casefold(), reason
-            assert reason in type_model.normalise(r["text"]) and reason not in ("转账", "联系", "发现", "银行"), reason
+            assert reason in r["text"].casefold() and reason not in ("转账", "联系", "发现", "银行"), reason
     assert shown > 200
 
 
@@ -120,6 +122,25 @@ def test_a_word_every_type_shares_is_no_reason_however_it_is_weighed():
     model = _toy_model(["刷单", "转账"], [20, 20])
     model.class_df[1, 2] = 20  # 转账: in 20 romance texts too
     assert model.read("刷单后转账", {}).reasons == ["刷单"]
+
+
+def test_a_reason_trimmed_to_a_word_every_type_shares_is_no_reason():
+    """的征信 is typical of rebate in this toy; trimmed, it is 征信, which romance texts have as often: not shown."""
+    model = _toy_model(["的征信", "征信"], [5, 20])
+    model.class_df[1, 2] = 20
+    assert model.read("会影响你的征信", {}).reasons == []
+
+
+def test_a_reason_is_written_as_such_in_the_story():
+    """年月日 are dropped before reading: 至间 is in the text read, not in what the officer wrote."""
+    model = _toy_model(["至间", "刷单"], [5, 5])
+    assert model.read("2021年3月至2021年6月间刷单", {}).reasons == ["刷单"]
+
+
+def test_reasons_do_not_overlap_where_the_story_has_them():
+    model = _toy_model(["京东", "东客服", "客服"], [5, 3, 5])
+    reasons = model.read("京东客服打来电话", {}).reasons
+    assert reasons in (["京东", "客服"], ["客服", "京东"]), reasons
 
 
 def test_a_reason_never_cuts_a_word_of_the_telling():

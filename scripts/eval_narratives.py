@@ -277,15 +277,16 @@ def fit(train: list[dict]) -> type_model.TypeModel:
 
 def measure(test: list[dict], guess) -> dict:
     """Per-type accuracy of the proposal, mean over types, share of non-fraud texts given a type, confusion."""
-    confusion = Counter((r["label"], guess(r["text"])) for r in test)
+    guessed = [guess(r["text"]) for r in test]  # once per text: a guess is a model reading
+    confusion = Counter((r["label"], g) for r, g in zip(test, guessed))
     types = sorted({r["label"] for r in test} - {NONE})
     per_type = {t: confusion[(t, t)] / sum(n for (a, _), n in confusion.items() if a == t) for t in types}
     negatives = [r for r in test if r["label"] == NONE]
     typed = sum(n for (a, b), n in confusion.items() if a == NONE and b != NONE)
     fraud_by_source = Counter(r["source"] for r in test if r["label"] != NONE)
-    right_by_source = Counter(r["source"] for r in test if r["label"] != NONE and guess(r["text"]) == r["label"])
+    right_by_source = Counter(r["source"] for r, g in zip(test, guessed) if r["label"] != NONE and g == r["label"])
     by_source = Counter(r["source"] for r in negatives)
-    typed_by_source = Counter(r["source"] for r in negatives if guess(r["text"]) != NONE)
+    typed_by_source = Counter(r["source"] for r, g in zip(test, guessed) if r["label"] == NONE and g != NONE)
     return {"per_type": per_type, "mean": sum(per_type.values()) / len(per_type),
             "nonfraud_typed": typed / max(len(negatives), 1), "confusion": confusion, "n": Counter(r["label"] for r in test),
             "nonfraud_typed_by_source": {s: (typed_by_source[s], n) for s, n in sorted(by_source.items())},

@@ -174,6 +174,7 @@ class TypeModel:
         lifting = {g: float(v) for g, v, i in zip(grams, lift, found) if v > 0 and self._typical(i, best)}
         latin_words = _latin_words(story)
         chosen: list[str] = []
+        told = _where(STORY_WORDS, story)  # 对方, 被骗…: no reason holds or cuts one (后对方, 方自 of 对方自称)
         shown = bytearray(len(story))  # where the story has the reasons chosen so far
         for j in np.argsort(-lift, kind="stable"):
             if lift[j] <= 0 or len(chosen) == count:
@@ -184,12 +185,10 @@ class TypeModel:
             if gram not in lifting or len(gram) == 1:  # trimmed to a word every type shares (电话对 → 电话), or to nothing
                 continue
             part_of_a_word = gram.isascii() and gram not in latin_words  # pp of APP: no reason an officer can read
-            told = any(word in gram for word in STORY_WORDS) or _cuts_a_story_word(gram, story)  # 后对方, 方自
             spans = _occurrences(gram, story)  # none: only the text without punctuation or dates has it (至间)
-            if spans and not told and not part_of_a_word and not any(shown.find(1, a, b) != -1 for a, b in spans):
+            if spans and not part_of_a_word and not any(_marked(told, s) or _marked(shown, s) for s in spans):
                 chosen.append(gram)
-                for a, b in spans:
-                    shown[a:b] = b"\x01" * (b - a)
+                _mark(shown, spans)
         return chosen
 
     def _typical(self, i: int, label: int) -> bool:
@@ -227,26 +226,21 @@ def _occurrences(gram: str, story: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _cuts_a_story_word(gram: str, story: str) -> bool:
-    """Whether the n-gram, where the story has it, holds part of a word of the telling (方自 of 对方自称)."""
-    at = story.find(gram)
-    while at != -1:
-        low = max(0, at - 2)  # a word of the telling has three characters at most
-        window = story[low:at + len(gram) + 2]
-        if any(_overlaps(word, window, at - low, len(gram)) for word in STORY_WORDS):
-            return True
-        at = story.find(gram, at + 1)
-    return False
+def _where(words: frozenset[str], story: str) -> bytearray:
+    """The story's characters that belong to one of the words, marked 1."""
+    marks = bytearray(len(story))
+    for word in words:
+        _mark(marks, _occurrences(word, story))
+    return marks
 
 
-def _overlaps(word: str, around: str, offset: int, length: int) -> bool:
-    """Whether an occurrence of the word in `around` overlaps around[offset:offset + length]."""
-    start = around.find(word)
-    while start != -1:
-        if start < offset + length and offset < start + len(word):
-            return True
-        start = around.find(word, start + 1)
-    return False
+def _mark(marks: bytearray, spans: list[tuple[int, int]]) -> None:
+    for start, end in spans:
+        marks[start:end] = b"\x01" * (end - start)
+
+
+def _marked(marks: bytearray, span: tuple[int, int]) -> bool:
+    return marks.find(1, *span) != -1
 
 
 def _trim(gram: str) -> str:
@@ -266,19 +260,14 @@ def select_vocab(texts_grams: list[set[str]], labels: list[str], size: int) -> l
     classes = sorted(set(labels))
     df = Counter(g for gs in texts_grams for g in gs)
     candidates = [g for g, n in df.items() if n >= MIN_DF]
-    column = {g: i for i, g in enumerate(candidates)}
-    any_fraud = len(classes)  # the last column: every fraud type together
-    counts = np.zeros((len(candidates), len(classes) + 1), dtype=np.float64)
-    for gs, label in zip(texts_grams, labels):
-        c = classes.index(label)
-        for g in gs:
-            if (i := column.get(g)) is not None:
-                counts[i, c] += 1
-                counts[i, any_fraud] += label != NOT_FRAUD
+    y = np.array([classes.index(label) for label in labels])
+    by_class = class_document_counts(texts_grams, y, candidates, len(classes)).astype(np.float64)
+    fraud = [i for i, c in enumerate(classes) if c != NOT_FRAUD]
+    counts = np.hstack([by_class, by_class[:, fraud].sum(axis=1, keepdims=True)])  # last column: any fraud type
     n = len(labels)
-    per_class = np.array([labels.count(c) for c in classes] + [sum(label != NOT_FRAUD for label in labels)],
-                         dtype=np.float64)
-    present = counts[:, :any_fraud].sum(axis=1, keepdims=True)
+    per_class = np.bincount(y, minlength=len(classes)).astype(np.float64)
+    per_class = np.append(per_class, per_class[fraud].sum())
+    present = by_class.sum(axis=1, keepdims=True)
     expected = present * per_class / n
     # chi-square of a 2x2 table (present/absent x in class/not), computed from the "present, in class" cell
     a, e = counts, expected

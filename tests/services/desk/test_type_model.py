@@ -144,8 +144,8 @@ def test_reasons_do_not_overlap_where_the_story_has_them():
 
 
 def test_a_reason_never_cuts_a_word_of_the_telling():
-    assert type_model._cuts_a_story_word("方自", "对方自称是客服")
-    assert not type_model._cuts_a_story_word("自称", "对方自称是客服")
+    assert _toy_model(["方自"], [5]).read("对方自称是客服", {}).reasons == []
+    assert _toy_model(["自称"], [5]).read("对方自称是客服", {}).reasons == ["自称"]
 
 
 def test_reasons_are_the_same_from_run_to_run():

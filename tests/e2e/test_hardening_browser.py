@@ -18,8 +18,8 @@ ID_NUMBER = "350602199001011234"
 VICTIM_PHONE = "13812345678"
 CARD = "6222020200112233445"
 OUTSIDE_IMAGE = "http://203.0.113.7/t.png"
-NARRATIVE = (f"受害人张三丰，身份证 {ID_NUMBER}，手机 {VICTIM_PHONE}，向 {CARD} 转账。"
-             f"![x]({OUTSIDE_IMAGE}) [官方通知](http://203.0.113.7/n) **急** :red[假]")
+NARRATIVE = (f"受害人张三丰，身份证 {ID_NUMBER}，手机 {VICTIM_PHONE}，向 {CARD} 转账。对方又打 {VICTIM_PHONE}，"
+             f"让她再转到 {CARD}。![x]({OUTSIDE_IMAGE}) [官方通知](http://203.0.113.7/n) **急** :red[假]")
 
 
 def _csp_errors(messages: list[str]) -> list[str]:
